@@ -1,0 +1,185 @@
+//! `Auth`: the cheap-to-clone handle every flow hangs off, and its type-state builder.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{AuthConfig, RevocationCheck};
+use crate::hash::{Argon2Hasher, PasswordHasher};
+use crate::model::Timestamp;
+use crate::store::UserStore;
+use crate::token::TokenIssuer;
+use crate::token::revocation::RevocationCache;
+
+/// The authentication service: configuration, store, hasher and token issuer, shared.
+///
+/// Cloning is cheap (one `Arc`); give each handler or extractor its own clone. The flows —
+/// [`sign_up`](Auth::sign_up), [`sign_in`](Auth::sign_in), [`sign_out`](Auth::sign_out),
+/// [`get_session`](Auth::get_session), [`issue_token`](Auth::issue_token),
+/// [`verify_token`](Auth::verify_token), the session list and revocations,
+/// [`change_password`](Auth::change_password) and [`update_user`](Auth::update_user) — live in
+/// `flows/`, one file each.
+#[derive(Clone)]
+pub struct Auth {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: AuthConfig,
+    pub(crate) store: Arc<dyn UserStore>,
+    pub(crate) hasher: Arc<dyn PasswordHasher>,
+    pub(crate) issuer: Arc<dyn TokenIssuer>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) revocation: Option<RevocationCache>,
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("origin", &self.inner.config.origin())
+            .field("base_path", &self.inner.config.base_path())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Auth {
+    /// Starts wiring an `Auth`: the configuration, a store and a token issuer are required
+    /// (forgetting one is a compile error); the hasher defaults to [`Argon2Hasher`] and the
+    /// clock to the system clock.
+    ///
+    /// ```
+    /// use auth_core::{Auth, config::AuthConfig, store::MemoryStore, token::{JwtIssuer, JwtKey}};
+    ///
+    /// let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000")?;
+    /// let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
+    /// let auth = Auth::builder().config(config).store(MemoryStore::new()).issuer(issuer).build();
+    /// assert_eq!(auth.config().base_path(), "/api/auth");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder() -> AuthBuilder<Missing, Missing, Missing> {
+        AuthBuilder {
+            config: Missing,
+            store: Missing,
+            issuer: Missing,
+            hasher: None,
+            clock: None,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &AuthConfig {
+        &self.inner.config
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn UserStore> {
+        &self.inner.store
+    }
+
+    /// The token issuer (and its JWKS).
+    pub fn issuer(&self) -> &Arc<dyn TokenIssuer> {
+        &self.inner.issuer
+    }
+
+    /// The current time, from the configured clock.
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+}
+
+/// A required builder part that has not been given yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Missing;
+
+/// Builds an [`Auth`]; `build` exists only once the configuration, store and issuer are set.
+///
+/// Forgetting one is a compile error, not a runtime surprise:
+///
+/// ```compile_fail
+/// use auth_core::{Auth, config::AuthConfig, store::MemoryStore};
+///
+/// let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000").unwrap();
+/// // No `.issuer(…)`: `build` does not exist on this builder.
+/// let auth = Auth::builder().config(config).store(MemoryStore::new()).build();
+/// ```
+pub struct AuthBuilder<C, S, I> {
+    config: C,
+    store: S,
+    issuer: I,
+    hasher: Option<Arc<dyn PasswordHasher>>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl<C, S, I> AuthBuilder<C, S, I> {
+    /// Sets the configuration (required).
+    pub fn config(self, config: AuthConfig) -> AuthBuilder<AuthConfig, S, I> {
+        AuthBuilder {
+            config,
+            store: self.store,
+            issuer: self.issuer,
+            hasher: self.hasher,
+            clock: self.clock,
+        }
+    }
+
+    /// Sets the store (required).
+    pub fn store(self, store: impl UserStore) -> AuthBuilder<C, Arc<dyn UserStore>, I> {
+        self.shared_store(Arc::new(store))
+    }
+
+    /// Sets a store that is already shared.
+    pub fn shared_store(self, store: Arc<dyn UserStore>) -> AuthBuilder<C, Arc<dyn UserStore>, I> {
+        AuthBuilder {
+            config: self.config,
+            store,
+            issuer: self.issuer,
+            hasher: self.hasher,
+            clock: self.clock,
+        }
+    }
+
+    /// Sets the token issuer (required).
+    pub fn issuer(self, issuer: impl TokenIssuer) -> AuthBuilder<C, S, Arc<dyn TokenIssuer>> {
+        AuthBuilder {
+            config: self.config,
+            store: self.store,
+            issuer: Arc::new(issuer),
+            hasher: self.hasher,
+            clock: self.clock,
+        }
+    }
+
+    /// Replaces the default [`Argon2Hasher`].
+    pub fn hasher(mut self, hasher: impl PasswordHasher) -> Self {
+        self.hasher = Some(Arc::new(hasher));
+        self
+    }
+
+    /// Replaces the system clock (tests use [`crate::clock::ManualClock`]).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+}
+
+impl AuthBuilder<AuthConfig, Arc<dyn UserStore>, Arc<dyn TokenIssuer>> {
+    /// The `Auth`.
+    pub fn build(self) -> Auth {
+        let revocation = match self.config.revocation_check() {
+            RevocationCheck::Off => None,
+            RevocationCheck::Cached { ttl, capacity } => Some(RevocationCache::new(capacity, ttl)),
+        };
+        Auth {
+            inner: Arc::new(Inner {
+                config: self.config,
+                store: self.store,
+                hasher: self
+                    .hasher
+                    .unwrap_or_else(|| Arc::new(Argon2Hasher::default())),
+                issuer: self.issuer,
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                revocation,
+            }),
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! The flows, one file each: what happens on sign-up, sign-in, sign-out, session reads and
+//! revocations, token issue and verification, password change and profile update.
+
+mod password;
+mod session;
+mod sign_in;
+mod sign_out;
+mod sign_up;
+mod token;
+mod user;
+
+pub use password::{ChangePassword, PasswordChanged};
+pub use session::SessionLookup;
+pub use sign_in::SignIn;
+pub use sign_up::SignUp;
+
+use crate::Auth;
+use crate::model::{ClientInfo, Session, User, random_id};
+
+/// The result of a successful sign-up or sign-in: the user and their new session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    /// The user.
+    pub user: User,
+    /// The new session (its `token` goes into the cookie).
+    pub session: Session,
+    /// Whether the session is long-lived ("remember me"); a short one gets a browser-session
+    /// cookie and Better Auth's `dont_remember` cookie.
+    pub remember_me: bool,
+}
+
+impl Auth {
+    /// A new session row for `user_id`, long-lived or (remember me off) one day long.
+    pub(crate) fn new_session(
+        &self,
+        user_id: &str,
+        remember_me: bool,
+        client: &ClientInfo,
+    ) -> Session {
+        let now = self.now();
+        let config = self.config();
+        let ttl = if remember_me {
+            config.session_ttl()
+        } else {
+            config.short_session_ttl()
+        };
+        Session {
+            expires_at: now + ttl,
+            token: random_id(),
+            created_at: now,
+            updated_at: now,
+            ip_address: client.ip_address.clone(),
+            user_agent: client.user_agent.clone(),
+            user_id: user_id.to_owned(),
+            id: random_id(),
+        }
+    }
+
+    /// Stops tokens of sessions this instance has just ended from verifying (revocation mode).
+    pub(crate) fn forget_sessions(&self, ids: &[String]) {
+        if let Some(cache) = &self.inner.revocation {
+            cache.forget_all(ids);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Sign-out: the session ends, and (revocation mode) so do its tokens.
+
+use crate::Auth;
+use crate::error::AuthError;
+
+impl Auth {
+    /// Deletes the session with this token, if there is one. Signing out twice, or with an
+    /// unknown token, is not an error.
+    pub async fn sign_out(&self, session_token: &str) -> Result<(), AuthError> {
+        if let Some(id) = self.inner.store.delete_session(session_token).await? {
+            self.forget_sessions(&[id]);
+        }
+        Ok(())
+    }
+}

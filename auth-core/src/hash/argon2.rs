@@ -1,0 +1,254 @@
+//! `Argon2Hasher`: argon2id with OWASP's parameters, on a [`HashPool`].
+
+use std::sync::Arc;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use async_trait::async_trait;
+
+use super::{HashError, HashPool, PasswordHasher, Verification, scrypt};
+use crate::model::Password;
+
+/// argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Argon2Params {
+    /// Memory in KiB (`m`).
+    pub memory_kib: u32,
+    /// Passes over memory (`t`).
+    pub iterations: u32,
+    /// Lanes (`p`).
+    pub parallelism: u32,
+}
+
+impl Default for Argon2Params {
+    /// OWASP's recommendation: m = 19456 KiB (19 MiB), t = 2, p = 1.
+    fn default() -> Self {
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+impl Argon2Params {
+    fn build(self) -> Result<Params, HashError> {
+        Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(|e| HashError::Internal(format!("argon2 parameters: {e}")))
+    }
+}
+
+/// The default [`PasswordHasher`]: new hashes are argon2id PHC strings
+/// (`$argon2id$v=19$m=19456,t=2,p=1$…`); Better Auth's scrypt hashes still verify and are
+/// reported as needing a rehash, as are argon2 hashes weaker than the configured parameters.
+///
+/// All work runs on the [`HashPool`]; cloning shares it. `Argon2Hasher::default()` has OWASP's
+/// parameters and a pool with one thread per core.
+#[derive(Clone, Debug)]
+pub struct Argon2Hasher {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    params: Argon2Params,
+    argon2: Argon2<'static>,
+    pool: HashPool,
+}
+
+impl Argon2Hasher {
+    /// A hasher with `params`, running on `pool`.
+    pub fn new(params: Argon2Params, pool: HashPool) -> Result<Self, HashError> {
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.build()?);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                params,
+                argon2,
+                pool,
+            }),
+        })
+    }
+
+    /// The parameters new hashes get.
+    pub fn params(&self) -> Argon2Params {
+        self.inner.params
+    }
+
+    /// The pool the work runs on.
+    pub fn pool(&self) -> &HashPool {
+        &self.inner.pool
+    }
+}
+
+impl Default for Argon2Hasher {
+    fn default() -> Self {
+        // argon2's own defaults are OWASP's parameters, the same as `Argon2Params::default()`.
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default());
+        let inner = Inner {
+            params: Argon2Params::default(),
+            argon2,
+            pool: HashPool::with_defaults(),
+        };
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+}
+
+impl Inner {
+    fn hash_now(&self, password: &Password) -> Result<String, HashError> {
+        // The span marks where the CPU-heavy work runs (tests check it is a pool thread).
+        let _span = tracing::trace_span!("password_hash", op = "hash").entered();
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        let normalized = password.normalized();
+        self.argon2
+            .hash_password(normalized.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| HashError::Internal(format!("argon2: {e}")))
+    }
+
+    fn verify_now(&self, password: &Password, stored: &str) -> Result<Verification, HashError> {
+        let _span = tracing::trace_span!("password_hash", op = "verify").entered();
+        if let Some(valid) = scrypt::verify(password, stored)? {
+            return Ok(if valid {
+                Verification::ValidNeedsRehash
+            } else {
+                Verification::Invalid
+            });
+        }
+        let Ok(parsed) = PasswordHash::new(stored) else {
+            tracing::warn!("stored password hash is in an unknown format; treating it as no match");
+            return Ok(Verification::Invalid);
+        };
+        let normalized = password.normalized();
+        // The parameters come from the PHC string itself, so older hashes still verify.
+        if self
+            .argon2
+            .verify_password(normalized.as_bytes(), &parsed)
+            .is_err()
+        {
+            return Ok(Verification::Invalid);
+        }
+        Ok(if self.is_weaker(&parsed) {
+            Verification::ValidNeedsRehash
+        } else {
+            Verification::Valid
+        })
+    }
+
+    fn is_weaker(&self, parsed: &PasswordHash<'_>) -> bool {
+        let Ok(params) = Params::try_from(parsed) else {
+            return true;
+        };
+        parsed.algorithm != Algorithm::Argon2id.ident()
+            || parsed.version != Some(Version::V0x13.into())
+            || params.m_cost() < self.params.memory_kib
+            || params.t_cost() < self.params.iterations
+            || params.p_cost() < self.params.parallelism
+    }
+}
+
+#[async_trait]
+impl PasswordHasher for Argon2Hasher {
+    async fn hash(&self, password: &Password) -> Result<String, HashError> {
+        let inner = Arc::clone(&self.inner);
+        let password = password.clone();
+        self.inner
+            .pool
+            .run(move || inner.hash_now(&password))
+            .await?
+    }
+
+    async fn verify(&self, password: &Password, hash: &str) -> Result<Verification, HashError> {
+        let inner = Arc::clone(&self.inner);
+        let password = password.clone();
+        let hash = hash.to_owned();
+        self.inner
+            .pool
+            .run(move || inner.verify_now(&password, &hash))
+            .await?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cheap(params: Argon2Params) -> Argon2Hasher {
+        Argon2Hasher::new(params, HashPool::new(1, 8)).expect("hasher")
+    }
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_phc_strings_that_verify() {
+        let hasher =
+            Argon2Hasher::new(Argon2Params::default(), HashPool::new(1, 8)).expect("hasher");
+        let password = Password::new("correct horse battery");
+        let stored = hasher.hash(&password).await.expect("hash");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
+        assert_eq!(
+            hasher.verify(&password, &stored).await,
+            Ok(Verification::Valid)
+        );
+        assert_eq!(
+            hasher.verify(&Password::new("wrong"), &stored).await,
+            Ok(Verification::Invalid)
+        );
+    }
+
+    #[tokio::test]
+    async fn weaker_hashes_need_a_rehash_stronger_ones_do_not() {
+        let weak = cheap(Argon2Params {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+        });
+        let strong = cheap(Argon2Params {
+            memory_kib: 128,
+            iterations: 2,
+            parallelism: 1,
+        });
+        let password = Password::new("correct horse battery");
+        let weak_hash = weak.hash(&password).await.expect("hash");
+        let strong_hash = strong.hash(&password).await.expect("hash");
+        assert_eq!(
+            strong.verify(&password, &weak_hash).await,
+            Ok(Verification::ValidNeedsRehash)
+        );
+        assert_eq!(
+            weak.verify(&password, &strong_hash).await,
+            Ok(Verification::Valid)
+        );
+        let argon2i =
+            "$argon2i$v=19$m=128,t=2,p=1$c29tZXNhbHQ$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        assert_eq!(
+            strong.verify(&password, argon2i).await,
+            Ok(Verification::Invalid)
+        );
+    }
+
+    #[tokio::test]
+    async fn better_auth_scrypt_hashes_verify_and_need_a_rehash() {
+        let hasher = cheap(Argon2Params {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+        });
+        let password = Password::new("correct horse battery");
+        let legacy = scrypt::hash(&password).expect("scrypt");
+        assert_eq!(
+            hasher.verify(&password, &legacy).await,
+            Ok(Verification::ValidNeedsRehash)
+        );
+        assert_eq!(
+            hasher.verify(&Password::new("nope"), &legacy).await,
+            Ok(Verification::Invalid)
+        );
+        assert_eq!(
+            hasher.verify(&password, "not a hash").await,
+            Ok(Verification::Invalid)
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! `HashPool`: a bounded set of threads for password hashing, away from the async runtime.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use tokio::sync::oneshot;
+
+use super::HashError;
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// A fixed set of dedicated threads that run password hashing and verification.
+///
+/// Hashing is deliberately slow (tens of milliseconds of CPU and ~19 MiB of memory for
+/// argon2id); run on the async runtime it would stall every request on that worker. The pool
+/// bounds both how many hashes run at once (`threads`) and how many may wait (`queue`): when
+/// the queue is full, [`HashPool::run`] fails at once with [`HashError::Overloaded`] rather than
+/// letting latency and memory grow without bound. Its threads are plain OS threads named
+/// `auth-hash-N`, outside any Tokio runtime.
+///
+/// Clones share the same threads; they stop when the last clone is dropped.
+#[derive(Clone, Debug)]
+pub struct HashPool {
+    sender: SyncSender<Job>,
+    threads: usize,
+    queue: usize,
+}
+
+impl HashPool {
+    /// A pool of `threads` threads (at least one) with room for `queue` waiting jobs.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot start a thread, as [`std::thread::spawn`] does.
+    pub fn new(threads: usize, queue: usize) -> Self {
+        let threads = threads.max(1);
+        let (sender, receiver) = sync_channel::<Job>(queue);
+        let receiver = Arc::new(Mutex::new(receiver));
+        for n in 0..threads {
+            let receiver = Arc::clone(&receiver);
+            thread::Builder::new()
+                .name(format!("auth-hash-{n}"))
+                .spawn(move || worker(&receiver))
+                .expect("the OS refused to start a password hashing thread");
+        }
+        Self {
+            sender,
+            threads,
+            queue,
+        }
+    }
+
+    /// A pool with one thread per available core and a queue of 64 jobs per thread.
+    pub fn with_defaults() -> Self {
+        let cores = thread::available_parallelism().map_or(1, usize::from);
+        Self::new(cores, 64 * cores)
+    }
+
+    /// How many jobs run at once.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// How many jobs may wait.
+    pub fn queue(&self) -> usize {
+        self.queue
+    }
+
+    /// Runs `job` on a pool thread and waits for its result without blocking the runtime.
+    ///
+    /// Fails at once with [`HashError::Overloaded`] when the queue is full. A job that panics
+    /// gives [`HashError::Internal`]; the thread survives it.
+    pub async fn run<F, R>(&self, job: F) -> Result<R, HashError>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.submit(job)?.await
+    }
+
+    /// Queues `job` now and returns a future of its result: the queueing decision
+    /// (accepted or [`HashError::Overloaded`]) is made before this returns.
+    pub fn submit<F, R>(
+        &self,
+        job: F,
+    ) -> Result<impl Future<Output = Result<R, HashError>> + Send + 'static, HashError>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            // If the caller went away the result is simply dropped.
+            let _ = tx.send(job());
+        });
+        match self.sender.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => return Err(HashError::Overloaded),
+            Err(TrySendError::Disconnected(_)) => {
+                return Err(HashError::Internal("hashing threads have stopped".into()));
+            }
+        }
+        Ok(async move {
+            rx.await
+                .map_err(|_| HashError::Internal("a hashing job panicked".into()))
+        })
+    }
+}
+
+fn worker(receiver: &Mutex<Receiver<Job>>) {
+    loop {
+        // Hold the lock only while taking a job, never while running it.
+        let next = match receiver.lock() {
+            Ok(guard) => guard.recv(),
+            Err(poisoned) => poisoned.into_inner().recv(),
+        };
+        let Ok(job) = next else {
+            return; // every sender is gone: the pool was dropped
+        };
+        if catch_unwind(AssertUnwindSafe(job)).is_err() {
+            tracing::error!("a password hashing job panicked");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn runs_jobs_off_the_runtime() {
+        let pool = HashPool::new(2, 4);
+        let (name, in_runtime) = pool
+            .run(|| {
+                let name = thread::current().name().map(str::to_owned);
+                (name, tokio::runtime::Handle::try_current().is_ok())
+            })
+            .await
+            .expect("ran");
+        assert!(name.expect("named").starts_with("auth-hash-"));
+        assert!(
+            !in_runtime,
+            "the job must not run inside a Tokio runtime context"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_is_overloaded_at_once() {
+        // One thread, room for one waiting job. Job A occupies the thread until released;
+        // job B waits in the queue; job C finds the queue full.
+        let pool = HashPool::new(1, 1);
+        let (started_tx, started_rx) = mpsc::channel::<()>();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let a = pool
+            .submit(move || {
+                let _ = started_tx.send(());
+                let _ = release_rx.recv();
+                "a"
+            })
+            .expect("A accepted");
+        tokio::task::spawn_blocking(move || started_rx.recv())
+            .await
+            .expect("join")
+            .expect("A started");
+        let b = pool.submit(|| "b").expect("B fits in the queue");
+        assert!(matches!(pool.submit(|| "c"), Err(HashError::Overloaded)));
+        release_tx.send(()).expect("release A");
+        assert_eq!(a.await.expect("A ran"), "a");
+        assert_eq!(b.await.expect("B ran"), "b");
+        // With the queue drained, work is accepted again.
+        assert_eq!(pool.run(|| "d").await.expect("D ran"), "d");
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_is_an_error_and_the_thread_survives() {
+        let pool = HashPool::new(1, 1);
+        let result = pool.run(|| -> u8 { panic!("boom") }).await;
+        assert!(matches!(result, Err(HashError::Internal(_))));
+        assert_eq!(pool.run(|| 7).await.expect("still works"), 7);
+    }
+}

@@ -1,0 +1,197 @@
+//! `JwtIssuer`: the default `TokenIssuer`, on jsonwebtoken with the RustCrypto backend.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Header, Validation};
+
+use super::{Claims, Jwks, JwtKey, KeyError, TokenError, TokenIssuer};
+use crate::config::AuthConfig;
+use crate::model::Timestamp;
+
+/// Signs with one key and verifies with any of several, so keys rotate without logging anyone
+/// out: add the new key as the signing key and keep the old one as a verification key until
+/// its last token has expired.
+///
+/// Every key's decoder and `Validation` are prepared at construction; `verify` only reads them.
+/// The algorithm comes from the key that the token's `kid` names, never from the token, so
+/// `alg: none` and an HS256 token "signed" with a public key are refused.
+///
+/// ```
+/// use auth_core::config::AuthConfig;
+/// use auth_core::model::{Timestamp, User};
+/// use auth_core::token::{Claims, JwtIssuer, JwtKey, TokenIssuer};
+///
+/// let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000")?;
+/// let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
+/// let now = Timestamp::now();
+/// let user = User {
+///     name: "Ada".into(), email: "ada@example.com".into(), email_verified: false, image: None,
+///     created_at: now, updated_at: now, id: "u1".into(),
+/// };
+/// let claims = Claims::new(&user, "s1", now, now + config.token_ttl(), issuer.issuer(), issuer.audience());
+/// let token = issuer.sign(&claims)?;
+/// assert_eq!(issuer.verify(&token, now)?.sub, "u1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct JwtIssuer {
+    issuer: String,
+    audience: String,
+    signing: JwtKey,
+    header: Header,
+    verifiers: HashMap<String, Verifier>,
+    jwks: Jwks,
+    leeway_secs: i64,
+}
+
+#[derive(Debug)]
+struct Verifier {
+    key: JwtKey,
+    validation: Validation,
+}
+
+/// Builds a [`JwtIssuer`].
+#[derive(Debug)]
+pub struct JwtIssuerBuilder {
+    issuer: String,
+    audience: String,
+    signing: Option<JwtKey>,
+    verification: Vec<JwtKey>,
+    leeway: Duration,
+}
+
+impl JwtIssuer {
+    /// Starts a builder for tokens with this `iss` and `aud`.
+    pub fn builder(issuer: impl Into<String>, audience: impl Into<String>) -> JwtIssuerBuilder {
+        JwtIssuerBuilder {
+            issuer: issuer.into(),
+            audience: audience.into(),
+            signing: None,
+            verification: Vec::new(),
+            leeway: Duration::from_secs(30),
+        }
+    }
+
+    /// An issuer whose `iss` and `aud` are the configured origin (as Better Auth's), signing
+    /// with `key`.
+    pub fn for_config(config: &AuthConfig, key: JwtKey) -> Result<Self, KeyError> {
+        Self::builder(config.origin(), config.origin())
+            .signing_key(key)
+            .build()
+    }
+}
+
+impl JwtIssuerBuilder {
+    /// The key new tokens are signed with (it also verifies).
+    pub fn signing_key(mut self, key: JwtKey) -> Self {
+        self.signing = Some(key);
+        self
+    }
+
+    /// A further key that verifies (and is published) but does not sign: an older key during
+    /// rotation, or another service's public key.
+    pub fn verification_key(mut self, key: JwtKey) -> Self {
+        self.verification.push(key);
+        self
+    }
+
+    /// How much clock skew `exp`, `nbf` and `iat` tolerate (default 30 s).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// The issuer; fails without a signing key that holds its private half.
+    pub fn build(self) -> Result<JwtIssuer, KeyError> {
+        let signing = self
+            .signing
+            .filter(JwtKey::can_sign)
+            .ok_or(KeyError::NoSigningKey)?;
+        let mut header = Header::new(signing.algorithm().to_jsonwebtoken());
+        // Better Auth's header is exactly {"alg","kid"}.
+        header.typ = None;
+        header.kid = Some(signing.kid().to_owned());
+        let mut verifiers = HashMap::new();
+        let mut jwks = Jwks::default();
+        for key in std::iter::once(signing.clone()).chain(self.verification) {
+            if verifiers.contains_key(key.kid()) {
+                continue;
+            }
+            if let Some(jwk) = key.public_jwk() {
+                jwks.keys.push(jwk.clone());
+            }
+            let mut validation = Validation::new(key.algorithm().to_jsonwebtoken());
+            validation.set_issuer(&[&self.issuer]);
+            validation.set_audience(&[&self.audience]);
+            validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+            // Time is checked by `verify` against the caller's clock, not the system's.
+            validation.validate_exp = false;
+            validation.validate_nbf = false;
+            verifiers.insert(key.kid().to_owned(), Verifier { key, validation });
+        }
+        Ok(JwtIssuer {
+            issuer: self.issuer,
+            audience: self.audience,
+            signing,
+            header,
+            verifiers,
+            jwks,
+            leeway_secs: i64::try_from(self.leeway.as_secs()).unwrap_or(i64::MAX),
+        })
+    }
+}
+
+impl TokenIssuer for JwtIssuer {
+    fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    fn audience(&self) -> &str {
+        &self.audience
+    }
+
+    fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
+        let key = self
+            .signing
+            .encoding()
+            .ok_or_else(|| TokenError::Signing("no private key".into()))?;
+        jsonwebtoken::encode(&self.header, claims, key)
+            .map_err(|e| TokenError::Signing(e.to_string()))
+    }
+
+    fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| match e.kind() {
+            ErrorKind::InvalidAlgorithmName => TokenError::Algorithm,
+            _ => TokenError::Malformed,
+        })?;
+        let kid = header.kid.as_deref().ok_or(TokenError::UnknownKey)?;
+        let verifier = self.verifiers.get(kid).ok_or(TokenError::UnknownKey)?;
+        let data =
+            jsonwebtoken::decode::<Claims>(token, verifier.key.decoding(), &verifier.validation)
+                .map_err(|e| match e.kind() {
+                    ErrorKind::InvalidSignature => TokenError::BadSignature,
+                    ErrorKind::InvalidAlgorithm
+                    | ErrorKind::InvalidAlgorithmName
+                    | ErrorKind::InvalidKeyFormat => TokenError::Algorithm,
+                    ErrorKind::InvalidIssuer => TokenError::WrongIssuer,
+                    ErrorKind::InvalidAudience => TokenError::WrongAudience,
+                    _ => TokenError::Malformed,
+                })?;
+        let claims = data.claims;
+        let now = now.unix_seconds();
+        if claims.exp.saturating_add(self.leeway_secs) <= now {
+            return Err(TokenError::Expired);
+        }
+        let not_before = claims.nbf.unwrap_or(i64::MIN).max(claims.iat);
+        if not_before > now.saturating_add(self.leeway_secs) {
+            return Err(TokenError::NotYetValid);
+        }
+        Ok(claims)
+    }
+
+    fn jwks(&self) -> &Jwks {
+        &self.jwks
+    }
+}

@@ -1,0 +1,64 @@
+//! A bounded, time-limited memory of which sessions are still alive, so that checking a token's
+//! `sid` costs a store lookup once per session per TTL rather than once per request.
+
+use std::time::{Duration, Instant};
+
+use quick_cache::sync::Cache;
+
+use crate::model::Timestamp;
+
+#[derive(Clone)]
+struct Entry {
+    /// `Some(expiry)` while the session exists; `None` once it is known to be gone.
+    alive_until: Option<Timestamp>,
+    checked: Instant,
+}
+
+/// What the cache knows about a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Known {
+    Alive,
+    Gone,
+    Unknown,
+}
+
+pub(crate) struct RevocationCache {
+    entries: Cache<String, Entry>,
+    ttl: Duration,
+}
+
+impl RevocationCache {
+    pub(crate) fn new(capacity: usize, ttl: Duration) -> Self {
+        Self {
+            entries: Cache::new(capacity.max(1)),
+            ttl,
+        }
+    }
+
+    pub(crate) fn get(&self, session_id: &str, now: Timestamp) -> Known {
+        match self.entries.get(session_id) {
+            Some(entry) if entry.checked.elapsed() < self.ttl => match entry.alive_until {
+                Some(expiry) if expiry > now => Known::Alive,
+                _ => Known::Gone,
+            },
+            _ => Known::Unknown,
+        }
+    }
+
+    pub(crate) fn record(&self, session_id: &str, alive_until: Option<Timestamp>) {
+        self.entries.insert(
+            session_id.to_owned(),
+            Entry {
+                alive_until,
+                checked: Instant::now(),
+            },
+        );
+    }
+
+    /// Marks sessions this instance has just ended, so their tokens stop working at once.
+    pub(crate) fn forget_all<'a>(&self, session_ids: impl IntoIterator<Item = &'a String>) {
+        for id in session_ids {
+            self.record(id, None);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Shared set-up for auth-core's integration tests.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use auth_core::clock::ManualClock;
+use auth_core::config::AuthConfig;
+use auth_core::flows::{SignIn, SignUp, SignedIn};
+use auth_core::hash::{
+    Argon2Hasher, Argon2Params, HashError, HashPool, PasswordHasher, Verification,
+};
+use auth_core::model::{ClientInfo, Email, Password, Timestamp};
+use auth_core::store::{MemoryStore, UserStore};
+use auth_core::token::{JwtIssuer, JwtKey};
+use auth_core::{Auth, AuthError};
+
+pub const SECRET: &str = "test-secret-0123456789abcdef0123456789";
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Cheap argon2id so that flow tests hash quickly; the hashing tests use the real parameters.
+pub fn cheap_params() -> Argon2Params {
+    Argon2Params {
+        memory_kib: 64,
+        iterations: 1,
+        parallelism: 1,
+    }
+}
+
+/// Counts calls and delegates to a real hasher.
+#[derive(Clone)]
+pub struct CountingHasher {
+    pub inner: Argon2Hasher,
+    pub hashes: Arc<AtomicUsize>,
+    pub verifies: Arc<AtomicUsize>,
+    pub dummies: Arc<AtomicUsize>,
+}
+
+impl CountingHasher {
+    pub fn new(inner: Argon2Hasher) -> Self {
+        Self {
+            inner,
+            hashes: Arc::default(),
+            verifies: Arc::default(),
+            dummies: Arc::default(),
+        }
+    }
+}
+
+#[async_trait]
+impl PasswordHasher for CountingHasher {
+    async fn hash(&self, password: &Password) -> Result<String, HashError> {
+        self.hashes.fetch_add(1, Ordering::SeqCst);
+        self.inner.hash(password).await
+    }
+    async fn verify(&self, password: &Password, hash: &str) -> Result<Verification, HashError> {
+        self.verifies.fetch_add(1, Ordering::SeqCst);
+        self.inner.verify(password, hash).await
+    }
+    async fn dummy_verify(&self, password: &Password) -> Result<(), HashError> {
+        self.dummies.fetch_add(1, Ordering::SeqCst);
+        self.inner.dummy_verify(password).await
+    }
+}
+
+pub struct Harness {
+    pub auth: Auth,
+    pub clock: ManualClock,
+    pub store: Arc<MemoryStore>,
+    pub hasher: CountingHasher,
+}
+
+pub fn config() -> AuthConfig {
+    AuthConfig::new(SECRET, "http://localhost:3000").expect("valid config")
+}
+
+pub fn harness() -> Harness {
+    harness_with(config(), HashPool::new(2, 256))
+}
+
+pub fn harness_with(config: AuthConfig, pool: HashPool) -> Harness {
+    let clock = ManualClock::new(Timestamp::parse("2026-11-25T12:00:00.000Z").expect("time"));
+    let store = Arc::new(MemoryStore::new());
+    let hasher = CountingHasher::new(Argon2Hasher::new(cheap_params(), pool).expect("hasher"));
+    let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+    let auth = Auth::builder()
+        .config(config)
+        .shared_store(store.clone() as Arc<dyn UserStore>)
+        .issuer(issuer)
+        .hasher(hasher.clone())
+        .clock(clock.clone())
+        .build();
+    Harness {
+        auth,
+        clock,
+        store,
+        hasher,
+    }
+}
+
+pub fn email(s: &str) -> Email {
+    Email::parse(s).expect("valid test email")
+}
+
+pub fn client() -> ClientInfo {
+    ClientInfo {
+        ip_address: Some("203.0.113.9".into()),
+        user_agent: Some("tests/1.0".into()),
+    }
+}
+
+pub fn sign_up_input(address: &str, password: &str) -> SignUp {
+    SignUp {
+        name: "Alice Example".into(),
+        email: email(address),
+        password: Password::new(password),
+        image: None,
+        remember_me: true,
+    }
+}
+
+pub fn sign_in_input(address: &str, password: &str) -> SignIn {
+    SignIn {
+        email: email(address),
+        password: Password::new(password),
+        remember_me: true,
+    }
+}
+
+impl Harness {
+    pub async fn sign_up(&self, address: &str) -> SignedIn {
+        self.auth
+            .sign_up(sign_up_input(address, PASSWORD), &client())
+            .await
+            .expect("sign-up")
+    }
+
+    pub async fn sign_in(&self, address: &str, password: &str) -> Result<SignedIn, AuthError> {
+        self.auth
+            .sign_in(sign_in_input(address, password), &client())
+            .await
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every check and test of the workspace: formatting, lints, unit, integration and doc tests.
+# This is README.md's test command, and exactly what CI runs (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "error: $1 is not installed. $2" >&2; exit 1; }
+}
+need cargo "Install Rust with rustup: https://rustup.rs"
+
+# Two cores on CI: keep the build to them, and the test threads too.
+jobs=${CARGO_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "==> cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -j "$jobs" -- -D warnings
+
+echo "==> cargo test"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace --locked -j "$jobs" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over every test binary and the doc tests.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
+     END { printf "summary: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
