@@ -54,6 +54,8 @@
 //!
 //! [Better Auth]: https://www.better-auth.com
 
+#![forbid(unsafe_code)]
+
 pub mod auth;
 pub mod clock;
 pub mod config;

@@ -376,3 +376,76 @@ fn hs256_tokens_verify_and_publish_nothing() {
     let jwks = serde_json::to_string(hs.jwks()).expect("json");
     assert_eq!(jwks, r#"{"keys":[]}"#);
 }
+
+/// Signs `header` and `claims` by hand with the Ed25519 seed `[1; 32]`.
+fn hand_signed(header: &serde_json::Value, claims: &Claims) -> String {
+    use ed25519_dalek::Signer;
+    let signing = ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]);
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("json"))
+    );
+    let signature = signing.sign(message.as_bytes());
+    format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+}
+
+#[test]
+fn headers_with_extensions_we_do_not_implement_are_refused() {
+    let issuer = issuer(JwtKey::ed25519_from_seed("k1", &[1u8; 32]).expect("key"));
+    let c = claims(now(), Duration::from_secs(3600));
+    let plain = hand_signed(&serde_json::json!({"alg": "EdDSA", "kid": "k1"}), &c);
+    assert!(
+        issuer.verify(&plain, now()).is_ok(),
+        "the hand-signed baseline verifies"
+    );
+    let crit = hand_signed(
+        &serde_json::json!({"alg": "EdDSA", "kid": "k1", "crit": ["exp"], "exp": 1}),
+        &c,
+    );
+    assert_eq!(issuer.verify(&crit, now()), Err(TokenError::Malformed));
+    let b64 = hand_signed(
+        &serde_json::json!({"alg": "EdDSA", "kid": "k1", "b64": false}),
+        &c,
+    );
+    assert_eq!(issuer.verify(&b64, now()), Err(TokenError::Malformed));
+    let typ = hand_signed(
+        &serde_json::json!({"alg": "EdDSA", "kid": "k1", "typ": "JWT"}),
+        &c,
+    );
+    assert!(
+        issuer.verify(&typ, now()).is_ok(),
+        "a typ member is harmless"
+    );
+}
+
+#[test]
+fn every_single_character_change_is_refused_without_a_panic() {
+    for key in [
+        JwtKey::generate_ed25519(),
+        JwtKey::hs256("hs", &[3u8; 32]).expect("key"),
+        JwtKey::es256_pem("ec", P256_PEM).expect("key"),
+    ] {
+        let issuer = issuer(key);
+        let token = good_token(&issuer);
+        for (i, original) in token.char_indices() {
+            for replacement in ['A', 'z', '0', '-', '_', '.', '=', '%'] {
+                if replacement == original {
+                    continue;
+                }
+                let mut mutated = token.clone();
+                mutated.replace_range(i..i + 1, &replacement.to_string());
+                assert!(
+                    issuer.verify(&mutated, now()).is_err(),
+                    "accepted {mutated}"
+                );
+            }
+        }
+        // Truncations and extensions too.
+        for end in 0..token.len() {
+            assert!(issuer.verify(&token[..end], now()).is_err());
+        }
+        assert!(issuer.verify(&format!("{token}A"), now()).is_err());
+        assert!(issuer.verify(&format!("{token}.x"), now()).is_err());
+    }
+}

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Header, Validation};
+use jsonwebtoken::Header;
 
+use super::verify::{self, Expectations};
 use super::{Claims, Jwks, JwtKey, KeyError, TokenError, TokenIssuer};
 use crate::config::AuthConfig;
 use crate::model::Timestamp;
@@ -14,7 +14,8 @@ use crate::model::Timestamp;
 /// out: add the new key as the signing key and keep the old one as a verification key until
 /// its last token has expired.
 ///
-/// Every key's decoder and `Validation` are prepared at construction; `verify` only reads them.
+/// Every key is parsed once, at construction; `verify` takes no lock and allocates nothing but
+/// the claims it returns.
 /// The algorithm comes from the key that the token's `kid` names, never from the token, so
 /// `alg: none` and an HS256 token "signed" with a public key are refused.
 ///
@@ -41,15 +42,9 @@ pub struct JwtIssuer {
     audience: String,
     signing: JwtKey,
     header: Header,
-    verifiers: HashMap<String, Verifier>,
+    verifiers: HashMap<String, JwtKey>,
     jwks: Jwks,
     leeway_secs: i64,
-}
-
-#[derive(Debug)]
-struct Verifier {
-    key: JwtKey,
-    validation: Validation,
 }
 
 /// Builds a [`JwtIssuer`].
@@ -122,14 +117,7 @@ impl JwtIssuerBuilder {
             if let Some(jwk) = key.public_jwk() {
                 jwks.keys.push(jwk.clone());
             }
-            let mut validation = Validation::new(key.algorithm().to_jsonwebtoken());
-            validation.set_issuer(&[&self.issuer]);
-            validation.set_audience(&[&self.audience]);
-            validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-            // Time is checked by `verify` against the caller's clock, not the system's.
-            validation.validate_exp = false;
-            validation.validate_nbf = false;
-            verifiers.insert(key.kid().to_owned(), Verifier { key, validation });
+            verifiers.insert(key.kid().to_owned(), key);
         }
         Ok(JwtIssuer {
             issuer: self.issuer,
@@ -162,33 +150,17 @@ impl TokenIssuer for JwtIssuer {
     }
 
     fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|e| match e.kind() {
-            ErrorKind::InvalidAlgorithmName => TokenError::Algorithm,
-            _ => TokenError::Malformed,
-        })?;
-        let kid = header.kid.as_deref().ok_or(TokenError::UnknownKey)?;
-        let verifier = self.verifiers.get(kid).ok_or(TokenError::UnknownKey)?;
-        let data =
-            jsonwebtoken::decode::<Claims>(token, verifier.key.decoding(), &verifier.validation)
-                .map_err(|e| match e.kind() {
-                    ErrorKind::InvalidSignature => TokenError::BadSignature,
-                    ErrorKind::InvalidAlgorithm
-                    | ErrorKind::InvalidAlgorithmName
-                    | ErrorKind::InvalidKeyFormat => TokenError::Algorithm,
-                    ErrorKind::InvalidIssuer => TokenError::WrongIssuer,
-                    ErrorKind::InvalidAudience => TokenError::WrongAudience,
-                    _ => TokenError::Malformed,
-                })?;
-        let claims = data.claims;
-        let now = now.unix_seconds();
-        if claims.exp.saturating_add(self.leeway_secs) <= now {
-            return Err(TokenError::Expired);
-        }
-        let not_before = claims.nbf.unwrap_or(i64::MIN).max(claims.iat);
-        if not_before > now.saturating_add(self.leeway_secs) {
-            return Err(TokenError::NotYetValid);
-        }
-        Ok(claims)
+        let expect = Expectations {
+            issuer: &self.issuer,
+            audience: &self.audience,
+            now: now.unix_seconds(),
+            leeway: self.leeway_secs,
+        };
+        verify::verify(
+            token,
+            |kid| self.verifiers.get(kid).map(JwtKey::verifier),
+            &expect,
+        )
     }
 
     fn jwks(&self) -> &Jwks {

@@ -5,10 +5,13 @@ use std::fmt;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::pkcs8::EncodePrivateKey;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use hmac::{Hmac, Mac};
+use jsonwebtoken::{Algorithm, EncodingKey};
 use serde::Serialize;
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use super::verify::PreparedKey;
 use crate::model::random_id;
 
 /// Why a key could not be used.
@@ -123,7 +126,7 @@ pub struct JwtKey {
     kid: String,
     algorithm: JwtAlgorithm,
     encoding: Option<EncodingKey>,
-    decoding: DecodingKey,
+    verifier: PreparedKey,
     public_jwk: Option<PublicJwk>,
     ed25519_seed: Option<Zeroizing<[u8; 32]>>,
 }
@@ -162,8 +165,8 @@ impl JwtKey {
     pub fn ed25519_public(kid: impl Into<String>, public: &[u8; 32]) -> Result<Self, KeyError> {
         let kid = kid.into();
         let x = URL_SAFE_NO_PAD.encode(public);
-        let decoding = DecodingKey::from_ed_components(&x).map_err(|e| invalid("Ed25519")(&e))?;
-        ed25519_dalek::VerifyingKey::from_bytes(public).map_err(|e| invalid("Ed25519")(&e))?;
+        let verifying =
+            ed25519_dalek::VerifyingKey::from_bytes(public).map_err(|e| invalid("Ed25519")(&e))?;
         let jwk = PublicJwk {
             alg: "EdDSA",
             crv: Some("Ed25519"),
@@ -178,7 +181,7 @@ impl JwtKey {
             kid,
             algorithm: JwtAlgorithm::EdDsa,
             encoding: None,
-            decoding,
+            verifier: PreparedKey::Ed25519(verifying),
             public_jwk: Some(jwk),
             ed25519_seed: None,
         })
@@ -193,7 +196,9 @@ impl JwtKey {
             kid: kid.into(),
             algorithm: JwtAlgorithm::Hs256,
             encoding: Some(EncodingKey::from_secret(secret)),
-            decoding: DecodingKey::from_secret(secret),
+            verifier: PreparedKey::Hs256(
+                Hmac::<Sha256>::new_from_slice(secret).map_err(|e| invalid("HS256")(&e))?,
+            ),
             public_jwk: None,
             ed25519_seed: None,
         })
@@ -240,12 +245,13 @@ impl JwtKey {
             kty: "RSA",
             kid: kid.clone(),
         };
-        let decoding = DecodingKey::from_rsa_raw_components(&n, &e);
+        let verifier =
+            PreparedKey::Rs256(Box::new(rsa::pkcs1v15::VerifyingKey::new(public.clone())));
         Ok(Self {
             kid,
             algorithm: JwtAlgorithm::Rs256,
             encoding: None,
-            decoding,
+            verifier,
             public_jwk: Some(jwk),
             ed25519_seed: None,
         })
@@ -281,7 +287,7 @@ impl JwtKey {
             });
         };
         let (x, y) = (URL_SAFE_NO_PAD.encode(x), URL_SAFE_NO_PAD.encode(y));
-        let decoding = DecodingKey::from_ec_components(&x, &y).map_err(|e| invalid("P-256")(&e))?;
+        let verifier = PreparedKey::Es256(p256::ecdsa::VerifyingKey::from(*public));
         let jwk = PublicJwk {
             alg: "ES256",
             crv: Some("P-256"),
@@ -296,7 +302,7 @@ impl JwtKey {
             kid,
             algorithm: JwtAlgorithm::Es256,
             encoding: None,
-            decoding,
+            verifier,
             public_jwk: Some(jwk),
             ed25519_seed: None,
         })
@@ -331,8 +337,8 @@ impl JwtKey {
         self.encoding.as_ref()
     }
 
-    pub(crate) fn decoding(&self) -> &DecodingKey {
-        &self.decoding
+    pub(crate) fn verifier(&self) -> &PreparedKey {
+        &self.verifier
     }
 }
 

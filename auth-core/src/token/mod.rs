@@ -4,6 +4,7 @@ mod claims;
 mod jwt;
 mod keys;
 pub(crate) mod revocation;
+mod verify;
 
 pub use claims::Claims;
 pub use jwt::{JwtIssuer, JwtIssuerBuilder};
