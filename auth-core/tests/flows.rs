@@ -222,13 +222,7 @@ async fn sign_in_with_the_right_password_creates_a_session() {
         .expect("sign-in");
     assert_eq!(signed.user, up.user);
     assert_ne!(signed.session.token, up.session.token);
-    assert!(
-        h.auth
-            .get_session(&signed.session.token, true)
-            .await
-            .expect("lookup")
-            .is_some()
-    );
+    assert!(h.is_live(&signed.session.token).await);
 }
 
 #[tokio::test]
@@ -325,13 +319,7 @@ async fn sign_out_ends_the_session_and_is_idempotent() {
         .sign_out(&signed.session.token)
         .await
         .expect("sign-out");
-    assert!(
-        h.auth
-            .get_session(&signed.session.token, true)
-            .await
-            .expect("lookup")
-            .is_none()
-    );
+    assert!(!h.is_live(&signed.session.token).await);
     h.auth
         .sign_out(&signed.session.token)
         .await
@@ -399,13 +387,7 @@ async fn an_expired_session_is_gone_and_deleted() {
     let h = harness();
     let signed = h.sign_up("alice@example.com").await;
     h.clock.advance(30 * DAY);
-    assert!(
-        h.auth
-            .get_session(&signed.session.token, true)
-            .await
-            .expect("lookup")
-            .is_none()
-    );
+    assert!(!h.is_live(&signed.session.token).await);
     assert!(
         h.store
             .find_session_by_id(&signed.session.id)
@@ -424,25 +406,13 @@ async fn list_sessions_needs_a_fresh_session() {
         .sign_in("alice@example.com", PASSWORD)
         .await
         .expect("sign-in");
-    let current = h
-        .auth
-        .get_session(&second.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&second.session.token).await;
     let listed = h.auth.list_sessions(&current).await.expect("list");
     let ids: Vec<&str> = listed.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, [first.session.id.as_str(), second.session.id.as_str()]);
 
     h.clock.advance(DAY);
-    let stale = h
-        .auth
-        .get_session(&second.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let stale = h.current(&second.session.token).await;
     let error = h.auth.list_sessions(&stale).await.expect_err("not fresh");
     assert!(matches!(error, AuthError::SessionNotFresh));
     assert_eq!(error.status().as_u16(), 403);
@@ -457,45 +427,20 @@ async fn revoke_session_only_touches_the_callers_own_sessions() {
         .await
         .expect("sign-in");
     let bob = h.sign_up("bob@example.com").await;
-    let current = h
-        .auth
-        .get_session(&alice.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&alice.session.token).await;
 
     h.auth
         .revoke_session(&current, &bob.session.token)
         .await
         .expect("no error either way");
-    assert!(
-        h.auth
-            .get_session(&bob.session.token, true)
-            .await
-            .expect("lookup")
-            .is_some(),
-        "bob keeps his"
-    );
+    assert!(h.is_live(&bob.session.token).await, "bob keeps his");
 
     h.auth
         .revoke_session(&current, &alice_other.session.token)
         .await
         .expect("revoke");
-    assert!(
-        h.auth
-            .get_session(&alice_other.session.token, true)
-            .await
-            .expect("lookup")
-            .is_none()
-    );
-    assert!(
-        h.auth
-            .get_session(&alice.session.token, true)
-            .await
-            .expect("lookup")
-            .is_some()
-    );
+    assert!(!h.is_live(&alice_other.session.token).await);
+    assert!(h.is_live(&alice.session.token).await);
 }
 
 #[tokio::test]
@@ -511,55 +456,19 @@ async fn revoke_other_sessions_keeps_the_current_one_and_revoke_sessions_ends_al
         .await
         .expect("sign-in");
     let bob = h.sign_up("bob@example.com").await;
-    let current = h
-        .auth
-        .get_session(&b.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&b.session.token).await;
 
     h.auth
         .revoke_other_sessions(&current)
         .await
         .expect("revoke others");
-    assert!(
-        h.auth
-            .get_session(&a.session.token, true)
-            .await
-            .expect("lookup")
-            .is_none()
-    );
-    assert!(
-        h.auth
-            .get_session(&c.session.token, true)
-            .await
-            .expect("lookup")
-            .is_none()
-    );
-    assert!(
-        h.auth
-            .get_session(&b.session.token, true)
-            .await
-            .expect("lookup")
-            .is_some()
-    );
+    assert!(!h.is_live(&a.session.token).await);
+    assert!(!h.is_live(&c.session.token).await);
+    assert!(h.is_live(&b.session.token).await);
 
     h.auth.revoke_sessions(&current).await.expect("revoke all");
-    assert!(
-        h.auth
-            .get_session(&b.session.token, true)
-            .await
-            .expect("lookup")
-            .is_none()
-    );
-    assert!(
-        h.auth
-            .get_session(&bob.session.token, true)
-            .await
-            .expect("lookup")
-            .is_some()
-    );
+    assert!(!h.is_live(&b.session.token).await);
+    assert!(h.is_live(&bob.session.token).await);
 }
 
 #[tokio::test]
@@ -586,13 +495,7 @@ async fn purge_removes_expired_sessions() {
 async fn a_token_carries_the_user_and_session_and_lives_thirty_days() {
     let h = harness();
     let signed = h.sign_up("alice@example.com").await;
-    let current = h
-        .auth
-        .get_session(&signed.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&signed.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
     let claims = h.auth.verify_token(&jwt).await.expect("valid");
     assert_eq!(claims.sub, signed.user.id);
@@ -627,13 +530,7 @@ async fn a_token_carries_the_user_and_session_and_lives_thirty_days() {
 async fn a_token_of_a_revoked_session_is_refused_in_checking_mode() {
     let h = harness();
     let signed = h.sign_up("alice@example.com").await;
-    let current = h
-        .auth
-        .get_session(&signed.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&signed.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
     h.auth
         .verify_token(&jwt)
@@ -654,13 +551,7 @@ async fn a_token_of_a_revoked_session_is_refused_in_checking_mode() {
         .sign_in("alice@example.com", PASSWORD)
         .await
         .expect("sign-in");
-    let current = h
-        .auth
-        .get_session(&again.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&again.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
     h.auth.verify_token(&jwt).await.expect("valid");
     h.auth.revoke_sessions(&current).await.expect("revoke");
@@ -680,13 +571,7 @@ async fn revocations_made_elsewhere_are_seen_after_the_cache_ttl() {
     });
     let h = harness_with(config, HashPool::new(1, 16));
     let signed = h.sign_up("alice@example.com").await;
-    let current = h
-        .auth
-        .get_session(&signed.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&signed.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
     h.auth.verify_token(&jwt).await.expect("valid");
     h.store
@@ -701,13 +586,7 @@ async fn revocations_made_elsewhere_are_seen_after_the_cache_ttl() {
     // A long TTL serves the cached answer without asking the store.
     let h = harness();
     let signed = h.sign_up("alice@example.com").await;
-    let current = h
-        .auth
-        .get_session(&signed.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&signed.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
     h.auth.verify_token(&jwt).await.expect("valid, now cached");
     h.store
@@ -727,13 +606,7 @@ async fn without_the_check_tokens_are_stateless() {
         HashPool::new(1, 16),
     );
     let signed = h.sign_up("alice@example.com").await;
-    let current = h
-        .auth
-        .get_session(&signed.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&signed.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
     h.auth
         .sign_out(&signed.session.token)
@@ -759,13 +632,7 @@ fn change(current: &str, new: &str, revoke: bool) -> ChangePassword {
 async fn change_password_checks_the_current_one_and_the_policy() {
     let h = harness();
     let signed = h.sign_up("alice@example.com").await;
-    let current = h
-        .auth
-        .get_session(&signed.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&signed.session.token).await;
     let wrong = h
         .auth
         .change_password(
@@ -803,14 +670,7 @@ async fn change_password_checks_the_current_one_and_the_policy() {
     h.sign_in("alice@example.com", "new password 1")
         .await
         .expect("new password works");
-    assert!(
-        h.auth
-            .get_session(&signed.session.token, true)
-            .await
-            .expect("lookup")
-            .is_some(),
-        "sessions kept"
-    );
+    assert!(h.is_live(&signed.session.token).await, "sessions kept");
 }
 
 #[tokio::test]
@@ -821,13 +681,7 @@ async fn change_password_can_revoke_every_other_session() {
         .sign_in("alice@example.com", PASSWORD)
         .await
         .expect("sign-in");
-    let current = h
-        .auth
-        .get_session(&a.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&a.session.token).await;
     let changed = h
         .auth
         .change_password(
@@ -840,40 +694,16 @@ async fn change_password_can_revoke_every_other_session() {
         .expect("changed")
         .new_session
         .expect("a new session");
-    assert!(
-        h.auth
-            .get_session(&a.session.token, true)
-            .await
-            .expect("lookup")
-            .is_none()
-    );
-    assert!(
-        h.auth
-            .get_session(&b.session.token, true)
-            .await
-            .expect("lookup")
-            .is_none()
-    );
-    assert!(
-        h.auth
-            .get_session(&fresh.token, true)
-            .await
-            .expect("lookup")
-            .is_some()
-    );
+    assert!(!h.is_live(&a.session.token).await);
+    assert!(!h.is_live(&b.session.token).await);
+    assert!(h.is_live(&fresh.token).await);
 }
 
 #[tokio::test]
 async fn update_user_changes_the_profile() {
     let h = harness();
     let signed = h.sign_up("alice@example.com").await;
-    let current = h
-        .auth
-        .get_session(&signed.session.token, true)
-        .await
-        .expect("lookup")
-        .expect("valid")
-        .current;
+    let current = h.current(&signed.session.token).await;
     h.clock.advance(Duration::from_secs(5));
     let update = UserUpdate {
         name: Some("Alice B.".into()),

@@ -11,7 +11,7 @@ use auth_core::flows::{SignIn, SignUp, SignedIn};
 use auth_core::hash::{
     Argon2Hasher, Argon2Params, HashError, HashPool, PasswordHasher, Verification,
 };
-use auth_core::model::{ClientInfo, Email, Password, Timestamp};
+use auth_core::model::{AuthSession, ClientInfo, Email, Password, Timestamp};
 use auth_core::store::{MemoryStore, UserStore};
 use auth_core::token::{JwtIssuer, JwtKey};
 use auth_core::{Auth, AuthError};
@@ -140,5 +140,24 @@ impl Harness {
         self.auth
             .sign_in(sign_in_input(address, password), &client())
             .await
+    }
+
+    /// The valid session for `token` (panics if there is none).
+    pub async fn current(&self, token: &str) -> AuthSession {
+        self.auth
+            .get_session(token, true)
+            .await
+            .expect("lookup")
+            .expect("a valid session")
+            .current
+    }
+
+    /// Whether `token` names a valid session.
+    pub async fn is_live(&self, token: &str) -> bool {
+        self.auth
+            .get_session(token, true)
+            .await
+            .expect("lookup")
+            .is_some()
     }
 }
