@@ -9,6 +9,18 @@ need() {
 }
 need cargo "Install Rust with rustup: https://rustup.rs"
 
+# The PostgreSQL tests use DATABASE_URL when it is set, else start a throwaway cluster from the
+# installed server binaries (the harness in tests/harness does it; nothing needs to be running).
+if [ -z "${DATABASE_URL:-}" ]; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if ! command -v initdb >/dev/null 2>&1 && [ ! -x "${pg_bin:-/nonexistent}/initdb" ]; then
+    echo "error: the PostgreSQL server binaries (initdb, postgres) are not installed." >&2
+    echo "       Install them (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql)," >&2
+    echo "       or set DATABASE_URL to a PostgreSQL server the tests may create databases on." >&2
+    exit 1
+  fi
+fi
+
 # Two cores on CI: keep the build to them, and the test threads too.
 jobs=${CARGO_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
@@ -17,13 +29,13 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 
 echo "==> cargo clippy (warnings are errors)"
-cargo clippy --workspace --all-targets --locked -j "$jobs" -- -D warnings
+cargo clippy --workspace --all-targets --all-features --locked -j "$jobs" -- -D warnings
 
 echo "==> cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --workspace --locked -j "$jobs" 2>&1 | tee "$log"
+cargo test --workspace --all-features --locked -j "$jobs" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

@@ -29,7 +29,8 @@ pub struct HashPool {
 }
 
 impl HashPool {
-    /// A pool of `threads` threads (at least one) with room for `queue` waiting jobs.
+    /// A pool of `threads` threads (at least one) with room for `queue` waiting jobs. With a
+    /// queue of zero a job is accepted only when a thread is idle and waiting for one.
     ///
     /// # Panics
     ///

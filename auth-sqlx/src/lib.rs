@@ -1,0 +1,36 @@
+//! # auth-sqlx
+//!
+//! Stores for [`auth_core`] on Better Auth's own schema (tables `"user"`, `"session"`,
+//! `"account"`, `"verification"`, `"jwks"`, quoted camelCase columns, text ids):
+//!
+//! * [`PgStore`] (feature `postgres`, on by default): PostgreSQL, Neon included (TLS through
+//!   rustls). Point it at a database Better Auth created and carry on: its users sign in with
+//!   their passwords (scrypt hashes are upgraded to argon2id at the next sign-in), their sessions
+//!   stay valid, and its signing keys keep working.
+//! * [`SqliteStore`] (feature `sqlite`): an embedded database in a file, nothing to install; the
+//!   example server's default.
+//!
+//! Migrations are embedded and run on demand (`store.migrate()`); they are idempotent and leave a
+//! Better Auth database's tables and rows as they are. Unreachable databases and exhausted pools
+//! fail within the acquire timeout with `StoreError::Unavailable` (HTTP 503 with `Retry-After`).
+//! Signing keys persist in `"jwks"` ([`PgStore::jwt_issuer`]), encrypted as Better Auth does, so
+//! every instance signs and verifies with the same keys and a restart logs no one out.
+
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod keys;
+mod options;
+mod rows;
+mod sql;
+
+#[cfg(feature = "postgres")]
+mod pg;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+pub use options::StoreOptions;
+#[cfg(feature = "postgres")]
+pub use pg::PgStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;

@@ -1,0 +1,230 @@
+//! `UserStore` for `PgStore`.
+
+use async_trait::async_trait;
+use auth_core::model::{
+    AuthSession, CredentialAccount, Email, Session, Timestamp, User, UserUpdate, UserWithCredential,
+};
+use auth_core::store::{StoreError, UserStore};
+
+use super::PgStore;
+use crate::error::{classify, classify_user_insert};
+use crate::rows::{self, RowAccess};
+use crate::sql;
+
+#[async_trait]
+impl UserStore for PgStore {
+    async fn create_user(
+        &self,
+        user: &User,
+        credential: &CredentialAccount,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(classify)?;
+        sqlx::query(sql::INSERT_USER)
+            .bind(&user.id)
+            .bind(&user.name)
+            .bind(&user.email)
+            .bind(user.email_verified)
+            .bind(&user.image)
+            .bind(user.created_at.as_offset())
+            .bind(user.updated_at.as_offset())
+            .execute(&mut *tx)
+            .await
+            .map_err(classify_user_insert)?;
+        sqlx::query(self.insert_credential_sql())
+            .bind(&credential.id)
+            .bind(&user.id)
+            .bind(&credential.password_hash)
+            .bind(credential.created_at.as_offset())
+            .bind(credential.updated_at.as_offset())
+            .execute(&mut *tx)
+            .await
+            .map_err(classify)?;
+        // Dropping `tx` on any error above rolls both inserts back.
+        tx.commit().await.map_err(classify)
+    }
+
+    async fn find_user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(sql::SELECT_USER_BY_ID)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classify)?;
+        row.as_ref().map(rows::plain_user).transpose()
+    }
+
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(sql::SELECT_USER_BY_EMAIL)
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classify)?;
+        row.as_ref().map(rows::plain_user).transpose()
+    }
+
+    async fn find_user_with_credential(
+        &self,
+        email: &Email,
+    ) -> Result<Option<UserWithCredential>, StoreError> {
+        let Some(row) = sqlx::query(sql::SELECT_USER_WITH_CREDENTIAL)
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classify)?
+        else {
+            return Ok(None);
+        };
+        let user = rows::plain_user(&row)?;
+        let credential = rows::credential(&row, &user.id)?;
+        Ok(Some(UserWithCredential { user, credential }))
+    }
+
+    async fn update_user(
+        &self,
+        id: &str,
+        update: &UserUpdate,
+        now: Timestamp,
+    ) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(sql::UPDATE_USER)
+            .bind(id)
+            .bind(&update.name)
+            .bind(update.image.is_some())
+            .bind(update.image.clone().flatten())
+            .bind(now.as_offset())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classify)?;
+        row.as_ref().map(rows::plain_user).transpose()
+    }
+
+    async fn find_credential(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<CredentialAccount>, StoreError> {
+        let row = sqlx::query(sql::SELECT_CREDENTIAL)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classify)?;
+        Ok(match row {
+            Some(row) => rows::credential(&row, user_id)?,
+            None => None,
+        })
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(sql::UPDATE_PASSWORD)
+            .bind(user_id)
+            .bind(hash)
+            .bind(now.as_offset())
+            .execute(&self.pool)
+            .await
+            .map_err(classify)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        sqlx::query(sql::INSERT_SESSION)
+            .bind(&session.id)
+            .bind(session.expires_at.as_offset())
+            .bind(&session.token)
+            .bind(session.created_at.as_offset())
+            .bind(session.updated_at.as_offset())
+            .bind(&session.ip_address)
+            .bind(&session.user_agent)
+            .bind(&session.user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    async fn find_session(&self, token: &str) -> Result<Option<AuthSession>, StoreError> {
+        let Some(row) = sqlx::query(sql::SELECT_SESSION_WITH_USER)
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classify)?
+        else {
+            return Ok(None);
+        };
+        let session = rows::session(&row)?;
+        let user = rows::user(&row, "userId", "userCreatedAt", "userUpdatedAt")?;
+        Ok(Some(AuthSession { session, user }))
+    }
+
+    async fn find_session_by_id(&self, id: &str) -> Result<Option<Session>, StoreError> {
+        let row = sqlx::query(sql::SELECT_SESSION_BY_ID)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classify)?;
+        row.as_ref().map(rows::session).transpose()
+    }
+
+    async fn extend_session(
+        &self,
+        id: &str,
+        expires_at: Timestamp,
+        updated_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(sql::EXTEND_SESSION)
+            .bind(id)
+            .bind(expires_at.as_offset())
+            .bind(updated_at.as_offset())
+            .execute(&self.pool)
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(sql::DELETE_SESSION)
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classify)?;
+        row.map(|r| r.text("id")).transpose()
+    }
+
+    async fn delete_user_sessions(
+        &self,
+        user_id: &str,
+        keep: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
+        let deleted = sqlx::query(sql::DELETE_USER_SESSIONS)
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(classify)?;
+        deleted.iter().map(|r| r.text("id")).collect()
+    }
+
+    async fn list_sessions(
+        &self,
+        user_id: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Session>, StoreError> {
+        let found = sqlx::query(sql::LIST_SESSIONS)
+            .bind(user_id)
+            .bind(now.as_offset())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(classify)?;
+        found.iter().map(rows::session).collect()
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
+        let done = sqlx::query(sql::DELETE_EXPIRED_SESSIONS)
+            .bind(now.as_offset())
+            .execute(&self.pool)
+            .await
+            .map_err(classify)?;
+        Ok(done.rows_affected())
+    }
+}

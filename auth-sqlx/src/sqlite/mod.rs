@@ -1,0 +1,200 @@
+//! `SqliteStore`: an embedded database in one file.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use auth_core::config::AuthConfig;
+use auth_core::model::Timestamp;
+use auth_core::store::StoreError;
+use auth_core::token::{JwtIssuer, JwtKey};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Executor, Row};
+
+use crate::error::classify;
+use crate::keys::{KeyRow, issuer_from_rows};
+use crate::rows::{RowAccess, decode_error};
+use crate::{StoreOptions, sql};
+
+mod store;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "better_auth_schema",
+    include_str!("../../migrations/sqlite/0001_better_auth_schema.sql"),
+)];
+
+const LEDGER: &str = r#"CREATE TABLE IF NOT EXISTS "_auth_sqlx_migrations" ("version" integer PRIMARY KEY, "name" text NOT NULL, "appliedAt" text NOT NULL)"#;
+
+/// A [`UserStore`](auth_core::store::UserStore) in an SQLite file: the same tables and columns as
+/// Better Auth's, nothing to install or run. Write-ahead logging lets readers and the one writer
+/// proceed together; writers queue for up to [`StoreOptions::acquire_timeout`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), auth_core::store::StoreError> {
+/// let store = auth_sqlx::SqliteStore::in_memory().await?;
+/// store.migrate().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file at `path`.
+    pub async fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Self, StoreError> {
+        let connect = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(options.acquire_timeout);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect)
+            .await
+            .map_err(classify)?;
+        Ok(Self { pool })
+    }
+
+    /// A private in-memory database (one connection; gone when the store is dropped).
+    pub async fn in_memory() -> Result<Self, StoreError> {
+        let connect = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(classify)?
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(connect)
+            .await
+            .map_err(classify)?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Creates the tables and indexes where they are missing; idempotent.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(classify)?;
+        tx.execute(LEDGER).await.map_err(classify)?;
+        let applied: Vec<i64> = sqlx::query(r#"SELECT "version" FROM "_auth_sqlx_migrations""#)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(classify)?
+            .iter()
+            .map(|row| row.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()
+            .map_err(classify)?;
+        for (version, name, script) in MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            sqlx::raw_sql(*script)
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
+            sqlx::query(r#"INSERT INTO "_auth_sqlx_migrations" ("version", "name", "appliedAt") VALUES ($1, $2, $3)"#)
+                .bind(version)
+                .bind(name)
+                .bind(Timestamp::now().to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
+            tracing::info!(version, name, "applied migration");
+        }
+        tx.commit().await.map_err(classify)
+    }
+
+    /// The token issuer from the `"jwks"` table, generating and storing an Ed25519 key when there
+    /// is none; see [`PgStore::jwt_issuer`](crate::PgStore::jwt_issuer) for the rules.
+    pub async fn jwt_issuer(&self, config: &AuthConfig) -> Result<JwtIssuer, StoreError> {
+        let now = Timestamp::now();
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(classify)?;
+        let rows: Vec<KeyRow> = sqlx::query(sql::SELECT_KEYS)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(classify)?
+            .iter()
+            .map(key_row)
+            .collect::<Result<_, _>>()?;
+        if let Some(issuer) = issuer_from_rows(config, &rows, now)? {
+            tx.commit().await.map_err(classify)?;
+            return Ok(issuer);
+        }
+        let key = JwtKey::generate_ed25519();
+        let row = KeyRow::new_ed25519(&key, config.secret().expose(), now)
+            .ok_or_else(|| StoreError::Other("cannot serialise a new signing key".into()))?;
+        sqlx::query(sql::INSERT_KEY)
+            .bind(&row.id)
+            .bind(&row.public_key)
+            .bind(&row.private_key)
+            .bind(row.created_at.to_string())
+            .bind(&row.alg)
+            .bind(&row.crv)
+            .execute(&mut *tx)
+            .await
+            .map_err(classify)?;
+        tx.commit().await.map_err(classify)?;
+        tracing::info!(kid = %row.id, "generated and stored a new Ed25519 signing key");
+        let mut all = vec![row];
+        all.extend(rows);
+        issuer_from_rows(config, &all, now)?
+            .ok_or_else(|| StoreError::Other("the new signing key is unusable".into()))
+    }
+
+    pub(crate) fn insert_credential_sql(&self) -> &'static str {
+        sql::INSERT_CREDENTIAL
+    }
+}
+
+fn key_row(row: &SqliteRow) -> Result<KeyRow, StoreError> {
+    let expires_at: Option<String> = row.opt_text("expiresAt")?;
+    Ok(KeyRow {
+        id: row.text("id")?,
+        public_key: row.text("publicKey")?,
+        private_key: row.text("privateKey")?,
+        created_at: row.time("createdAt")?,
+        expires_at: expires_at
+            .map(|t| Timestamp::parse(&t).map_err(|e| decode_error("expiresAt", e)))
+            .transpose()?,
+        alg: row.opt_text("alg")?,
+        crv: row.opt_text("crv")?,
+    })
+}
+
+impl RowAccess for SqliteRow {
+    fn text(&self, column: &str) -> Result<String, StoreError> {
+        self.try_get(column).map_err(|e| decode_error(column, e))
+    }
+
+    fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError> {
+        self.try_get(column).map_err(|e| decode_error(column, e))
+    }
+
+    fn flag(&self, column: &str) -> Result<bool, StoreError> {
+        self.try_get(column).map_err(|e| decode_error(column, e))
+    }
+
+    fn time(&self, column: &str) -> Result<Timestamp, StoreError> {
+        let text: String = self.try_get(column).map_err(|e| decode_error(column, e))?;
+        Timestamp::parse(&text).map_err(|e| decode_error(column, e))
+    }
+}

@@ -1,0 +1,13 @@
+//! PgStore against a real PostgreSQL: the store suite, migrations, Better Auth interop,
+//! concurrency, availability and signing keys. One test binary, so one throwaway cluster.
+
+mod availability;
+mod common;
+mod concurrency;
+mod indexes;
+mod interop;
+mod keys;
+mod migrations;
+mod tls;
+
+auth_core::user_store_suite!(postgres_suite, common::store());

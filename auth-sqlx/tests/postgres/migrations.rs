@@ -1,0 +1,62 @@
+//! Migrations: idempotent, and exactly Better Auth's schema.
+
+use crate::common::{better_auth_database, catalog, store};
+
+#[tokio::test]
+async fn running_twice_is_a_no_op() {
+    let store = store().await;
+    let before = catalog(store.pool()).await;
+    store.migrate().await.expect("second run");
+    assert_eq!(catalog(store.pool()).await, before);
+    let ledger: i64 = sqlx::query_scalar(r#"SELECT count(*) FROM "_auth_sqlx_migrations""#)
+        .fetch_one(store.pool())
+        .await
+        .expect("ledger");
+    assert_eq!(ledger, 1);
+}
+
+#[tokio::test]
+async fn the_schema_is_better_auths_to_the_column_index_and_constraint() {
+    let ours = store().await;
+    let theirs = better_auth_database().await;
+    let ours = catalog(ours.pool()).await;
+    let theirs = catalog(theirs.pool()).await;
+    assert!(
+        theirs.len() > 40,
+        "the catalog query sees Better Auth's schema: {theirs:#?}"
+    );
+    assert_eq!(ours, theirs);
+}
+
+#[tokio::test]
+async fn over_a_better_auth_database_tables_and_rows_stay_as_they_are() {
+    let store = better_auth_database().await;
+    sqlx::raw_sql(
+        r#"INSERT INTO "user" VALUES ('u1', 'Ada', 'ada@example.com', false, NULL, '2026-11-25T12:00:00Z', '2026-11-25T12:00:00Z');
+           INSERT INTO "account" ("id", "accountId", "providerId", "userId", "password", "updatedAt")
+                VALUES ('a1', 'u1', 'credential', 'u1', 'salt:key', '2026-11-25T12:00:00Z');"#,
+    )
+    .execute(store.pool())
+    .await
+    .expect("rows");
+    let rows = |pool| async move {
+        let users: Vec<(String, String, String)> =
+            sqlx::query_as(r#"SELECT "id", "email", "createdAt"::text FROM "user" ORDER BY "id""#)
+                .fetch_all(pool)
+                .await
+                .expect("users");
+        let accounts: Vec<(String, Option<String>, String)> = sqlx::query_as(
+            r#"SELECT "id", "password", "createdAt"::text FROM "account" ORDER BY "id""#,
+        )
+        .fetch_all(pool)
+        .await
+        .expect("accounts");
+        (users, accounts)
+    };
+    let schema_before = catalog(store.pool()).await;
+    let rows_before = rows(store.pool()).await;
+    store.migrate().await.expect("first run");
+    store.migrate().await.expect("second run");
+    assert_eq!(catalog(store.pool()).await, schema_before);
+    assert_eq!(rows(store.pool()).await, rows_before);
+}
