@@ -121,6 +121,7 @@ pub struct AuthConfig {
     fresh_age: Duration,
     password_policy: PasswordPolicy,
     revocation: RevocationCheck,
+    max_body_bytes: usize,
 }
 
 impl AuthConfig {
@@ -149,6 +150,7 @@ impl AuthConfig {
             fresh_age: DAY,
             password_policy: PasswordPolicy::default(),
             revocation: RevocationCheck::default(),
+            max_body_bytes: 64 * 1024,
         })
     }
 
@@ -326,6 +328,23 @@ impl AuthConfig {
     pub fn with_revocation_check(mut self, check: RevocationCheck) -> Self {
         self.revocation = check;
         self
+    }
+
+    /// Sets the largest request body the protocol reads (default 64 KiB; larger is 413).
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// The largest request body the protocol reads.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// Whether cross-origin browser access (CORS) is on: it is when trusted origins besides the
+    /// base URL's are configured.
+    pub fn cors_enabled(&self) -> bool {
+        !self.trusted_origins.is_empty()
     }
 
     /// The signing secret.

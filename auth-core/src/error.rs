@@ -59,6 +59,39 @@ pub enum AuthError {
     /// An update-user request that changes nothing.
     #[error("no fields to update")]
     NoFieldsToUpdate,
+    /// A request body that is not valid JSON.
+    #[error("invalid JSON in request body")]
+    InvalidJson,
+    /// A request body whose `Content-Type` the route does not take; holds the given type and the
+    /// allowed ones.
+    #[error("unsupported content type {given:?}")]
+    UnsupportedMediaType {
+        /// The `Content-Type` the request had.
+        given: String,
+        /// What the route accepts, comma-separated.
+        allowed: &'static str,
+    },
+    /// A request body over the configured limit.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// A request body that is JSON but not an object.
+    #[error("body must be an object")]
+    BodyMustBeAnObject,
+    /// A state-changing request from an origin that is not trusted.
+    #[error("invalid origin")]
+    InvalidOrigin,
+    /// A state-changing request with cookies but without an `Origin` (or `Referer`).
+    #[error("missing or null origin")]
+    MissingOrNullOrigin,
+    /// A cross-site form navigation to sign-in or sign-up (a login CSRF).
+    #[error("cross-site navigation login blocked")]
+    CrossSiteNavigationLoginBlocked,
+    /// A `callbackURL` that is neither a relative path nor on a trusted origin.
+    #[error("invalid callbackURL")]
+    InvalidCallbackUrl,
+    /// `POST /get-session`, which Better Auth only allows with deferred session refresh.
+    #[error("POST get-session without deferred refresh")]
+    GetSessionMethodNotAllowed,
     /// The password-hashing queue is full; the client should retry shortly.
     #[error("password hashing is overloaded")]
     Overloaded,
@@ -88,6 +121,15 @@ impl AuthError {
             Self::CredentialAccountNotFound => "CREDENTIAL_ACCOUNT_NOT_FOUND",
             Self::EmailCanNotBeUpdated => "EMAIL_CAN_NOT_BE_UPDATED",
             Self::NoFieldsToUpdate => "NO_FIELDS_TO_UPDATE",
+            Self::InvalidJson => "BAD_REQUEST",
+            Self::UnsupportedMediaType { .. } => "UNSUPPORTED_MEDIA_TYPE",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::BodyMustBeAnObject => "BODY_MUST_BE_AN_OBJECT",
+            Self::InvalidOrigin => "INVALID_ORIGIN",
+            Self::MissingOrNullOrigin => "MISSING_OR_NULL_ORIGIN",
+            Self::CrossSiteNavigationLoginBlocked => "CROSS_SITE_NAVIGATION_LOGIN_BLOCKED",
+            Self::InvalidCallbackUrl => "INVALID_CALLBACK_URL",
+            Self::GetSessionMethodNotAllowed => "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
             Self::Overloaded => "SERVER_BUSY",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -111,6 +153,23 @@ impl AuthError {
             Self::CredentialAccountNotFound => "Credential account not found",
             Self::EmailCanNotBeUpdated => "Email can not be updated",
             Self::NoFieldsToUpdate => "No fields to update",
+            Self::InvalidJson => "Invalid JSON in request body",
+            Self::UnsupportedMediaType { given, allowed } => {
+                return Cow::Owned(format!(
+                    "Content-Type \"{given}\" is not allowed. Allowed types: {allowed}"
+                ));
+            }
+            Self::PayloadTooLarge => "Request body is too large",
+            Self::BodyMustBeAnObject => "Body must be an object",
+            Self::InvalidOrigin => "Invalid origin",
+            Self::MissingOrNullOrigin => "Missing or null Origin",
+            Self::CrossSiteNavigationLoginBlocked => {
+                "Cross-site navigation login blocked. This request appears to be a CSRF attack."
+            }
+            Self::InvalidCallbackUrl => "Invalid callbackURL",
+            Self::GetSessionMethodNotAllowed => {
+                "POST method requires deferSessionRefresh to be enabled in session config"
+            }
             Self::Overloaded => "The server is busy. Please try again shortly.",
             Self::Unavailable(_) => "Service temporarily unavailable. Please try again shortly.",
             Self::Internal(_) => "Internal Server Error",
@@ -131,8 +190,17 @@ impl AuthError {
             | Self::Validation(_)
             | Self::CredentialAccountNotFound
             | Self::EmailCanNotBeUpdated
-            | Self::NoFieldsToUpdate => StatusCode::BAD_REQUEST,
-            Self::SessionNotFresh => StatusCode::FORBIDDEN,
+            | Self::NoFieldsToUpdate
+            | Self::InvalidJson
+            | Self::BodyMustBeAnObject => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::SessionNotFresh
+            | Self::InvalidOrigin
+            | Self::MissingOrNullOrigin
+            | Self::CrossSiteNavigationLoginBlocked
+            | Self::InvalidCallbackUrl => StatusCode::FORBIDDEN,
+            Self::GetSessionMethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Overloaded | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

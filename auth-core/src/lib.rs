@@ -62,6 +62,7 @@ pub mod config;
 pub mod error;
 pub mod flows;
 pub mod hash;
+pub mod http;
 pub mod model;
 pub mod store;
 pub mod token;

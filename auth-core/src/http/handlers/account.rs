@@ -1,0 +1,62 @@
+//! `POST /change-password` and `POST /update-user`.
+
+use serde_json::{Value, json};
+
+use super::{Ctx, Outcome, TokenAndUser};
+use crate::AuthError;
+use crate::flows::ChangePassword;
+use crate::http::reply::Reply;
+use crate::http::request::client_info;
+use crate::http::validate::Fields;
+use crate::model::{Password, UserUpdate};
+
+pub(crate) async fn change_password(ctx: &mut Ctx<'_>) -> Outcome {
+    let mut fields = Fields::required(ctx.body.as_ref());
+    let new_password = fields.string("newPassword");
+    let current_password = fields.string("currentPassword");
+    let revoke = fields.opt_bool("revokeOtherSessions").unwrap_or(false);
+    fields.finish()?;
+    let (Some(new_password), Some(current_password)) = (new_password, current_password) else {
+        return Err(Reply::error(&AuthError::Validation("invalid body".into())));
+    };
+    ctx.csrf(false)?;
+    let current = ctx.require_session().await?;
+    let input = ChangePassword {
+        current_password: Password::new(current_password),
+        new_password: Password::new(new_password),
+        revoke_other_sessions: revoke,
+    };
+    let changed = ctx
+        .auth
+        .change_password(&current, input, &client_info(&ctx.parts.headers))
+        .await?;
+    let token = changed.new_session.as_ref().map(|s| s.token.as_str());
+    let mut reply = Reply::json(&TokenAndUser {
+        token,
+        user: &changed.user,
+    });
+    if let Some(token) = token {
+        reply.set_session(ctx.auth.config(), token, true);
+    }
+    Ok(reply)
+}
+
+pub(crate) async fn update_user(ctx: &mut Ctx<'_>) -> Outcome {
+    if !matches!(ctx.body, Some(Value::Object(_))) {
+        return Err(Reply::error(&AuthError::BodyMustBeAnObject));
+    }
+    let mut fields = Fields::required(ctx.body.as_ref());
+    let has_email = fields.has("email");
+    let name = fields.opt_string("name");
+    let image = fields.nullable_string("image");
+    fields.finish()?;
+    ctx.csrf(false)?;
+    if has_email {
+        return Err(Reply::error(&AuthError::EmailCanNotBeUpdated));
+    }
+    let current = ctx.require_session().await?;
+    ctx.auth
+        .update_user(&current, UserUpdate { name, image })
+        .await?;
+    Ok(Reply::json(&json!({ "status": true })))
+}

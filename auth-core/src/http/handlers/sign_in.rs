@@ -1,0 +1,59 @@
+//! `POST /sign-in/email`.
+
+use serde::Serialize;
+
+use super::{Ctx, Outcome};
+use crate::AuthError;
+use crate::flows::SignIn;
+use crate::http::csrf;
+use crate::http::reply::Reply;
+use crate::http::request::client_info;
+use crate::http::validate::Fields;
+use crate::model::{Email, Password, User};
+
+#[derive(Serialize)]
+struct SignedIn<'a> {
+    redirect: bool,
+    token: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    user: &'a User,
+}
+
+pub(crate) async fn sign_in(ctx: &mut Ctx<'_>) -> Outcome {
+    let mut fields = Fields::required(ctx.body.as_ref());
+    let email = fields.string("email");
+    let password = fields.string("password");
+    let callback = fields.opt_string("callbackURL");
+    let remember_me = fields.opt_bool("rememberMe").unwrap_or(true);
+    fields.finish()?;
+    let (Some(email), Some(password)) = (email, password) else {
+        return Err(Reply::error(&AuthError::Validation("invalid body".into())));
+    };
+    ctx.csrf(true)?;
+    csrf::check_callback(ctx.auth.config(), callback.as_deref())?;
+    // Unlike sign-up, Better Auth reports a malformed address here as INVALID_EMAIL.
+    let email = Email::parse(&email).map_err(|_| AuthError::InvalidEmail)?;
+
+    let input = SignIn {
+        email,
+        password: Password::new(password),
+        remember_me,
+    };
+    let signed = ctx
+        .auth
+        .sign_in(input, &client_info(&ctx.parts.headers))
+        .await?;
+    let body = SignedIn {
+        redirect: callback.is_some(),
+        token: &signed.session.token,
+        url: callback.as_deref(),
+        user: &signed.user,
+    };
+    let mut reply = Reply::json(&body);
+    if let Some(url) = &callback {
+        reply = reply.location(url);
+    }
+    reply.set_session(ctx.auth.config(), &signed.session.token, signed.remember_me);
+    Ok(reply)
+}

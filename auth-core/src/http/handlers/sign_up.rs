@@ -1,0 +1,53 @@
+//! `POST /sign-up/email`.
+
+use super::{Ctx, Outcome, TokenAndUser};
+use crate::flows::SignUp;
+use crate::http::csrf;
+use crate::http::reply::Reply;
+use crate::http::request::client_info;
+use crate::http::validate::Fields;
+use crate::model::{Email, Password};
+
+pub(crate) async fn sign_up(ctx: &mut Ctx<'_>) -> Outcome {
+    let mut fields = Fields::required(ctx.body.as_ref());
+    let name = fields.string("name");
+    let email = fields.string("email");
+    let email = match email.as_deref().map(Email::parse) {
+        Some(Ok(email)) => Some(email),
+        Some(Err(_)) => {
+            fields.invalid("email", "Invalid email address");
+            None
+        }
+        None => None,
+    };
+    let password = fields.string("password");
+    let image = fields.opt_string("image");
+    let callback = fields.opt_string("callbackURL");
+    let remember_me = fields.opt_bool("rememberMe").unwrap_or(true);
+    fields.finish()?;
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        return Err(Reply::error(&crate::AuthError::Validation(
+            "invalid body".into(),
+        )));
+    };
+    ctx.csrf(true)?;
+    csrf::check_callback(ctx.auth.config(), callback.as_deref())?;
+
+    let input = SignUp {
+        name,
+        email,
+        password: Password::new(password),
+        image,
+        remember_me,
+    };
+    let signed = ctx
+        .auth
+        .sign_up(input, &client_info(&ctx.parts.headers))
+        .await?;
+    let mut reply = Reply::json(&TokenAndUser {
+        token: Some(&signed.session.token),
+        user: &signed.user,
+    });
+    reply.set_session(ctx.auth.config(), &signed.session.token, signed.remember_me);
+    Ok(reply)
+}

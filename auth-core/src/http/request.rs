@@ -1,0 +1,78 @@
+//! What a request carries: the session token (bearer or cookie), "remember me", client facts.
+
+use std::net::IpAddr;
+
+use http::HeaderMap;
+use http::header::{AUTHORIZATION, USER_AGENT};
+use percent_encoding::percent_decode_str;
+
+use super::cookies::{self, DONT_REMEMBER, SESSION_TOKEN};
+use crate::config::AuthConfig;
+use crate::model::ClientInfo;
+
+/// The `Authorization: Bearer` value (scheme case-insensitive, percent-decoded if it holds `%`).
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let token = token.trim();
+    if token.is_empty() {
+        return None;
+    }
+    Some(if token.contains('%') {
+        percent_decode_str(token).decode_utf8_lossy().into_owned()
+    } else {
+        token.to_owned()
+    })
+}
+
+/// The session token the request presents, as Better Auth's bearer plugin and cookie reader find
+/// it: a bearer `token.signature` whose signature verifies, or a bare bearer token; else the
+/// signed session cookie. A bad signature counts as no token.
+pub(crate) fn session_token(headers: &HeaderMap, config: &AuthConfig) -> Option<String> {
+    let secret = config.secret().expose();
+    if let Some(bearer) = bearer(headers) {
+        let from_bearer = if bearer.contains('.') {
+            cookies::verify(secret, &bearer)
+        } else {
+            Some(bearer)
+        };
+        if from_bearer.is_some() {
+            return from_bearer;
+        }
+    }
+    let cookie = cookies::read(headers, &cookies::cookie_name(config, SESSION_TOKEN))?;
+    cookies::verify(secret, &cookie)
+}
+
+/// Whether the signed `dont_remember` cookie says the session is a short one.
+pub(crate) fn dont_remember(headers: &HeaderMap, config: &AuthConfig) -> bool {
+    cookies::read(headers, &cookies::cookie_name(config, DONT_REMEMBER))
+        .and_then(|v| cookies::verify(config.secret().expose(), &v))
+        .is_some_and(|v| v == "true")
+}
+
+/// The client facts a new session records, as Better Auth records them: the IP from
+/// `X-Forwarded-For` only when it holds exactly one valid address, else `""`; the `User-Agent`
+/// or `""`.
+pub(crate) fn client_info(headers: &HeaderMap) -> ClientInfo {
+    let ip = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.contains(','))
+        .and_then(|v| v.trim().parse::<IpAddr>().ok())
+        .map(|ip| ip.to_string())
+        .unwrap_or_default();
+    let agent = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    // Cap what a client can make us store.
+    let agent: String = agent.chars().take(512).collect();
+    ClientInfo {
+        ip_address: Some(ip),
+        user_agent: Some(agent),
+    }
+}

@@ -1,0 +1,106 @@
+//! Path and method to route, with Better Auth's 404 and 405 rules.
+
+use http::Method;
+
+/// The routes of Better Auth's email/password API (with the jwt and bearer plugins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    SignUpEmail,
+    SignInEmail,
+    SignOut,
+    GetSession,
+    Token,
+    Jwks,
+    ListSessions,
+    RevokeSession,
+    RevokeSessions,
+    RevokeOtherSessions,
+    ChangePassword,
+    UpdateUser,
+    Ok,
+}
+
+/// What the router decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Routing {
+    Found(Route),
+    /// `POST /get-session`: Better Auth answers 405 with its own JSON error.
+    GetSessionPost,
+    /// Outside the base path, an unknown path, a wrong method, `//`, a trailing-slash mismatch:
+    /// 404 with an empty body, as Better Auth answers.
+    NotFound,
+}
+
+impl Route {
+    /// Whether the body may be `application/x-www-form-urlencoded` besides JSON.
+    pub(crate) fn accepts_form(self) -> bool {
+        matches!(self, Self::SignUpEmail | Self::SignInEmail)
+    }
+}
+
+pub(crate) fn route(method: &Method, path: &str, base_path: &str) -> Routing {
+    let Some(rest) = path.strip_prefix(base_path) else {
+        return Routing::NotFound;
+    };
+    if !rest.starts_with('/') || rest.contains("//") {
+        return Routing::NotFound;
+    }
+    let get = method == Method::GET;
+    let post = method == Method::POST;
+    let found = match rest {
+        "/sign-up/email" if post => Route::SignUpEmail,
+        "/sign-in/email" if post => Route::SignInEmail,
+        "/sign-out" if post => Route::SignOut,
+        "/get-session" if get => Route::GetSession,
+        "/get-session" if post => return Routing::GetSessionPost,
+        "/token" if get => Route::Token,
+        "/jwks" if get => Route::Jwks,
+        "/list-sessions" if get => Route::ListSessions,
+        "/revoke-session" if post => Route::RevokeSession,
+        "/revoke-sessions" if post => Route::RevokeSessions,
+        "/revoke-other-sessions" if post => Route::RevokeOtherSessions,
+        "/change-password" if post => Route::ChangePassword,
+        "/update-user" if post => Route::UpdateUser,
+        "/ok" if get => Route::Ok,
+        _ => return Routing::NotFound,
+    };
+    Routing::Found(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_like_better_auth() {
+        let r = |m: Method, p: &str| route(&m, p, "/api/auth");
+        assert_eq!(
+            r(Method::POST, "/api/auth/sign-up/email"),
+            Routing::Found(Route::SignUpEmail)
+        );
+        assert_eq!(
+            r(Method::GET, "/api/auth/get-session"),
+            Routing::Found(Route::GetSession)
+        );
+        assert_eq!(
+            r(Method::POST, "/api/auth/get-session"),
+            Routing::GetSessionPost
+        );
+        for (method, path) in [
+            (Method::GET, "/api/auth/sign-in/email"),
+            (Method::OPTIONS, "/api/auth/sign-in/email"),
+            (Method::GET, "/api/auth/does-not-exist"),
+            (Method::GET, "/api/auth/get-session/"),
+            (Method::GET, "/api/auth//get-session"),
+            (Method::GET, "/api/authget-session"),
+            (Method::GET, "/api/auth"),
+            (Method::GET, "/other/get-session"),
+        ] {
+            assert_eq!(
+                r(method.clone(), path),
+                Routing::NotFound,
+                "{method} {path}"
+            );
+        }
+    }
+}

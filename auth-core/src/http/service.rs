@@ -1,0 +1,99 @@
+//! `AuthService`: the protocol as a `tower::Service` over `http` types.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use http::{Request, Response, StatusCode};
+use http_body::Body;
+
+use super::body;
+use super::handlers::{self, Ctx};
+use super::reply::{Reply, ResponseBody};
+use super::router::{self, Routing};
+use crate::Auth;
+use crate::error::{AuthError, BoxError};
+
+/// Better Auth's email/password API under the configured base path, as a
+/// `tower::Service<http::Request<B>>`. It never fails: every outcome, errors included, is a
+/// response. Requests outside the base path get Better Auth's empty 404, so mount it on the base
+/// path (the adapters' `routes(auth)` do).
+#[derive(Clone, Debug)]
+pub struct AuthService {
+    auth: Auth,
+}
+
+impl AuthService {
+    /// The service for `auth`.
+    pub fn new(auth: Auth) -> Self {
+        Self { auth }
+    }
+}
+
+impl Auth {
+    /// The protocol as a `tower::Service`.
+    pub fn service(&self) -> AuthService {
+        AuthService::new(self.clone())
+    }
+
+    /// Answers one request of the protocol.
+    pub async fn handle<B>(&self, request: Request<B>) -> Response<ResponseBody>
+    where
+        B: Body,
+        B::Error: Into<BoxError>,
+    {
+        let (parts, body) = request.into_parts();
+        let route = match router::route(&parts.method, parts.uri.path(), self.config().base_path())
+        {
+            Routing::Found(route) => route,
+            Routing::GetSessionPost => {
+                return Reply::error(&AuthError::GetSessionMethodNotAllowed)
+                    .no_store()
+                    .into_response();
+            }
+            Routing::NotFound => return Reply::empty(StatusCode::NOT_FOUND).into_response(),
+        };
+        let body = if parts.method == http::Method::GET {
+            None
+        } else {
+            match body::read(
+                &parts.headers,
+                body,
+                self.config().max_body_bytes(),
+                route.accepts_form(),
+            )
+            .await
+            {
+                Ok(body) => body,
+                Err(error) => return Reply::error(&error).into_response(),
+            }
+        };
+        let mut ctx = Ctx {
+            auth: self,
+            parts: &parts,
+            body,
+        };
+        handlers::dispatch(route, &mut ctx).await.into_response()
+    }
+}
+
+impl<B> tower::Service<Request<B>> for AuthService
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response<ResponseBody>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let auth = self.auth.clone();
+        Box::pin(async move { Ok(auth.handle(request).await) })
+    }
+}

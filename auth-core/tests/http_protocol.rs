@@ -1,0 +1,865 @@
+//! The HTTP protocol (`Auth::handle`), request by request, against Better Auth's recorded
+//! behaviour (shared/spec/better-auth-transcripts.md): statuses, JSON, cookies and headers.
+
+use std::time::Duration;
+
+use auth_core::Auth;
+use auth_core::config::AuthConfig;
+use auth_core::hash::{Argon2Hasher, Argon2Params, HashPool};
+use auth_core::http::cookies;
+use auth_core::store::MemoryStore;
+use auth_core::token::{JwtIssuer, JwtKey};
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use serde_json::{Value, json};
+
+const SECRET: &str = "throwaway-reference-secret-0123456789abcdef0123456789abcdef";
+const ORIGIN: &str = "http://127.0.0.1:3005";
+const PASSWORD: &str = "correct horse battery";
+
+fn auth_with(config: AuthConfig) -> Auth {
+    let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+    let hasher = Argon2Hasher::new(
+        Argon2Params {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+        },
+        HashPool::new(2, 64),
+    )
+    .expect("hasher");
+    Auth::builder()
+        .config(config)
+        .store(MemoryStore::new())
+        .issuer(issuer)
+        .hasher(hasher)
+        .build()
+}
+
+fn auth() -> Auth {
+    auth_with(AuthConfig::new(SECRET, ORIGIN).expect("config"))
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: http::HeaderMap,
+    body: Bytes,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {:?}", self.body))
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+    fn cookies(&self) -> Vec<&str> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    }
+    /// Asserts that `keys` appear in the raw body in this order (first occurrences): the wire
+    /// order, which a parsed `Value` would not keep.
+    fn assert_key_order(&self, keys: &[&str]) {
+        let text = std::str::from_utf8(&self.body).expect("utf-8");
+        let positions: Vec<usize> = keys
+            .iter()
+            .map(|k| {
+                text.find(&format!("\"{k}\":"))
+                    .unwrap_or_else(|| panic!("no key {k} in {text}"))
+            })
+            .collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "keys out of order {keys:?} in {text}"
+        );
+    }
+
+    fn error(&self) -> (u16, String, String) {
+        let body = self.json();
+        assert_eq!(body.as_object().expect("error object").len(), 2);
+        self.assert_key_order(&["message", "code"]);
+        (
+            self.status.as_u16(),
+            body["code"].as_str().unwrap_or_default().to_owned(),
+            body["message"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+    /// The session cookie's value (`token.signature`), decoded.
+    fn session_cookie(&self) -> String {
+        let line = self
+            .cookies()
+            .into_iter()
+            .find(|c| c.starts_with("better-auth.session_token="))
+            .expect("session cookie");
+        let value = line
+            .split(';')
+            .next()
+            .expect("pair")
+            .trim_start_matches("better-auth.session_token=");
+        percent_encoding::percent_decode_str(value)
+            .decode_utf8()
+            .expect("utf-8")
+            .into_owned()
+    }
+}
+
+async fn send(auth: &Auth, request: Request<Full<Bytes>>) -> Reply {
+    let response: Response<_> = auth.handle(request).await;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn post(path: &str, body: Value) -> http::request::Builder {
+    let _ = body;
+    Request::post(format!("/api/auth{path}")).header("content-type", "application/json")
+}
+
+fn json_request(path: &str, body: &Value, headers: &[(&str, &str)]) -> Request<Full<Bytes>> {
+    let mut builder = post(path, Value::Null);
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    builder
+        .body(Full::new(Bytes::from(body.to_string())))
+        .expect("request")
+}
+
+fn get(path: &str, headers: &[(&str, &str)]) -> Request<Full<Bytes>> {
+    let mut builder = Request::get(format!("/api/auth{path}"));
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    builder.body(Full::default()).expect("request")
+}
+
+async fn sign_up(auth: &Auth, email: &str) -> Reply {
+    let body = json!({"name": "Alice Example", "email": email, "password": PASSWORD});
+    let reply = send(auth, json_request("/sign-up/email", &body, &[])).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    reply
+}
+
+fn cookie_header(reply: &Reply) -> String {
+    let value = reply.session_cookie();
+    format!(
+        "better-auth.session_token={}",
+        value
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    )
+}
+
+#[tokio::test]
+async fn sign_up_answers_like_better_auth() {
+    let auth = auth();
+    let reply = sign_up(&auth, "Alice@Example.com").await;
+    let body = reply.json();
+    assert_eq!(body.as_object().expect("object").len(), 2);
+    reply.assert_key_order(&[
+        "token",
+        "user",
+        "name",
+        "email",
+        "emailVerified",
+        "image",
+        "createdAt",
+        "updatedAt",
+        "id",
+    ]);
+    assert_eq!(body["user"]["email"], "alice@example.com");
+    assert_eq!(body["user"]["image"], Value::Null);
+    let token = body["token"].as_str().expect("token");
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert_eq!(
+        reply.header("access-control-expose-headers"),
+        Some("set-auth-token")
+    );
+    let signed = cookies::sign(SECRET.as_bytes(), token);
+    assert_eq!(reply.header("set-auth-token"), Some(signed.as_str()));
+    let cookie = reply.cookies();
+    assert_eq!(cookie.len(), 1);
+    assert!(
+        cookie[0].ends_with("; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax"),
+        "{}",
+        cookie[0]
+    );
+    assert_eq!(reply.session_cookie(), signed);
+
+    let again = send(
+        &auth,
+        json_request(
+            "/sign-up/email",
+            &json!({"name": "A", "email": "ALICE@example.com", "password": PASSWORD}),
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(
+        again.error(),
+        (
+            422,
+            "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL".into(),
+            "User already exists. Use another email.".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn bad_input_gets_better_auths_errors() {
+    let auth = auth();
+    let cases: Vec<(Value, (u16, &str, &str))> = vec![
+        (
+            json!({"name": "S", "email": "s@example.com", "password": "abcde"}),
+            (400, "PASSWORD_TOO_SHORT", "Password too short"),
+        ),
+        (
+            json!({"name": "L", "email": "l@example.com", "password": "x".repeat(129)}),
+            (400, "PASSWORD_TOO_LONG", "Password too long"),
+        ),
+        (
+            json!({"name": "B", "email": "not-an-email", "password": "password1234"}),
+            (
+                400,
+                "VALIDATION_ERROR",
+                "[body.email] Invalid email address",
+            ),
+        ),
+        (
+            json!({"email": "n@example.com", "password": "password1234"}),
+            (
+                400,
+                "VALIDATION_ERROR",
+                "[body.name] Invalid input: expected string, received undefined",
+            ),
+        ),
+        (
+            json!({"name": 42, "email": "n@example.com", "password": "password1234"}),
+            (
+                400,
+                "VALIDATION_ERROR",
+                "[body.name] Invalid input: expected string, received number",
+            ),
+        ),
+        (
+            json!({}),
+            (
+                400,
+                "VALIDATION_ERROR",
+                "[body.name] Invalid input: expected string, received undefined; [body.email] Invalid input: expected string, received undefined; [body.password] Invalid input: expected string, received undefined",
+            ),
+        ),
+    ];
+    for (body, (status, code, message)) in cases {
+        let reply = send(&auth, json_request("/sign-up/email", &body, &[])).await;
+        assert_eq!(
+            reply.error(),
+            (status, code.to_owned(), message.to_owned()),
+            "{body}"
+        );
+    }
+    let malformed = Request::post("/api/auth/sign-up/email")
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from_static(b"{\"name\":\"x\",\"email\":")))
+        .expect("request");
+    assert_eq!(
+        send(&auth, malformed).await.error(),
+        (
+            400,
+            "BAD_REQUEST".into(),
+            "Invalid JSON in request body".into()
+        )
+    );
+    let untyped = Request::post("/api/auth/sign-up/email")
+        .body(Full::new(Bytes::from(
+            json!({"name": "B", "email": "b@example.com", "password": "password1234"}).to_string(),
+        )))
+        .expect("request");
+    assert_eq!(
+        send(&auth, untyped).await.error(),
+        (400, "VALIDATION_ERROR".into(), "[body] Invalid input: expected object, received undefined; [body] Invalid input: expected record, received undefined".into())
+    );
+    let text = Request::post("/api/auth/sign-in/email")
+        .header("content-type", "text/plain")
+        .body(Full::new(Bytes::from_static(b"{}")))
+        .expect("request");
+    assert_eq!(
+        send(&auth, text).await.error(),
+        (415, "UNSUPPORTED_MEDIA_TYPE".into(), "Content-Type \"text/plain\" is not allowed. Allowed types: application/x-www-form-urlencoded, application/json".into())
+    );
+    let huge = Request::post("/api/auth/sign-up/email")
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(vec![b' '; 1024 * 1024])))
+        .expect("request");
+    assert_eq!(send(&auth, huge).await.error().0, 413);
+}
+
+#[tokio::test]
+async fn routing_404s_are_empty_and_post_get_session_is_405() {
+    let auth = auth();
+    for request in [
+        get("/does-not-exist", &[]),
+        get("/sign-in/email", &[]),
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/api/auth/sign-in/email")
+            .body(Full::default())
+            .expect("request"),
+        Request::get("/elsewhere")
+            .body(Full::default())
+            .expect("request"),
+    ] {
+        let reply = send(&auth, request).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        assert!(reply.body.is_empty());
+        assert_eq!(reply.header("content-type"), None);
+    }
+    let reply = send(&auth, json_request("/get-session", &json!({}), &[])).await;
+    assert_eq!(reply.error().0, 405);
+    assert_eq!(reply.error().1, "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED");
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    let ok = send(&auth, get("/ok", &[])).await;
+    assert_eq!(ok.json(), json!({"ok": true}));
+}
+
+#[tokio::test]
+async fn sign_in_variants() {
+    let auth = auth();
+    sign_up(&auth, "alice@example.com").await;
+    let wrong = send(
+        &auth,
+        json_request(
+            "/sign-in/email",
+            &json!({"email": "alice@example.com", "password": "nope nope"}),
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(
+        wrong.error(),
+        (
+            401,
+            "INVALID_EMAIL_OR_PASSWORD".into(),
+            "Invalid email or password".into()
+        )
+    );
+    let bad = send(
+        &auth,
+        json_request(
+            "/sign-in/email",
+            &json!({"email": "nope", "password": "whatever123"}),
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(
+        bad.error(),
+        (400, "INVALID_EMAIL".into(), "Invalid email".into())
+    );
+
+    let ok = send(
+        &auth,
+        json_request(
+            "/sign-in/email",
+            &json!({"email": "ALICE@example.com", "password": PASSWORD}),
+            &[],
+        ),
+    )
+    .await;
+    let body = ok.json();
+    assert_eq!(body.as_object().expect("object").len(), 3);
+    ok.assert_key_order(&["redirect", "token", "user"]);
+    assert_eq!(body["redirect"], false);
+
+    let short = send(
+        &auth,
+        json_request(
+            "/sign-in/email",
+            &json!({"email": "alice@example.com", "password": PASSWORD, "rememberMe": false}),
+            &[],
+        ),
+    )
+    .await;
+    let lines = short.cookies();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines[0].starts_with("better-auth.session_token=")
+            && lines[0].ends_with("; Path=/; HttpOnly; SameSite=Lax")
+            && !lines[0].contains("Max-Age")
+    );
+    assert!(
+        lines[1].starts_with("better-auth.dont_remember=true."),
+        "{}",
+        lines[1]
+    );
+
+    let redirect = send(&auth, json_request("/sign-in/email", &json!({"email": "alice@example.com", "password": PASSWORD, "callbackURL": "/dashboard"}), &[])).await;
+    assert_eq!(redirect.header("location"), Some("/dashboard"));
+    let body = redirect.json();
+    assert_eq!(
+        (body["redirect"].clone(), body["url"].clone()),
+        (json!(true), json!("/dashboard"))
+    );
+    let evil = send(&auth, json_request("/sign-in/email", &json!({"email": "alice@example.com", "password": PASSWORD, "callbackURL": "http://evil.example/steal"}), &[])).await;
+    assert_eq!(
+        evil.error(),
+        (
+            403,
+            "INVALID_CALLBACK_URL".into(),
+            "Invalid callbackURL".into()
+        )
+    );
+
+    let form = Request::post("/api/auth/sign-in/email")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Full::new(Bytes::from_static(
+            b"email=alice%40example.com&password=correct+horse+battery",
+        )))
+        .expect("request");
+    assert_eq!(send(&auth, form).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn csrf_rules_protect_cookie_bearing_and_login_requests() {
+    let auth = auth();
+    let up = sign_up(&auth, "alice@example.com").await;
+    let cookie = cookie_header(&up);
+    let sign_in = json!({"email": "alice@example.com", "password": PASSWORD});
+    type Case<'a> = (&'a str, Value, Vec<(&'a str, &'a str)>, Option<&'a str>);
+    let cases: Vec<Case> = vec![
+        (
+            "/sign-out",
+            json!({}),
+            vec![("cookie", &cookie)],
+            Some("MISSING_OR_NULL_ORIGIN"),
+        ),
+        (
+            "/sign-out",
+            json!({}),
+            vec![("cookie", &cookie), ("origin", "http://evil.example")],
+            Some("INVALID_ORIGIN"),
+        ),
+        (
+            "/sign-in/email",
+            sign_in.clone(),
+            vec![("origin", "http://evil.example")],
+            Some("INVALID_ORIGIN"),
+        ),
+        (
+            "/sign-in/email",
+            sign_in.clone(),
+            vec![("sec-fetch-mode", "cors")],
+            Some("MISSING_OR_NULL_ORIGIN"),
+        ),
+        (
+            "/sign-in/email",
+            sign_in.clone(),
+            vec![
+                ("origin", "http://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+                ("sec-fetch-mode", "navigate"),
+            ],
+            Some("CROSS_SITE_NAVIGATION_LOGIN_BLOCKED"),
+        ),
+        (
+            "/sign-in/email",
+            sign_in.clone(),
+            vec![
+                ("cookie", "foo=bar"),
+                ("referer", "http://127.0.0.1:3005/login"),
+            ],
+            None,
+        ),
+        (
+            "/sign-in/email",
+            sign_in.clone(),
+            vec![("sec-fetch-mode", "cors"), ("origin", ORIGIN)],
+            None,
+        ),
+    ];
+    for (path, body, headers, expected) in cases {
+        let reply = send(&auth, json_request(path, &body, &headers)).await;
+        match expected {
+            Some(code) => assert_eq!(
+                (reply.status.as_u16(), reply.error().1.as_str()),
+                (403, code),
+                "{path} {headers:?}"
+            ),
+            None => assert_eq!(reply.status, StatusCode::OK, "{path} {headers:?}"),
+        }
+    }
+    // Validation comes before the origin check, as in Better Auth.
+    let invalid = send(
+        &auth,
+        json_request(
+            "/sign-up/email",
+            &json!({"name": "x", "email": "bad", "password": "password1234"}),
+            &[("sec-fetch-mode", "cors")],
+        ),
+    )
+    .await;
+    assert_eq!(invalid.error().1, "VALIDATION_ERROR");
+}
+
+#[tokio::test]
+async fn get_session_by_cookie_and_by_bearer() {
+    let auth = auth();
+    let none = send(&auth, get("/get-session", &[])).await;
+    assert_eq!(
+        (none.status, none.body.as_ref()),
+        (StatusCode::OK, b"null".as_ref())
+    );
+    assert_eq!(
+        (none.header("cache-control"), none.header("pragma")),
+        (Some("no-store"), Some("no-cache"))
+    );
+    assert!(none.cookies().is_empty());
+
+    let up = sign_up(&auth, "alice@example.com").await;
+    let raw = up.json()["token"].as_str().expect("token").to_owned();
+    let signed = up.session_cookie();
+    let cookie = cookie_header(&up);
+    let bearer_signed = format!("Bearer {signed}");
+    let bearer_raw = format!("Bearer {raw}");
+    for headers in [
+        vec![("cookie", cookie.as_str())],
+        vec![("authorization", bearer_signed.as_str())],
+        vec![("authorization", bearer_raw.as_str())],
+    ] {
+        let reply = send(&auth, get("/get-session", &headers)).await;
+        let body = reply.json();
+        assert_eq!(body["session"].as_object().expect("session").len(), 8);
+        reply.assert_key_order(&[
+            "session",
+            "expiresAt",
+            "token",
+            "createdAt",
+            "updatedAt",
+            "ipAddress",
+            "userAgent",
+            "userId",
+            "id",
+            "user",
+        ]);
+        assert_eq!(body["session"]["token"], raw.as_str());
+        assert_eq!(body["user"]["email"], "alice@example.com");
+        assert_eq!(
+            reply.header("access-control-expose-headers"),
+            Some("set-auth-jwt")
+        );
+        let jwt = reply.header("set-auth-jwt").expect("jwt");
+        assert_eq!(
+            auth.verify_token(jwt).await.expect("valid jwt").email,
+            "alice@example.com"
+        );
+        assert!(reply.cookies().is_empty(), "a fresh session is not re-sent");
+    }
+
+    let garbage = send(
+        &auth,
+        get(
+            "/get-session",
+            &[("authorization", "Bearer not-a-real-token")],
+        ),
+    )
+    .await;
+    assert_eq!(garbage.body.as_ref(), b"null");
+    assert_eq!(
+        garbage.cookies(),
+        [
+            "better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+            "better-auth.session_data=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+            "better-auth.dont_remember=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+        ]
+    );
+    let tampered =
+        format!("better-auth.session_token={raw}.Wz1mMSoFpvOBZ5dH76sv1qCTeMmwxsw38onGfShDAAAAAA");
+    let reply = send(&auth, get("/get-session", &[("cookie", tampered.as_str())])).await;
+    assert_eq!(reply.body.as_ref(), b"null");
+    assert!(
+        reply.cookies().is_empty(),
+        "a bad signature is ignored, not answered with clearing cookies"
+    );
+}
+
+#[tokio::test]
+async fn token_jwks_and_sign_out() {
+    let auth = auth();
+    let up = sign_up(&auth, "alice@example.com").await;
+    let cookie = cookie_header(&up);
+    let token = send(&auth, get("/token", &[("cookie", cookie.as_str())])).await;
+    let jwt = token.json()["token"].as_str().expect("jwt").to_owned();
+    assert!(token.cookies().is_empty());
+    assert_eq!(
+        auth.verify_token(&jwt).await.expect("valid").sub,
+        up.json()["user"]["id"].as_str().expect("id")
+    );
+    let anonymous = send(&auth, get("/token", &[])).await;
+    assert_eq!(
+        anonymous.error(),
+        (401, "UNAUTHORIZED".into(), "Unauthorized".into())
+    );
+
+    let jwks = send(&auth, get("/jwks", &[])).await.json();
+    let key = &jwks["keys"][0];
+    assert_eq!(
+        (
+            key["alg"].as_str(),
+            key["crv"].as_str(),
+            key["kty"].as_str()
+        ),
+        (Some("EdDSA"), Some("Ed25519"), Some("OKP"))
+    );
+
+    let out = send(
+        &auth,
+        json_request(
+            "/sign-out",
+            &json!({}),
+            &[("cookie", cookie.as_str()), ("origin", ORIGIN)],
+        ),
+    )
+    .await;
+    assert_eq!(out.json(), json!({"success": true}));
+    assert_eq!(out.cookies().len(), 3);
+    let after = send(&auth, get("/get-session", &[("cookie", cookie.as_str())])).await;
+    assert_eq!(after.body.as_ref(), b"null");
+    assert_eq!(
+        after.cookies().len(),
+        3,
+        "a signed-out session's cookie is cleared"
+    );
+    let token_after = send(&auth, get("/token", &[("cookie", cookie.as_str())])).await;
+    assert_eq!(token_after.error().1, "UNAUTHORIZED");
+    assert_eq!(token_after.cookies().len(), 3);
+    assert!(
+        auth.verify_token(&jwt).await.is_err(),
+        "the session's JWT is revoked with it"
+    );
+
+    // Bearer-only sign-out needs no Origin.
+    let again = send(
+        &auth,
+        json_request(
+            "/sign-in/email",
+            &json!({"email": "alice@example.com", "password": PASSWORD}),
+            &[],
+        ),
+    )
+    .await;
+    let bearer = format!("Bearer {}", again.header("set-auth-token").expect("token"));
+    let out = send(
+        &auth,
+        json_request(
+            "/sign-out",
+            &json!({}),
+            &[("authorization", bearer.as_str())],
+        ),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::OK);
+    let gone = send(
+        &auth,
+        get("/get-session", &[("authorization", bearer.as_str())]),
+    )
+    .await;
+    assert_eq!(gone.body.as_ref(), b"null");
+}
+
+#[tokio::test]
+async fn session_management_password_and_profile_routes() {
+    let auth = auth();
+    let up = sign_up(&auth, "alice@example.com").await;
+    let bearer = format!("Bearer {}", up.session_cookie());
+    let other = send(
+        &auth,
+        json_request(
+            "/sign-in/email",
+            &json!({"email": "alice@example.com", "password": PASSWORD}),
+            &[],
+        ),
+    )
+    .await;
+    let other_token = other.json()["token"].as_str().expect("token").to_owned();
+    let h = [("authorization", bearer.as_str())];
+
+    let listed = send(&auth, get("/list-sessions", &h)).await.json();
+    assert_eq!(listed.as_array().expect("array").len(), 2);
+    let revoked = send(
+        &auth,
+        json_request("/revoke-session", &json!({"token": other_token}), &h),
+    )
+    .await;
+    assert_eq!(revoked.json(), json!({"status": true}));
+    assert_eq!(
+        send(&auth, get("/list-sessions", &h))
+            .await
+            .json()
+            .as_array()
+            .expect("array")
+            .len(),
+        1
+    );
+
+    let updated = send(
+        &auth,
+        json_request("/update-user", &json!({"name": "Alice B."}), &h),
+    )
+    .await;
+    assert_eq!(updated.json(), json!({"status": true}));
+    let email = send(
+        &auth,
+        json_request("/update-user", &json!({"email": "x@example.com"}), &h),
+    )
+    .await;
+    assert_eq!(email.error().1, "EMAIL_CAN_NOT_BE_UPDATED");
+    let session = send(&auth, get("/get-session", &h)).await.json();
+    assert_eq!(session["user"]["name"], "Alice B.");
+
+    let wrong = send(
+        &auth,
+        json_request(
+            "/change-password",
+            &json!({"currentPassword": "nope nope", "newPassword": "new password 1"}),
+            &h,
+        ),
+    )
+    .await;
+    assert_eq!(wrong.error().1, "INVALID_PASSWORD");
+    let changed = send(&auth, json_request("/change-password", &json!({"currentPassword": PASSWORD, "newPassword": "new password 1", "revokeOtherSessions": true}), &h)).await;
+    let body = changed.json();
+    assert!(body["token"].is_string());
+    assert_eq!(
+        changed.cookies().len(),
+        1,
+        "the replacement session's cookie"
+    );
+    let old = send(&auth, get("/get-session", &h)).await;
+    assert_eq!(
+        old.body.as_ref(),
+        b"null",
+        "revokeOtherSessions ended the old session too"
+    );
+
+    let fresh = format!("Bearer {}", body["token"].as_str().expect("token"));
+    let all = send(
+        &auth,
+        json_request(
+            "/revoke-sessions",
+            &json!({}),
+            &[("authorization", fresh.as_str())],
+        ),
+    )
+    .await;
+    assert_eq!(all.json(), json!({"status": true}));
+    assert_eq!(
+        send(
+            &auth,
+            get("/list-sessions", &[("authorization", fresh.as_str())])
+        )
+        .await
+        .error()
+        .1,
+        "UNAUTHORIZED"
+    );
+}
+
+#[tokio::test]
+async fn authenticate_accepts_jwt_bearer_session_and_cookie() {
+    let auth = auth();
+    let up = sign_up(&auth, "alice@example.com").await;
+    let raw = up.json()["token"].as_str().expect("token").to_owned();
+    let cookie = cookie_header(&up);
+    let jwt = send(&auth, get("/token", &[("cookie", cookie.as_str())]))
+        .await
+        .json()["token"]
+        .as_str()
+        .expect("jwt")
+        .to_owned();
+    let parts = |headers: &[(&str, &str)]| get("/anything", headers).into_parts().0;
+
+    let by_jwt = auth
+        .authenticate(&parts(&[("authorization", &format!("Bearer {jwt}"))]))
+        .await
+        .expect("ok")
+        .expect("caller");
+    assert_eq!(by_jwt.method, auth_core::http::AuthMethod::Jwt);
+    assert_eq!(by_jwt.user.email, "alice@example.com");
+    let by_token = auth
+        .authenticate(&parts(&[("authorization", &format!("Bearer {raw}"))]))
+        .await
+        .expect("ok")
+        .expect("caller");
+    assert_eq!(by_token.method, auth_core::http::AuthMethod::Session);
+    let by_cookie = auth
+        .authenticate(&parts(&[("cookie", &cookie)]))
+        .await
+        .expect("ok")
+        .expect("caller");
+    assert_eq!(by_cookie.session_id, by_jwt.session_id);
+    assert!(auth.authenticate(&parts(&[])).await.expect("ok").is_none());
+    let forged = format!("{jwt}x");
+    let error = auth
+        .authenticate(&parts(&[("authorization", &format!("Bearer {forged}"))]))
+        .await
+        .expect_err("forged");
+    assert_eq!(
+        (error.status().as_u16(), error.code()),
+        (401, "INVALID_TOKEN")
+    );
+}
+
+#[tokio::test]
+async fn expired_tokens_say_so() {
+    let config = AuthConfig::new(SECRET, ORIGIN)
+        .expect("config")
+        .with_token_ttl(Duration::from_secs(1));
+    let issuer = JwtIssuer::builder(ORIGIN, ORIGIN)
+        .signing_key(JwtKey::generate_ed25519())
+        .leeway(Duration::ZERO)
+        .build()
+        .expect("issuer");
+    let clock = auth_core::clock::ManualClock::new(auth_core::model::Timestamp::now());
+    let auth = Auth::builder()
+        .config(config)
+        .store(MemoryStore::new())
+        .issuer(issuer)
+        .clock(clock.clone())
+        .build();
+    let up = sign_up(&auth, "alice@example.com").await;
+    let cookie = cookie_header(&up);
+    let jwt = send(&auth, get("/token", &[("cookie", cookie.as_str())]))
+        .await
+        .json()["token"]
+        .as_str()
+        .expect("jwt")
+        .to_owned();
+    clock.advance(Duration::from_secs(5));
+    let parts = get("/api/me", &[("authorization", &format!("Bearer {jwt}"))])
+        .into_parts()
+        .0;
+    let error = auth.authenticate(&parts).await.expect_err("expired");
+    assert_eq!(
+        (
+            error.status().as_u16(),
+            error.code(),
+            error.message().as_ref()
+        ),
+        (401, "TOKEN_EXPIRED", "Token expired")
+    );
+}
