@@ -1,0 +1,41 @@
+//! # auth-axum
+//!
+//! [axum](https://docs.rs/axum) 0.8 integration for [`auth_core`]: Better Auth's email/password
+//! API for a Next.js front end using the `better-auth` client, and the current user in your
+//! handlers. The crate only translates types; every protocol decision lives in `auth-core`.
+//!
+//! ```no_run
+//! use axum::{Json, Router, routing::get};
+//! use auth_axum::{AuthRouterExt, CurrentUser};
+//! # async fn run(auth: auth_core::Auth) {
+//!
+//! async fn me(user: CurrentUser) -> Json<auth_core::model::User> {
+//!     Json(user.user.clone())
+//! }
+//!
+//! let app: Router = Router::new()
+//!     .route("/api/me", get(me))
+//!     // The auth API under /api/auth, the `Auth` for the extractors, and CORS.
+//!     .with_auth(auth);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:4000").await.unwrap();
+//! axum::serve(listener, app).await.unwrap();
+//! # }
+//! ```
+//!
+//! | item | what it does |
+//! | --- | --- |
+//! | [`routes`] | a `Router` serving the auth API under the base path, to merge |
+//! | [`AuthRouterExt::with_auth`] | merges [`routes`], makes `Auth` available to the extractors, adds CORS |
+//! | [`CurrentUser`] | the authenticated caller; 401 with Better Auth's JSON otherwise |
+//! | [`MaybeUser`] | the caller if authenticated, else `None` |
+//! | [`require_auth`] | a layer that guards a subtree |
+
+#![forbid(unsafe_code)]
+
+mod extract;
+mod rejection;
+mod routes;
+
+pub use extract::{CurrentUser, MaybeUser};
+pub use rejection::AuthRejection;
+pub use routes::{AuthRouterExt, require_auth, routes};

@@ -1,0 +1,169 @@
+//! The bundled example server: Better Auth's API under `/api/auth`, a protected `GET /api/me`,
+//! and per-user notes under `/api/notes` that show the extractors and the guard.
+//!
+//! ```sh
+//! cargo run -p auth-example-server            # SQLite in ./data, a generated dev secret
+//! DATABASE_URL=postgres://… cargo run -p auth-example-server
+//! ```
+
+mod api_error;
+mod notes;
+mod settings;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use auth_axum::{AuthRouterExt, CurrentUser, require_auth};
+use auth_core::Auth;
+use auth_core::config::AuthConfig;
+use auth_core::http::AuthMethod;
+use auth_core::model::User;
+use auth_core::store::UserStore;
+use auth_sqlx::{PgStore, SqliteStore, StoreOptions};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use serde::Serialize;
+
+use crate::settings::Settings;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    if let Err(message) = run().await {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let settings = Settings::load()?;
+    let config =
+        AuthConfig::from_lookup(|name| settings.lookup(name)).map_err(|e| e.to_string())?;
+    let (store, issuer): (Arc<dyn UserStore>, _) = match &settings.database_url {
+        Some(url) => {
+            let store = PgStore::connect(url, StoreOptions::default())
+                .await
+                .map_err(|e| format!("PostgreSQL: {e}"))?;
+            store
+                .migrate()
+                .await
+                .map_err(|e| format!("migrations: {e}"))?;
+            println!("database: PostgreSQL (DATABASE_URL), migrations applied");
+            let issuer = store
+                .jwt_issuer(&config)
+                .await
+                .map_err(|e| format!("signing keys: {e}"))?;
+            (Arc::new(store), issuer)
+        }
+        None => {
+            let path = settings.data_dir.join("auth.db");
+            let store = SqliteStore::open(&path, StoreOptions::default())
+                .await
+                .map_err(|e| format!("SQLite: {e}"))?;
+            store
+                .migrate()
+                .await
+                .map_err(|e| format!("migrations: {e}"))?;
+            println!(
+                "database: SQLite at {} (set DATABASE_URL to use PostgreSQL)",
+                path.display()
+            );
+            let issuer = store
+                .jwt_issuer(&config)
+                .await
+                .map_err(|e| format!("signing keys: {e}"))?;
+            (Arc::new(store), issuer)
+        }
+    };
+    let auth = Auth::builder()
+        .config(config)
+        .shared_store(store)
+        .issuer(issuer)
+        .build();
+    let app = app(auth.clone());
+
+    let address = SocketAddr::from(([0, 0, 0, 0], settings.port));
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    println!(
+        "listening on http://localhost:{} (auth API under {})",
+        settings.port,
+        auth.config().base_path()
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())?;
+    println!("stopped");
+    Ok(())
+}
+
+/// The whole app: auth routes, `/api/me`, the notes, JSON errors for everything else.
+fn app(auth: Auth) -> Router {
+    let notes = Router::new()
+        .route("/api/notes", get(notes::list).post(notes::create))
+        .route("/api/notes/{id}", delete(notes::remove))
+        .route_layer(require_auth(&auth))
+        .with_state(notes::Notes::default());
+    Router::new()
+        .route("/api/me", get(me))
+        .merge(notes)
+        .fallback(api_error::not_found)
+        .method_not_allowed_fallback(api_error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .with_auth(auth)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Me {
+    user: User,
+    session_id: Option<String>,
+    method: &'static str,
+}
+
+/// `GET /api/me`: who is calling, and how they proved it.
+async fn me(caller: CurrentUser) -> Json<Me> {
+    let CurrentUser(caller) = caller;
+    let method = match caller.method {
+        AuthMethod::Jwt => "jwt",
+        AuthMethod::Session => "session",
+    };
+    Json(Me {
+        user: caller.user,
+        session_id: caller.session_id,
+        method,
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    println!("shutting down: finishing requests in flight");
+}
