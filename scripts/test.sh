@@ -8,6 +8,10 @@ need() {
   command -v "$1" >/dev/null 2>&1 || { echo "error: $1 is not installed. $2" >&2; exit 1; }
 }
 need cargo "Install Rust with rustup: https://rustup.rs"
+# The better-auth client tests (tests/better-auth-client) run the real npm client; npm ci
+# fetches it from the npm registry on first use.
+need node "Install Node.js 20.19 or newer: https://nodejs.org"
+need npm "Install npm (it comes with Node.js)"
 
 # The PostgreSQL tests use DATABASE_URL when it is set, else start a throwaway cluster from the
 # installed server binaries (the harness in tests/harness does it; nothing needs to be running).
