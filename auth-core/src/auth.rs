@@ -43,25 +43,30 @@ impl fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// Starts wiring an `Auth`: the configuration, a store and a token issuer are required
-    /// (forgetting one is a compile error); the hasher defaults to [`Argon2Hasher`] and the
-    /// clock to the system clock.
+    /// Starts wiring an `Auth`: the configuration, a store, a password hasher and a token issuer
+    /// are all required, and forgetting one is a compile error. [`AuthBuilder::default_hasher`]
+    /// picks argon2id with OWASP's parameters; the clock defaults to the system clock.
     ///
     /// ```
     /// use auth_core::{Auth, config::AuthConfig, store::MemoryStore, token::{JwtIssuer, JwtKey}};
     ///
     /// let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000")?;
     /// let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
-    /// let auth = Auth::builder().config(config).store(MemoryStore::new()).issuer(issuer).build();
+    /// let auth = Auth::builder()
+    ///     .config(config)
+    ///     .store(MemoryStore::new())
+    ///     .default_hasher()
+    ///     .issuer(issuer)
+    ///     .build();
     /// assert_eq!(auth.config().base_path(), "/api/auth");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn builder() -> AuthBuilder<Missing, Missing, Missing> {
+    pub fn builder() -> AuthBuilder<Missing, Missing, Missing, Missing> {
         AuthBuilder {
             config: Missing,
             store: Missing,
+            hasher: Missing,
             issuer: Missing,
-            hasher: None,
             clock: None,
         }
     }
@@ -91,7 +96,8 @@ impl Auth {
 #[derive(Debug, Clone, Copy)]
 pub struct Missing;
 
-/// Builds an [`Auth`]; `build` exists only once the configuration, store and issuer are set.
+/// Builds an [`Auth`]; `build` exists only once the configuration, store, hasher and issuer are
+/// all set.
 ///
 /// Forgetting one is a compile error, not a runtime surprise:
 ///
@@ -100,59 +106,75 @@ pub struct Missing;
 ///
 /// let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000").unwrap();
 /// // No `.issuer(…)`: `build` does not exist on this builder.
-/// let auth = Auth::builder().config(config).store(MemoryStore::new()).build();
+/// let auth = Auth::builder().config(config).store(MemoryStore::new()).default_hasher().build();
 /// ```
-pub struct AuthBuilder<C, S, I> {
+pub struct AuthBuilder<C, S, H, I> {
     config: C,
     store: S,
+    hasher: H,
     issuer: I,
-    hasher: Option<Arc<dyn PasswordHasher>>,
     clock: Option<Arc<dyn Clock>>,
 }
 
-impl<C, S, I> AuthBuilder<C, S, I> {
+impl<C, S, H, I> AuthBuilder<C, S, H, I> {
     /// Sets the configuration (required).
-    pub fn config(self, config: AuthConfig) -> AuthBuilder<AuthConfig, S, I> {
+    pub fn config(self, config: AuthConfig) -> AuthBuilder<AuthConfig, S, H, I> {
         AuthBuilder {
             config,
             store: self.store,
-            issuer: self.issuer,
             hasher: self.hasher,
+            issuer: self.issuer,
             clock: self.clock,
         }
     }
 
     /// Sets the store (required).
-    pub fn store(self, store: impl UserStore) -> AuthBuilder<C, Arc<dyn UserStore>, I> {
+    pub fn store(self, store: impl UserStore) -> AuthBuilder<C, Arc<dyn UserStore>, H, I> {
         self.shared_store(Arc::new(store))
     }
 
     /// Sets a store that is already shared.
-    pub fn shared_store(self, store: Arc<dyn UserStore>) -> AuthBuilder<C, Arc<dyn UserStore>, I> {
+    pub fn shared_store(
+        self,
+        store: Arc<dyn UserStore>,
+    ) -> AuthBuilder<C, Arc<dyn UserStore>, H, I> {
         AuthBuilder {
             config: self.config,
             store,
-            issuer: self.issuer,
             hasher: self.hasher,
+            issuer: self.issuer,
             clock: self.clock,
         }
     }
 
-    /// Sets the token issuer (required).
-    pub fn issuer(self, issuer: impl TokenIssuer) -> AuthBuilder<C, S, Arc<dyn TokenIssuer>> {
+    /// Sets the password hasher (required).
+    pub fn hasher(
+        self,
+        hasher: impl PasswordHasher,
+    ) -> AuthBuilder<C, S, Arc<dyn PasswordHasher>, I> {
         AuthBuilder {
             config: self.config,
             store: self.store,
-            issuer: Arc::new(issuer),
-            hasher: self.hasher,
+            hasher: Arc::new(hasher),
+            issuer: self.issuer,
             clock: self.clock,
         }
     }
 
-    /// Replaces the default [`Argon2Hasher`].
-    pub fn hasher(mut self, hasher: impl PasswordHasher) -> Self {
-        self.hasher = Some(Arc::new(hasher));
-        self
+    /// Sets the default hasher: argon2id with OWASP's parameters on a pool of one thread per core.
+    pub fn default_hasher(self) -> AuthBuilder<C, S, Arc<dyn PasswordHasher>, I> {
+        self.hasher(Argon2Hasher::default())
+    }
+
+    /// Sets the token issuer (required).
+    pub fn issuer(self, issuer: impl TokenIssuer) -> AuthBuilder<C, S, H, Arc<dyn TokenIssuer>> {
+        AuthBuilder {
+            config: self.config,
+            store: self.store,
+            hasher: self.hasher,
+            issuer: Arc::new(issuer),
+            clock: self.clock,
+        }
     }
 
     /// Replaces the system clock (tests use [`crate::clock::ManualClock`]).
@@ -162,7 +184,7 @@ impl<C, S, I> AuthBuilder<C, S, I> {
     }
 }
 
-impl AuthBuilder<AuthConfig, Arc<dyn UserStore>, Arc<dyn TokenIssuer>> {
+impl AuthBuilder<AuthConfig, Arc<dyn UserStore>, Arc<dyn PasswordHasher>, Arc<dyn TokenIssuer>> {
     /// The `Auth`.
     pub fn build(self) -> Auth {
         let revocation = match self.config.revocation_check() {
@@ -173,9 +195,7 @@ impl AuthBuilder<AuthConfig, Arc<dyn UserStore>, Arc<dyn TokenIssuer>> {
             inner: Arc::new(Inner {
                 config: self.config,
                 store: self.store,
-                hasher: self
-                    .hasher
-                    .unwrap_or_else(|| Arc::new(Argon2Hasher::default())),
+                hasher: self.hasher,
                 issuer: self.issuer,
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 revocation,

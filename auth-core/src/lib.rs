@@ -28,7 +28,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000")?;
 //! let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
-//! let auth = Auth::builder().config(config).store(MemoryStore::new()).issuer(issuer).build();
+//! let auth = Auth::builder().config(config).store(MemoryStore::new()).issuer(issuer).default_hasher().build();
 //!
 //! let client = ClientInfo::default();
 //! let email = Email::parse("Ada@Example.com")?;

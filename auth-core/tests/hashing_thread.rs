@@ -66,6 +66,7 @@ fn argon2_runs_on_the_hash_pool_not_on_runtime_threads() {
             .config(config)
             .store(MemoryStore::new())
             .issuer(issuer)
+            .default_hasher()
             .build();
         let client = ClientInfo::default();
         let email = Email::parse("alice@example.com").expect("email");

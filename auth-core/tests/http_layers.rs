@@ -24,6 +24,7 @@ fn auth(trusted: &[&str]) -> Auth {
         .config(config)
         .store(MemoryStore::new())
         .issuer(issuer)
+        .default_hasher()
         .build()
 }
 

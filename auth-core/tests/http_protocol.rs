@@ -840,6 +840,7 @@ async fn expired_tokens_say_so() {
         .store(MemoryStore::new())
         .issuer(issuer)
         .clock(clock.clone())
+        .default_hasher()
         .build();
     let up = sign_up(&auth, "alice@example.com").await;
     let cookie = cookie_header(&up);

@@ -23,6 +23,7 @@ fn auth() -> Auth {
         .config(config)
         .store(MemoryStore::new())
         .issuer(issuer)
+        .default_hasher()
         .build()
 }
 

@@ -1,5 +1,6 @@
 //! `Auth::authenticate`: who is calling an API route.
 
+use http::HeaderMap;
 use http::request::Parts;
 
 use super::request;
@@ -41,7 +42,16 @@ impl Auth {
     /// error (`INVALID_TOKEN` / `TOKEN_EXPIRED`, 401), so clients learn why. Sessions found this
     /// way are not slid forward (an API response carries no cookie to renew).
     pub async fn authenticate(&self, parts: &Parts) -> Result<Option<Authenticated>, AuthError> {
-        if let Some(bearer) = request::bearer(&parts.headers)
+        self.authenticate_headers(&parts.headers).await
+    }
+
+    /// [`Auth::authenticate`] from the request headers alone (all it reads), for adapters whose
+    /// framework has its own request type.
+    pub async fn authenticate_headers(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Option<Authenticated>, AuthError> {
+        if let Some(bearer) = request::bearer(headers)
             && looks_like_jwt(&bearer)
         {
             let claims = self.verify_token(&bearer).await?;
@@ -51,7 +61,7 @@ impl Auth {
                 method: AuthMethod::Jwt,
             }));
         }
-        let Some(token) = request::session_token(&parts.headers, self.config()) else {
+        let Some(token) = request::session_token(headers, self.config()) else {
             return Ok(None);
         };
         Ok(self

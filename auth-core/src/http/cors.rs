@@ -56,7 +56,8 @@ pub struct Cors<S> {
     config: Arc<AuthConfig>,
 }
 
-fn allowed_origin(config: &AuthConfig, headers: &HeaderMap) -> Option<HeaderValue> {
+/// The request's `Origin` when CORS is on and that origin is trusted: the value to allow.
+pub fn allowed_origin(config: &AuthConfig, headers: &HeaderMap) -> Option<HeaderValue> {
     if !config.cors_enabled() {
         return None;
     }
@@ -64,6 +65,35 @@ fn allowed_origin(config: &AuthConfig, headers: &HeaderMap) -> Option<HeaderValu
     config
         .is_trusted_origin(origin.to_str().ok()?)
         .then(|| origin.clone())
+}
+
+/// For a CORS preflight (`OPTIONS` with `Access-Control-Request-Method`) from a trusted origin:
+/// the headers of the `204 No Content` answer. `None` for anything else (let it through).
+pub fn preflight(config: &AuthConfig, method: &Method, headers: &HeaderMap) -> Option<HeaderMap> {
+    if method != Method::OPTIONS || !headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD) {
+        return None;
+    }
+    let origin = allowed_origin(config, headers)?;
+    let mut answer = HeaderMap::new();
+    allow(&mut answer, origin);
+    answer.insert(
+        ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE, OPTIONS"),
+    );
+    let requested = headers.get(ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+    answer.insert(
+        ACCESS_CONTROL_ALLOW_HEADERS,
+        requested.unwrap_or_else(|| HeaderValue::from_static("content-type, authorization")),
+    );
+    answer.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    Some(answer)
+}
+
+/// Adds the CORS headers for an allowed `origin` to a response: allow-origin, credentials,
+/// `Vary: Origin`, and `set-auth-token` / `set-auth-jwt` merged into the exposed headers.
+pub fn decorate(origin: HeaderValue, headers: &mut HeaderMap) {
+    allow(headers, origin);
+    expose(headers);
 }
 
 fn allow(headers: &mut HeaderMap, origin: HeaderValue) {
@@ -111,39 +141,19 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
+        if let Some(headers) = preflight(&self.config, request.method(), request.headers()) {
+            let mut response = Response::new(R::default());
+            *response.status_mut() = StatusCode::NO_CONTENT;
+            *response.headers_mut() = headers;
+            return Box::pin(std::future::ready(Ok(response)));
+        }
         let Some(origin) = allowed_origin(&self.config, request.headers()) else {
             return Box::pin(self.inner.call(request));
         };
-        if request.method() == Method::OPTIONS
-            && request
-                .headers()
-                .contains_key(ACCESS_CONTROL_REQUEST_METHOD)
-        {
-            let mut response = Response::new(R::default());
-            *response.status_mut() = StatusCode::NO_CONTENT;
-            let headers = response.headers_mut();
-            allow(headers, origin);
-            headers.insert(
-                ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE, OPTIONS"),
-            );
-            let requested = request
-                .headers()
-                .get(ACCESS_CONTROL_REQUEST_HEADERS)
-                .cloned();
-            headers.insert(
-                ACCESS_CONTROL_ALLOW_HEADERS,
-                requested
-                    .unwrap_or_else(|| HeaderValue::from_static("content-type, authorization")),
-            );
-            headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
-            return Box::pin(std::future::ready(Ok(response)));
-        }
         let future = self.inner.call(request);
         Box::pin(async move {
             let mut response = future.await?;
-            allow(response.headers_mut(), origin);
-            expose(response.headers_mut());
+            decorate(origin, response.headers_mut());
             Ok(response)
         })
     }

@@ -11,7 +11,7 @@
 mod authenticate;
 mod body;
 pub mod cookies;
-mod cors;
+pub mod cors;
 mod csrf;
 mod guard;
 mod handlers;

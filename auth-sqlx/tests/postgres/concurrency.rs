@@ -24,6 +24,7 @@ async fn fifty_concurrent_sign_ups_of_one_email_leave_one_user_and_one_account()
         .config(config)
         .shared_store(store.clone() as Arc<dyn UserStore>)
         .issuer(issuer)
+        .default_hasher()
         .build();
     let mut tasks = Vec::new();
     for i in 0..50 {

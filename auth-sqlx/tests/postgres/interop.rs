@@ -76,6 +76,7 @@ async fn better_auths_users_sessions_and_keys_keep_working() {
         .shared_store(store.clone() as Arc<dyn UserStore>)
         .issuer(issuer)
         .clock(clock)
+        .default_hasher()
         .build();
 
     // The recorded session is found by its token.

@@ -85,10 +85,11 @@ async fn run() -> Result<(), String> {
         .config(config)
         .shared_store(store)
         .issuer(issuer)
+        .default_hasher()
         .build();
     let app = app(auth.clone());
 
-    let address = SocketAddr::from(([0, 0, 0, 0], settings.port));
+    let address = SocketAddr::new(settings.host, settings.port);
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|e| format!("cannot listen on {address}: {e}"))?;

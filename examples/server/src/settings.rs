@@ -1,6 +1,7 @@
 //! Where the example's settings come from: flags, the environment, and development defaults.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -8,6 +9,8 @@ use base64::engine::general_purpose::STANDARD;
 
 /// The example's settings.
 pub struct Settings {
+    /// The address to listen on: `HOST`, default 127.0.0.1 (set 0.0.0.0 in a container).
+    pub host: IpAddr,
     pub port: u16,
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
@@ -29,6 +32,12 @@ fn production() -> bool {
 impl Settings {
     pub fn load() -> Result<Self, String> {
         let port = port()?;
+        let host = match env("HOST") {
+            Some(raw) => raw.trim().parse().map_err(|_| {
+                format!("HOST={raw:?} is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)")
+            })?,
+            None => IpAddr::from([127, 0, 0, 1]),
+        };
         let data_dir = PathBuf::from(env("AUTH_DATA_DIR").unwrap_or_else(|| "data".into()));
         let mut defaults = HashMap::new();
         if env("AUTH_SECRET").is_none() && env("BETTER_AUTH_SECRET").is_none() {
@@ -43,6 +52,7 @@ impl Settings {
             defaults.insert("AUTH_BASE_URL", format!("http://localhost:{port}"));
         }
         Ok(Self {
+            host,
             port,
             data_dir,
             database_url: env("DATABASE_URL"),
@@ -68,7 +78,7 @@ fn port() -> Result<u16, String> {
             }
             "--help" | "-h" => {
                 println!(
-                    "usage: auth-example-server [--port N]\n\nenvironment: PORT, DATABASE_URL, AUTH_SECRET, AUTH_BASE_URL, AUTH_TRUSTED_ORIGINS, AUTH_DATA_DIR"
+                    "usage: auth-example-server [--port N]\n\nenvironment: HOST, PORT, DATABASE_URL, AUTH_SECRET, AUTH_BASE_URL, AUTH_TRUSTED_ORIGINS, AUTH_DATA_DIR"
                 );
                 std::process::exit(0);
             }

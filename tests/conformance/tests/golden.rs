@@ -96,6 +96,7 @@ async fn every_recorded_exchange_gets_the_same_answer() {
         .config(config)
         .shared_store(store.clone() as Arc<dyn UserStore>)
         .issuer(issuer)
+        .default_hasher()
         .build();
 
     let exchanges = transcript::exchanges();

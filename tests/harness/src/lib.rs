@@ -1,9 +1,12 @@
 //! Test support shared by the workspace's test suites (not published).
 //!
+//! [`http`]: a minimal HTTP/1.1 client that shows responses as a client sees them.
+//!
 //! [`postgres`]: a real PostgreSQL server for tests. `DATABASE_URL` when it is set; otherwise a
 //! throwaway cluster started from the installed PostgreSQL binaries, in a temporary folder on a
 //! free loopback port, stopped and removed when the test process ends. Each test gets a fresh
 //! database. When no PostgreSQL can be found or started, the test fails with a message that says
 //! what to install: nothing is skipped.
 
+pub mod http;
 pub mod postgres;
