@@ -1,0 +1,40 @@
+//! Translating between salvo's types and `http`'s: the whole of this crate's job.
+
+use auth_core::AuthError;
+use auth_core::http::error_response_as;
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use salvo::{Request, Response};
+
+/// The salvo request as an `http` request for the protocol (the body moves along).
+pub(crate) fn to_http(request: &mut Request) -> http::Request<salvo::http::ReqBody> {
+    let mut out = http::Request::new(request.take_body());
+    *out.method_mut() = request.method().clone();
+    *out.uri_mut() = request.uri().clone();
+    *out.headers_mut() = request.headers().clone();
+    out
+}
+
+/// Writes an `http` response into salvo's. The body is always set (even when empty), so
+/// salvo's catcher never replaces the protocol's answer with a page of its own.
+pub(crate) async fn write<B>(response: http::Response<B>, out: &mut Response)
+where
+    B: http_body::Body<Data = Bytes>,
+{
+    let (parts, body) = response.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    out.status_code(parts.status);
+    for (name, value) in &parts.headers {
+        out.headers_mut().append(name, value.clone());
+    }
+    out.body(bytes);
+}
+
+/// Writes the protocol's JSON error.
+pub(crate) async fn write_error(error: &AuthError, out: &mut Response) {
+    write(error_response_as::<http_body_util::Full<Bytes>>(error), out).await;
+}

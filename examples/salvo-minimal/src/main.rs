@@ -1,0 +1,31 @@
+//! `cargo run -p auth-example-salvo`: in memory, on http://localhost:4003.
+
+use auth_core::{
+    Auth,
+    config::AuthConfig,
+    store::MemoryStore,
+    token::{JwtIssuer, JwtKey},
+};
+use salvo::prelude::*;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let config = AuthConfig::from_lookup(|name| match name {
+        "AUTH_SECRET" => Some("dev-only-secret-do-not-use-in-production!".into()),
+        "AUTH_BASE_URL" => Some("http://localhost:4003".into()),
+        other => std::env::var(other).ok(),
+    })?;
+    let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
+    let auth = Auth::builder()
+        .config(config)
+        .store(MemoryStore::new())
+        .default_hasher()
+        .issuer(issuer)
+        .build();
+    println!("listening on http://localhost:4003");
+    let acceptor = TcpListener::new("127.0.0.1:4003").bind().await;
+    Server::new(acceptor)
+        .serve(auth_example_salvo::app(auth))
+        .await;
+    Ok(())
+}

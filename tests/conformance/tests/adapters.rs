@@ -1,0 +1,535 @@
+//! One list of HTTP scenarios, run against the same app built with each adapter (axum, poem,
+//! salvo: the minimal examples) on an ephemeral loopback port. Each answer is checked, and the
+//! three adapters must give the same answers: same status, same protocol headers and cookie
+//! attributes, same JSON (ids, tokens, dates and signatures aside).
+
+use std::net::TcpListener;
+
+use auth_conformance::compare::{self, Json};
+use auth_core::Auth;
+use auth_core::config::AuthConfig;
+use auth_core::store::MemoryStore;
+use auth_core::token::{JwtIssuer, JwtKey};
+use auth_test_harness::http::{Reply, request};
+
+const FRONT_END: &str = "http://localhost:3000";
+const PASSWORD: &str = "correct horse battery";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port()
+}
+
+fn auth(port: u16) -> Auth {
+    let config = AuthConfig::new(
+        "conformance-secret-0123456789abcdef0123",
+        &format!("http://127.0.0.1:{port}"),
+    )
+    .expect("config")
+    .with_trusted_origins([FRONT_END])
+    .expect("origins");
+    let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+    Auth::builder()
+        .config(config)
+        .store(MemoryStore::new())
+        .default_hasher()
+        .issuer(issuer)
+        .build()
+}
+
+async fn start_axum() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let app = auth_example_axum::app(auth(port));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    port
+}
+
+async fn start_poem() -> u16 {
+    let port = free_port();
+    let app = auth_example_poem::app(auth(port));
+    let listener = poem::listener::TcpListener::bind(format!("127.0.0.1:{port}"));
+    tokio::spawn(async move { poem::Server::new(listener).run(app).await });
+    port
+}
+
+async fn start_salvo() -> u16 {
+    use salvo::conn::{Acceptor, Listener};
+    let port = free_port();
+    let app = auth_example_salvo::app(auth(port));
+    let acceptor = salvo::conn::TcpListener::new(format!("127.0.0.1:{port}"))
+        .bind()
+        .await;
+    let _ = acceptor.holdings();
+    tokio::spawn(async move { salvo::Server::new(acceptor).serve(app).await });
+    port
+}
+
+fn wait_until_up(port: u16) {
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("nothing listens on {port}");
+}
+
+/// One scenario's outcome.
+struct Step {
+    name: &'static str,
+    reply: Reply,
+    /// The app's own routes: the framework writes their JSON, so only status and body count.
+    app_route: bool,
+}
+
+fn json_post(port: u16, path: &str, body: &str, extra: &[(&str, &str)]) -> Reply {
+    let mut headers = vec![("content-type", "application/json")];
+    headers.extend_from_slice(extra);
+    request(port, "POST", path, &headers, Some(body.as_bytes()))
+}
+
+fn expect(name: &str, reply: &Reply, status: u16, code: Option<&str>) {
+    assert_eq!(reply.status, status, "{name}: {}", reply.text());
+    if let Some(code) = code {
+        assert_eq!(reply.json()["code"], code, "{name}");
+    }
+}
+
+/// The scenarios, in order, against the server on `port`.
+fn scenarios(port: u16) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    macro_rules! step {
+        ($name:expr, $reply:expr, $app:expr $(,)?) => {{
+            steps.push(Step {
+                name: $name,
+                reply: $reply,
+                app_route: $app,
+            });
+            &steps.last().expect("pushed").reply
+        }};
+    }
+    let sign_up = r#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#;
+
+    let r = step!("ok", request(port, "GET", "/api/auth/ok", &[], None), false);
+    expect("ok", r, 200, None);
+    let r = step!(
+        "sign-up",
+        json_post(port, "/api/auth/sign-up/email", sign_up, &[]),
+        false,
+    );
+    expect("sign-up", r, 200, None);
+    let r = step!(
+        "sign-up again",
+        json_post(port, "/api/auth/sign-up/email", sign_up, &[]),
+        false,
+    );
+    expect(
+        "sign-up again",
+        r,
+        422,
+        Some("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"),
+    );
+    let r = step!(
+        "short password",
+        json_post(
+            port,
+            "/api/auth/sign-up/email",
+            r#"{"name":"B","email":"b@example.com","password":"abc"}"#,
+            &[],
+        ),
+        false,
+    );
+    expect("short password", r, 400, Some("PASSWORD_TOO_SHORT"));
+    let r = step!(
+        "missing field",
+        json_post(
+            port,
+            "/api/auth/sign-up/email",
+            r#"{"email":"b@example.com"}"#,
+            &[],
+        ),
+        false,
+    );
+    expect("missing field", r, 400, Some("VALIDATION_ERROR"));
+    let r = step!(
+        "bad JSON",
+        json_post(port, "/api/auth/sign-in/email", "{", &[]),
+        false,
+    );
+    expect("bad JSON", r, 400, Some("BAD_REQUEST"));
+    let big = "x".repeat(1024 * 1024);
+    let r = step!(
+        "1 MB body",
+        json_post(port, "/api/auth/sign-in/email", &big, &[]),
+        false,
+    );
+    expect("1 MB body", r, 413, Some("PAYLOAD_TOO_LARGE"));
+    let wrong = r#"{"email":"ada@example.com","password":"wrong password"}"#;
+    let r = step!(
+        "wrong password",
+        json_post(port, "/api/auth/sign-in/email", wrong, &[]),
+        false,
+    );
+    expect("wrong password", r, 401, Some("INVALID_EMAIL_OR_PASSWORD"));
+
+    let sign_in = format!(r#"{{"email":"ada@example.com","password":"{PASSWORD}"}}"#);
+    let r = step!(
+        "sign-in",
+        json_post(port, "/api/auth/sign-in/email", &sign_in, &[]),
+        false,
+    );
+    expect("sign-in", r, 200, None);
+    let signed = r
+        .header("set-auth-token")
+        .expect("set-auth-token")
+        .to_owned();
+    let raw = r.json()["token"].as_str().expect("token").to_owned();
+    let cookie = r
+        .header("set-cookie")
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_owned();
+    let bearer = format!("Bearer {signed}");
+
+    let r = step!(
+        "get-session by cookie",
+        request(
+            port,
+            "GET",
+            "/api/auth/get-session",
+            &[("cookie", &cookie)],
+            None,
+        ),
+        false,
+    );
+    assert_eq!(r.json()["user"]["email"], "ada@example.com");
+    let r = step!(
+        "get-session by bearer",
+        request(
+            port,
+            "GET",
+            "/api/auth/get-session",
+            &[("authorization", &bearer)],
+            None,
+        ),
+        false,
+    );
+    assert_eq!(r.json()["user"]["email"], "ada@example.com");
+    let jwt = r.header("set-auth-jwt").expect("set-auth-jwt").to_owned();
+    let r = step!(
+        "get-session by raw token",
+        request(
+            port,
+            "GET",
+            "/api/auth/get-session",
+            &[("authorization", &format!("Bearer {raw}"))],
+            None,
+        ),
+        false,
+    );
+    assert_eq!(r.json()["user"]["email"], "ada@example.com");
+    let r = step!(
+        "get-session anonymous",
+        request(port, "GET", "/api/auth/get-session", &[], None),
+        false,
+    );
+    assert_eq!(r.text(), "null");
+    let r = step!(
+        "token",
+        request(
+            port,
+            "GET",
+            "/api/auth/token",
+            &[("authorization", &bearer)],
+            None,
+        ),
+        false,
+    );
+    expect("token", r, 200, None);
+    let r = step!(
+        "jwks",
+        request(port, "GET", "/api/auth/jwks", &[], None),
+        false,
+    );
+    expect("jwks", r, 200, None);
+
+    let with_jwt = format!("Bearer {jwt}");
+    let r = step!(
+        "JWT on a protected route",
+        request(
+            port,
+            "GET",
+            "/api/me",
+            &[("authorization", &with_jwt)],
+            None,
+        ),
+        true,
+    );
+    expect("JWT on a protected route", r, 200, None);
+    assert_eq!(r.json()["email"], "ada@example.com");
+    let r = step!(
+        "session token on a protected route",
+        request(port, "GET", "/api/me", &[("authorization", &bearer)], None),
+        true,
+    );
+    assert_eq!(r.json()["via"], "Session");
+    let r = step!(
+        "no credentials on a protected route",
+        request(port, "GET", "/api/me", &[], None),
+        false,
+    );
+    expect("no credentials", r, 401, Some("UNAUTHORIZED"));
+    let r = step!(
+        "forged JWT",
+        request(
+            port,
+            "GET",
+            "/api/me",
+            &[("authorization", &format!("{with_jwt}x"))],
+            None,
+        ),
+        false,
+    );
+    expect("forged JWT", r, 401, Some("INVALID_TOKEN"));
+    let r = step!(
+        "guarded subtree",
+        request(
+            port,
+            "GET",
+            "/api/private/hello",
+            &[("cookie", &cookie)],
+            None,
+        ),
+        true,
+    );
+    assert_eq!(r.json()["hello"], "Ada");
+    let r = step!(
+        "guarded subtree, anonymous",
+        request(port, "GET", "/api/private/hello", &[], None),
+        false,
+    );
+    expect("guarded subtree, anonymous", r, 401, Some("UNAUTHORIZED"));
+
+    let r = step!(
+        "CSRF: cookie without Origin",
+        json_post(port, "/api/auth/sign-out", "{}", &[("cookie", &cookie)]),
+        false,
+    );
+    expect(
+        "CSRF: cookie without Origin",
+        r,
+        403,
+        Some("MISSING_OR_NULL_ORIGIN"),
+    );
+    let r = step!(
+        "CSRF: foreign Origin",
+        json_post(
+            port,
+            "/api/auth/sign-in/email",
+            &sign_in,
+            &[("origin", "http://evil.example")],
+        ),
+        false,
+    );
+    expect("CSRF: foreign Origin", r, 403, Some("INVALID_ORIGIN"));
+    let r = step!(
+        "CSRF: cross-site navigation",
+        json_post(
+            port,
+            "/api/auth/sign-in/email",
+            &sign_in,
+            &[
+                ("origin", "http://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+                ("sec-fetch-mode", "navigate"),
+            ],
+        ),
+        false,
+    );
+    expect(
+        "CSRF: cross-site navigation",
+        r,
+        403,
+        Some("CROSS_SITE_NAVIGATION_LOGIN_BLOCKED"),
+    );
+
+    let preflight = [
+        ("origin", FRONT_END),
+        ("access-control-request-method", "POST"),
+        ("access-control-request-headers", "content-type"),
+    ];
+    let r = step!(
+        "CORS preflight",
+        request(port, "OPTIONS", "/api/auth/sign-in/email", &preflight, None),
+        false,
+    );
+    expect("CORS preflight", r, 204, None);
+    assert_eq!(r.header("access-control-allow-origin"), Some(FRONT_END));
+    assert_eq!(r.header("access-control-allow-credentials"), Some("true"));
+    let r = step!(
+        "CORS on a response",
+        request(
+            port,
+            "GET",
+            "/api/auth/get-session",
+            &[("origin", FRONT_END), ("authorization", &bearer)],
+            None,
+        ),
+        false,
+    );
+    assert_eq!(r.header("access-control-allow-origin"), Some(FRONT_END));
+    assert_eq!(
+        r.header("access-control-expose-headers"),
+        Some("set-auth-jwt, set-auth-token")
+    );
+    let r = step!(
+        "preflight from elsewhere",
+        request(
+            port,
+            "OPTIONS",
+            "/api/auth/sign-in/email",
+            &[
+                ("origin", "http://evil.example"),
+                ("access-control-request-method", "POST"),
+            ],
+            None,
+        ),
+        false,
+    );
+    expect("preflight from elsewhere", r, 404, None);
+
+    let r = step!(
+        "unknown auth route",
+        request(port, "GET", "/api/auth/nope", &[], None),
+        false,
+    );
+    assert_eq!((r.status, r.body.len()), (404, 0));
+    let r = step!(
+        "POST get-session",
+        json_post(port, "/api/auth/get-session", "{}", &[]),
+        false,
+    );
+    expect(
+        "POST get-session",
+        r,
+        405,
+        Some("METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED"),
+    );
+
+    let r = step!(
+        "sign-out",
+        json_post(
+            port,
+            "/api/auth/sign-out",
+            "{}",
+            &[("authorization", &bearer)],
+        ),
+        false,
+    );
+    expect("sign-out", r, 200, None);
+    assert_eq!(r.headers_named("set-cookie").len(), 3);
+    let r = step!(
+        "get-session after sign-out",
+        request(
+            port,
+            "GET",
+            "/api/auth/get-session",
+            &[("authorization", &bearer)],
+            None,
+        ),
+        false,
+    );
+    assert_eq!(r.text(), "null");
+    let r = step!(
+        "JWT after sign-out",
+        request(
+            port,
+            "GET",
+            "/api/me",
+            &[("authorization", &with_jwt)],
+            None,
+        ),
+        false,
+    );
+    expect("JWT after sign-out", r, 401, Some("INVALID_TOKEN"));
+    steps
+}
+
+const NOT_PROTOCOL: [&str; 5] = ["date", "content-length", "server", "connection", "vary"];
+
+fn headers(reply: &Reply, app_route: bool) -> Vec<(String, String)> {
+    reply
+        .headers
+        .iter()
+        .filter(|(n, _)| {
+            !(NOT_PROTOCOL.contains(&n.as_str()) || (app_route && n == "content-type"))
+        })
+        .cloned()
+        .collect()
+}
+
+fn differences(reference: &Step, other: &Step) -> Vec<String> {
+    let mut problems = Vec::new();
+    if reference.reply.status != other.reply.status {
+        problems.push(format!(
+            "status {} vs {}",
+            reference.reply.status, other.reply.status
+        ));
+    }
+    problems.extend(compare::header_differences(
+        &headers(&reference.reply, reference.app_route),
+        &headers(&other.reply, other.app_route),
+    ));
+    let (a, b) = (reference.reply.text(), other.reply.text());
+    match (Json::parse(&a), Json::parse(&b)) {
+        (Ok(x), Ok(y)) => problems.extend(compare::json_differences("body", &x, &y)),
+        _ if a == b => {}
+        _ => problems.push(format!("body {a:?} vs {b:?}")),
+    }
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn axum_poem_and_salvo_give_the_same_answers() {
+    let ports = [
+        ("axum", start_axum().await),
+        ("poem", start_poem().await),
+        ("salvo", start_salvo().await),
+    ];
+    let mut runs = Vec::new();
+    for (name, port) in ports {
+        let steps = tokio::task::spawn_blocking(move || {
+            wait_until_up(port);
+            scenarios(port)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        runs.push((name, steps));
+    }
+    let (reference_name, reference) = &runs[0];
+    let mut problems = Vec::new();
+    for (name, steps) in &runs[1..] {
+        assert_eq!(steps.len(), reference.len());
+        for (a, b) in reference.iter().zip(steps) {
+            for problem in differences(a, b) {
+                problems.push(format!(
+                    "{} ({reference_name} vs {name}): {problem}",
+                    a.name
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the adapters disagree:\n{}",
+        problems.join("\n")
+    );
+    assert_eq!(reference.len(), 32, "every scenario ran");
+}
