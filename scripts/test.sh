@@ -39,7 +39,7 @@ echo "==> cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-cargo test --workspace --all-features --locked -j "$jobs" 2>&1 | tee "$log"
+cargo test --workspace --all-features --locked --no-fail-fast -j "$jobs" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

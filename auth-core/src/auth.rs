@@ -61,12 +61,12 @@ impl Auth {
     /// assert_eq!(auth.config().base_path(), "/api/auth");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn builder() -> AuthBuilder<Missing, Missing, Missing, Missing> {
+    pub fn builder() -> AuthBuilder<ConfigMissing, StoreMissing, HasherMissing, IssuerMissing> {
         AuthBuilder {
-            config: Missing,
-            store: Missing,
-            hasher: Missing,
-            issuer: Missing,
+            config: ConfigMissing,
+            store: StoreMissing,
+            hasher: HasherMissing,
+            issuer: IssuerMissing,
             clock: None,
         }
     }
@@ -92,9 +92,21 @@ impl Auth {
     }
 }
 
-/// A required builder part that has not been given yet.
+/// The builder has no configuration yet: call `.config(…)`.
 #[derive(Debug, Clone, Copy)]
-pub struct Missing;
+pub struct ConfigMissing;
+
+/// The builder has no store yet: call `.store(…)`.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreMissing;
+
+/// The builder has no password hasher yet: call `.hasher(…)` or `.default_hasher()`.
+#[derive(Debug, Clone, Copy)]
+pub struct HasherMissing;
+
+/// The builder has no token issuer yet: call `.issuer(…)`.
+#[derive(Debug, Clone, Copy)]
+pub struct IssuerMissing;
 
 /// Builds an [`Auth`]; `build` exists only once the configuration, store, hasher and issuer are
 /// all set.

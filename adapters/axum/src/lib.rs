@@ -28,6 +28,7 @@
 //! | [`AuthRouterExt::with_auth`] | merges [`routes`], makes `Auth` available to the extractors, adds CORS |
 //! | [`CurrentUser`] | the authenticated caller; 401 with Better Auth's JSON otherwise |
 //! | [`MaybeUser`] | the caller if authenticated, else `None` |
+//! | [`Jwt<C>`](Jwt) | a verified bearer JWT with claims of your own type |
 //! | [`require_auth`] | a layer that guards a subtree |
 
 #![forbid(unsafe_code)]
@@ -36,6 +37,6 @@ mod extract;
 mod rejection;
 mod routes;
 
-pub use extract::{CurrentUser, MaybeUser};
+pub use extract::{CurrentUser, Jwt, MaybeUser};
 pub use rejection::AuthRejection;
 pub use routes::{AuthRouterExt, require_auth, routes};

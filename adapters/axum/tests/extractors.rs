@@ -123,3 +123,50 @@ async fn a_router_without_auth_says_so_instead_of_panicking() {
         r#"{"message":"Internal Server Error","code":"INTERNAL_SERVER_ERROR"}"#
     );
 }
+
+#[tokio::test]
+async fn jwt_claims_deserialise_into_the_applications_type() {
+    #[derive(serde::Deserialize)]
+    struct MyClaims {
+        email: String,
+        sid: String,
+    }
+    async fn mine(auth_axum::Jwt(claims): auth_axum::Jwt<MyClaims>) -> String {
+        format!("{} {}", claims.email, claims.sid.len())
+    }
+    let auth = auth();
+    let app = Router::new()
+        .route("/api/mine", get(mine))
+        .with_auth(auth.clone());
+    let sign_up = Request::post("/api/auth/sign-up/email")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            r#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#,
+        ))
+        .expect("request");
+    let response = app.clone().oneshot(sign_up).await.expect("infallible");
+    let bearer = response.headers()["set-auth-token"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let token = app
+        .clone()
+        .oneshot(get_with("/api/auth/token", Some(&bearer)))
+        .await
+        .expect("infallible");
+    let body = token.into_body().collect().await.expect("body").to_bytes();
+    let jwt = serde_json::from_slice::<serde_json::Value>(&body).expect("json")["token"]
+        .as_str()
+        .expect("jwt")
+        .to_owned();
+    assert_eq!(
+        call(&app, get_with("/api/mine", Some(&jwt))).await,
+        (StatusCode::OK, "ada@example.com 32".into())
+    );
+    let (status, body) = call(&app, get_with("/api/mine", Some(&bearer))).await;
+    assert_eq!(
+        (status, body.contains("UNAUTHORIZED")),
+        (StatusCode::UNAUTHORIZED, true),
+        "a session token is not a JWT"
+    );
+}

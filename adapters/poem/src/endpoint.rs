@@ -24,7 +24,7 @@ impl Endpoint for AuthEndpoint {
 
     async fn call(&self, request: Request) -> poem::Result<Response> {
         let request: http::Request<_> = request.into();
-        Ok(to_poem(self.auth.handle(request).await).await)
+        Ok(to_poem(self.auth.respond(request).await))
     }
 }
 

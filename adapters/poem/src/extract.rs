@@ -1,6 +1,4 @@
-//! `CurrentUser` and `MaybeUser`.
-
-use std::ops::Deref;
+//! `CurrentUser`, `MaybeUser` and `Jwt<C>` on poem's `FromRequest`.
 
 use auth_core::http::Authenticated;
 use auth_core::{Auth, AuthError};
@@ -8,54 +6,51 @@ use poem::{FromRequest, Request, RequestBody};
 
 use crate::convert::error;
 
-/// The authenticated caller: a bearer JWT, a bearer session token or the session cookie.
-/// Without valid credentials the request is rejected with 401 and Better Auth's JSON
-/// (`UNAUTHORIZED`, or `TOKEN_EXPIRED` / `INVALID_TOKEN` for a bad JWT).
-#[derive(Debug, Clone)]
-pub struct CurrentUser(pub Authenticated);
+auth_core::extractor_types!();
 
-impl Deref for CurrentUser {
-    type Target = Authenticated;
-
-    fn deref(&self) -> &Authenticated {
-        &self.0
-    }
-}
-
-/// The caller if the request authenticates, else `None`. Only server faults (a store that is
-/// down) reject the request.
-#[derive(Debug, Clone)]
-pub struct MaybeUser(pub Option<Authenticated>);
-
-async fn authenticate(request: &Request) -> Result<Option<Authenticated>, AuthError> {
-    if let Some(caller) = request.extensions().get::<Authenticated>() {
-        return Ok(Some(caller.clone()));
-    }
-    let Some(auth) = request.extensions().get::<Auth>() else {
-        tracing::error!(
-            "auth-poem: no `Auth` for this route; wrap the app with `.with(auth_poem::install(auth))`"
-        );
-        return Err(AuthError::internal("auth-poem: Auth is not installed"));
-    };
-    auth.authenticate_headers(request.headers()).await
+/// The `Auth` that `install(auth)` put in the request.
+fn installed(request: &Request) -> poem::Result<&Auth> {
+    request.extensions().get::<Auth>().ok_or_else(|| {
+        tracing::error!("auth-poem: no `Auth` for this route; wrap the app with `.with(auth_poem::install(auth))`");
+        error(&AuthError::internal("auth-poem: Auth is not installed"))
+    })
 }
 
 impl<'a> FromRequest<'a> for CurrentUser {
     async fn from_request(request: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        match authenticate(request).await {
-            Ok(Some(caller)) => Ok(CurrentUser(caller)),
-            Ok(None) => Err(error(&AuthError::Unauthorized)),
-            Err(failure) => Err(error(&failure)),
+        if let Some(caller) = request.extensions().get::<Authenticated>() {
+            return Ok(CurrentUser(caller.clone()));
         }
+        installed(request)?
+            .current_user(request.headers())
+            .await
+            .map(CurrentUser)
+            .map_err(|e| error(&e))
     }
 }
 
 impl<'a> FromRequest<'a> for MaybeUser {
     async fn from_request(request: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        match authenticate(request).await {
-            Ok(caller) => Ok(MaybeUser(caller)),
-            Err(failure) if !failure.status().is_server_error() => Ok(MaybeUser(None)),
-            Err(failure) => Err(error(&failure)),
+        if let Some(caller) = request.extensions().get::<Authenticated>() {
+            return Ok(MaybeUser(Some(caller.clone())));
         }
+        installed(request)?
+            .maybe_user(request.headers())
+            .await
+            .map(MaybeUser)
+            .map_err(|e| error(&e))
+    }
+}
+
+impl<'a, C> FromRequest<'a> for Jwt<C>
+where
+    C: serde::de::DeserializeOwned + Send,
+{
+    async fn from_request(request: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        installed(request)?
+            .jwt_claims(request.headers())
+            .await
+            .map(Jwt)
+            .map_err(|e| error(&e))
     }
 }

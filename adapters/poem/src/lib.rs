@@ -28,6 +28,7 @@
 //! | [`install`] | middleware: makes `Auth` available to the extractors, adds CORS |
 //! | [`CurrentUser`] | the authenticated caller; 401 with Better Auth's JSON otherwise |
 //! | [`MaybeUser`] | the caller if authenticated, else `None` |
+//! | [`Jwt<C>`](Jwt) | a verified bearer JWT with claims of your own type |
 //! | [`require_auth`] | middleware that guards a subtree |
 
 #![forbid(unsafe_code)]
@@ -38,5 +39,5 @@ mod extract;
 mod middleware;
 
 pub use endpoint::{AuthEndpoint, AuthRouteExt};
-pub use extract::{CurrentUser, MaybeUser};
+pub use extract::{CurrentUser, Jwt, MaybeUser};
 pub use middleware::{Install, RequireAuth, install, require_auth};

@@ -1,35 +1,29 @@
 //! Middleware: installing `Auth` (with CORS), and guarding a subtree.
 
+use auth_core::Auth;
 use auth_core::http::{Authenticated, cors};
-use auth_core::{Auth, AuthError};
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response};
 
 use crate::convert::error;
 
-/// Makes `auth` available to [`CurrentUser`](crate::CurrentUser) and
-/// [`MaybeUser`](crate::MaybeUser), and answers CORS for `AUTH_TRUSTED_ORIGINS`. Put it around the
-/// whole app.
+/// Wraps the whole app: `auth` for the extractors, CORS for `AUTH_TRUSTED_ORIGINS`.
 pub fn install(auth: Auth) -> Install {
-    Install { auth }
+    Install(auth)
 }
 
-/// Guards a subtree: requests without valid credentials get 401 with Better Auth's JSON; handlers
-/// behind it find the caller with [`CurrentUser`](crate::CurrentUser) without a second lookup.
+/// Wraps a subtree's endpoints: 401 without valid credentials, else the caller for
+/// [`CurrentUser`](crate::CurrentUser) (found without a second lookup).
 pub fn require_auth(auth: &Auth) -> RequireAuth {
-    RequireAuth { auth: auth.clone() }
+    RequireAuth(auth.clone())
 }
 
 /// The middleware [`install`] makes.
 #[derive(Clone, Debug)]
-pub struct Install {
-    auth: Auth,
-}
+pub struct Install(Auth);
 
 /// The middleware [`require_auth`] makes.
 #[derive(Clone, Debug)]
-pub struct RequireAuth {
-    auth: Auth,
-}
+pub struct RequireAuth(Auth);
 
 /// The endpoint a middleware of this crate wraps.
 #[derive(Debug)]
@@ -64,7 +58,7 @@ impl<E: Endpoint> Endpoint for Wrapped<E, Install> {
     type Output = Response;
 
     async fn call(&self, mut request: Request) -> poem::Result<Response> {
-        let config = self.middleware.auth.config();
+        let config = self.middleware.0.config();
         if let Some(headers) = cors::preflight(config, request.method(), request.headers()) {
             let mut response = Response::builder()
                 .status(http::StatusCode::NO_CONTENT)
@@ -73,9 +67,7 @@ impl<E: Endpoint> Endpoint for Wrapped<E, Install> {
             return Ok(response);
         }
         let origin = cors::allowed_origin(config, request.headers());
-        request
-            .extensions_mut()
-            .insert(self.middleware.auth.clone());
+        request.extensions_mut().insert(self.middleware.0.clone());
         let mut response = match self.inner.call(request).await {
             Ok(output) => output.into_response(),
             Err(err) => err.into_response(),
@@ -91,18 +83,13 @@ impl<E: Endpoint> Endpoint for Wrapped<E, RequireAuth> {
     type Output = E::Output;
 
     async fn call(&self, mut request: Request) -> poem::Result<E::Output> {
-        match self
+        let caller = self
             .middleware
-            .auth
-            .authenticate_headers(request.headers())
+            .0
+            .current_user(request.headers())
             .await
-        {
-            Ok(Some(caller)) => {
-                request.extensions_mut().insert::<Authenticated>(caller);
-                self.inner.call(request).await
-            }
-            Ok(None) => Err(error(&AuthError::Unauthorized)),
-            Err(failure) => Err(error(&failure)),
-        }
+            .map_err(|e| error(&e))?;
+        request.extensions_mut().insert::<Authenticated>(caller);
+        self.inner.call(request).await
     }
 }

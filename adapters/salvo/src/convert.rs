@@ -3,7 +3,6 @@
 use auth_core::AuthError;
 use auth_core::http::error_response_as;
 use bytes::Bytes;
-use http_body_util::BodyExt;
 use salvo::{Request, Response};
 
 /// The salvo request as an `http` request for the protocol (the body moves along).
@@ -15,26 +14,17 @@ pub(crate) fn to_http(request: &mut Request) -> http::Request<salvo::http::ReqBo
     out
 }
 
-/// Writes an `http` response into salvo's. The body is always set (even when empty), so
+/// Writes a protocol response into salvo's. The body is always set (even when empty), so
 /// salvo's catcher never replaces the protocol's answer with a page of its own.
-pub(crate) async fn write<B>(response: http::Response<B>, out: &mut Response)
-where
-    B: http_body::Body<Data = Bytes>,
-{
-    let (parts, body) = response.into_parts();
-    let bytes = body
-        .collect()
-        .await
-        .map(|c| c.to_bytes())
-        .unwrap_or_default();
-    out.status_code(parts.status);
-    for (name, value) in &parts.headers {
+pub(crate) fn write(response: http::Response<Bytes>, out: &mut Response) {
+    out.status_code(response.status());
+    for (name, value) in response.headers() {
         out.headers_mut().append(name, value.clone());
     }
-    out.body(bytes);
+    out.body(response.into_body());
 }
 
 /// Writes the protocol's JSON error.
-pub(crate) async fn write_error(error: &AuthError, out: &mut Response) {
-    write(error_response_as::<http_body_util::Full<Bytes>>(error), out).await;
+pub(crate) fn write_error(error: &AuthError, out: &mut Response) {
+    write(error_response_as(error), out);
 }

@@ -7,22 +7,25 @@ use salvo::{Depot, FlowCtrl, Handler, Request, Response, async_trait};
 
 use crate::convert::write_error;
 
-/// Puts `auth` in the `Depot` and answers CORS for `AUTH_TRUSTED_ORIGINS`: hoop it on the root
-/// router.
+/// The root router's hoop: `auth` into the `Depot`, CORS answered.
 pub fn install(auth: Auth) -> Install {
     Install { auth }
 }
 
-/// Guards a subtree: 401 with Better Auth's JSON without valid credentials; otherwise the caller
-/// is in the `Depot` ([`DepotAuthExt::current_user`](crate::DepotAuthExt::current_user)).
+/// A subtree's guard hoop (see [`RequireAuth`]).
 pub fn require_auth(auth: &Auth) -> RequireAuth {
     RequireAuth { auth: auth.clone() }
 }
 
-/// Puts the caller in the `Depot` when the request authenticates, and lets every request
-/// through (server faults aside).
+/// A subtree's identifying hoop (see [`OptionalAuth`]).
 pub fn optional_auth(auth: &Auth) -> OptionalAuth {
     OptionalAuth { auth: auth.clone() }
+}
+
+/// Ends the request with the protocol's JSON error.
+fn reject(error: &AuthError, response: &mut Response, ctrl: &mut FlowCtrl) {
+    write_error(error, response);
+    ctrl.skip_rest();
 }
 
 /// The hoop [`install`] makes.
@@ -31,13 +34,15 @@ pub struct Install {
     auth: Auth,
 }
 
-/// The hoop [`require_auth`] makes.
+/// Guards a subtree: 401 with Better Auth's JSON without valid credentials; otherwise the caller
+/// is in the `Depot` ([`DepotAuthExt::current_user`](crate::DepotAuthExt::current_user)).
 #[derive(Clone, Debug)]
 pub struct RequireAuth {
     auth: Auth,
 }
 
-/// The hoop [`optional_auth`] makes.
+/// Puts the caller in the `Depot` when the request authenticates, and lets every request
+/// through (server faults aside).
 #[derive(Clone, Debug)]
 pub struct OptionalAuth {
     auth: Auth,
@@ -78,19 +83,12 @@ impl Handler for RequireAuth {
         response: &mut Response,
         ctrl: &mut FlowCtrl,
     ) {
-        match self.auth.authenticate_headers(request.headers()).await {
-            Ok(Some(caller)) => {
+        match self.auth.current_user(request.headers()).await {
+            Ok(caller) => {
                 depot.insert_typed::<Authenticated>(caller);
                 ctrl.call_next(request, depot, response).await;
             }
-            Ok(None) => {
-                write_error(&AuthError::Unauthorized, response).await;
-                ctrl.skip_rest();
-            }
-            Err(error) => {
-                write_error(&error, response).await;
-                ctrl.skip_rest();
-            }
+            Err(error) => reject(&error, response, ctrl),
         }
     }
 }
@@ -104,20 +102,14 @@ impl Handler for OptionalAuth {
         response: &mut Response,
         ctrl: &mut FlowCtrl,
     ) {
-        match self.auth.authenticate_headers(request.headers()).await {
+        match self.auth.maybe_user(request.headers()).await {
             Ok(caller) => {
                 if let Some(caller) = caller {
                     depot.insert_typed::<Authenticated>(caller);
                 }
                 ctrl.call_next(request, depot, response).await;
             }
-            Err(error) if !error.status().is_server_error() => {
-                ctrl.call_next(request, depot, response).await;
-            }
-            Err(error) => {
-                write_error(&error, response).await;
-                ctrl.skip_rest();
-            }
+            Err(error) => reject(&error, response, ctrl),
         }
     }
 }

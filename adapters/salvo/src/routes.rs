@@ -21,8 +21,7 @@ impl Handler for AuthHandler {
         response: &mut Response,
         ctrl: &mut FlowCtrl,
     ) {
-        let reply = self.auth.handle(to_http(request)).await;
-        write(reply, response).await;
+        write(self.auth.respond(to_http(request)).await, response);
         ctrl.skip_rest();
     }
 }

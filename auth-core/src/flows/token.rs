@@ -3,7 +3,10 @@
 
 use crate::Auth;
 use crate::error::AuthError;
-use crate::model::AuthSession;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::model::{AuthSession, Timestamp};
 use crate::token::revocation::Known;
 use crate::token::{Claims, TokenError};
 
@@ -29,20 +32,46 @@ impl Auth {
     pub async fn verify_token(&self, token: &str) -> Result<Claims, AuthError> {
         let now = self.now();
         let claims = self.inner.issuer.verify(token, now)?;
+        self.check_session(claims.sid.as_deref(), &claims.sub, now)
+            .await?;
+        Ok(claims)
+    }
+
+    /// Verifies a JWT like [`Auth::verify_token`] and deserialises its whole payload into `T`:
+    /// for applications whose tokens carry claims of their own.
+    pub async fn verify_token_as<T: DeserializeOwned>(&self, token: &str) -> Result<T, AuthError> {
+        let now = self.now();
+        let payload = self.inner.issuer.verify_value(token, now)?;
+        let sid = payload.get("sid").and_then(Value::as_str);
+        let sub = payload
+            .get("sub")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        self.check_session(sid, sub, now).await?;
+        serde_json::from_value(payload).map_err(|_| AuthError::InvalidToken(TokenError::Malformed))
+    }
+
+    /// In revocation-check mode: the token's session must exist, be unexpired and be `sub`'s.
+    async fn check_session(
+        &self,
+        sid: Option<&str>,
+        sub: &str,
+        now: Timestamp,
+    ) -> Result<(), AuthError> {
         let Some(cache) = &self.inner.revocation else {
-            return Ok(claims);
+            return Ok(());
         };
-        let sid = claims.sid.as_deref().ok_or(TokenError::Revoked)?;
+        let sid = sid.ok_or(TokenError::Revoked)?;
         match cache.get(sid, now) {
-            Known::Alive => return Ok(claims),
+            Known::Alive => return Ok(()),
             Known::Gone => return Err(TokenError::Revoked.into()),
             Known::Unknown => {}
         }
         let session = self.inner.store.find_session_by_id(sid).await?;
-        let alive = session.filter(|s| !s.is_expired(now) && s.user_id == claims.sub);
+        let alive = session.filter(|s| !s.is_expired(now) && s.user_id == sub);
         cache.record(sid, alive.as_ref().map(|s| s.expires_at));
         match alive {
-            Some(_) => Ok(claims),
+            Some(_) => Ok(()),
             None => Err(TokenError::Revoked.into()),
         }
     }

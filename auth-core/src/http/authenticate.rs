@@ -2,6 +2,7 @@
 
 use http::HeaderMap;
 use http::request::Parts;
+use serde::de::DeserializeOwned;
 
 use super::request;
 use crate::Auth;
@@ -27,6 +28,84 @@ pub struct Authenticated {
     pub session_id: Option<String>,
     /// How they proved it.
     pub method: AuthMethod,
+}
+
+impl Auth {
+    /// What a `CurrentUser` extractor yields: the caller, or `UNAUTHORIZED` without credentials.
+    pub async fn current_user(&self, headers: &HeaderMap) -> Result<Authenticated, AuthError> {
+        self.authenticate_headers(headers)
+            .await?
+            .ok_or(AuthError::Unauthorized)
+    }
+
+    /// What a `MaybeUser` extractor yields: the caller if the request authenticates, `None` for
+    /// absent or bad credentials; only server faults (a store that is down) are errors.
+    pub async fn maybe_user(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Option<Authenticated>, AuthError> {
+        match self.authenticate_headers(headers).await {
+            Err(error) if !error.status().is_server_error() => Ok(None),
+            other => other,
+        }
+    }
+
+    /// What a `Jwt<C>` extractor yields: the bearer JWT's claims as `C`, or `UNAUTHORIZED`
+    /// without one.
+    pub async fn jwt_claims<C: DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<C, AuthError> {
+        self.bearer_claims(headers)
+            .await?
+            .ok_or(AuthError::Unauthorized)
+    }
+
+    /// The request's bearer JWT, verified (see [`Auth::verify_token_as`]) and deserialised into
+    /// the application's own claims type `C`; `Ok(None)` without a bearer JWT.
+    pub async fn bearer_claims<C: DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Option<C>, AuthError> {
+        match request::bearer(headers) {
+            Some(token) if looks_like_jwt(&token) => self.verify_token_as(&token).await.map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Defines the extractor types every adapter offers, in the adapter crate (so that it can
+/// implement its framework's traits for them): `CurrentUser`, `MaybeUser` and `Jwt<C>`.
+/// Their behaviour is [`Auth::current_user`], [`Auth::maybe_user`] and [`Auth::jwt_claims`].
+#[macro_export]
+macro_rules! extractor_types {
+    () => {
+        /// The authenticated caller: a bearer JWT, a bearer session token or the session cookie.
+        /// Without valid credentials the request is rejected with 401 and Better Auth's JSON
+        /// (`UNAUTHORIZED`, or `TOKEN_EXPIRED` / `INVALID_TOKEN` for a bad JWT).
+        #[derive(Debug, Clone)]
+        pub struct CurrentUser(pub $crate::http::Authenticated);
+
+        impl ::std::ops::Deref for CurrentUser {
+            type Target = $crate::http::Authenticated;
+
+            fn deref(&self) -> &$crate::http::Authenticated {
+                &self.0
+            }
+        }
+
+        /// The caller if the request authenticates, else `None`. Only server faults (a store
+        /// that is down) reject the request.
+        #[derive(Debug, Clone)]
+        pub struct MaybeUser(pub ::std::option::Option<$crate::http::Authenticated>);
+
+        /// The request's bearer JWT, verified, with its payload deserialised into `C`: for tokens
+        /// that carry claims of your own (the default is Better Auth's user plus `sid`). 401 with
+        /// Better Auth's JSON without a valid bearer JWT. `C` must implement
+        /// `serde::de::DeserializeOwned`: a type that does not is a compile error.
+        #[derive(Debug, Clone)]
+        pub struct Jwt<C = $crate::token::Claims>(pub C);
+    };
 }
 
 /// A JWT has exactly three dot-separated parts; a signed session token has two.

@@ -43,6 +43,16 @@ impl Auth {
         B: Body,
         B::Error: Into<BoxError>,
     {
+        self.respond(request).await.map(http_body_util::Full::new)
+    }
+
+    /// [`Auth::handle`] with the body as plain bytes, for adapters whose framework has its own
+    /// body type.
+    pub async fn respond<B>(&self, request: Request<B>) -> Response<bytes::Bytes>
+    where
+        B: Body,
+        B::Error: Into<BoxError>,
+    {
         let (parts, body) = request.into_parts();
         let route = match router::route(&parts.method, parts.uri.path(), self.config().base_path())
         {
@@ -50,9 +60,9 @@ impl Auth {
             Routing::GetSessionPost => {
                 return Reply::error(&AuthError::GetSessionMethodNotAllowed)
                     .no_store()
-                    .into_response();
+                    .into_bytes_response();
             }
-            Routing::NotFound => return Reply::empty(StatusCode::NOT_FOUND).into_response(),
+            Routing::NotFound => return Reply::empty(StatusCode::NOT_FOUND).into_bytes_response(),
         };
         let body = if parts.method == http::Method::GET {
             None
@@ -66,7 +76,7 @@ impl Auth {
             .await
             {
                 Ok(body) => body,
-                Err(error) => return Reply::error(&error).into_response(),
+                Err(error) => return Reply::error(&error).into_bytes_response(),
             }
         };
         let mut ctx = Ctx {
@@ -74,7 +84,9 @@ impl Auth {
             parts: &parts,
             body,
         };
-        handlers::dispatch(route, &mut ctx).await.into_response()
+        handlers::dispatch(route, &mut ctx)
+            .await
+            .into_bytes_response()
     }
 }
 

@@ -131,6 +131,26 @@ impl JwtIssuerBuilder {
     }
 }
 
+impl JwtIssuer {
+    fn verify_into<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<T, TokenError> {
+        let expect = Expectations {
+            issuer: &self.issuer,
+            audience: &self.audience,
+            now: now.unix_seconds(),
+            leeway: self.leeway_secs,
+        };
+        verify::verify(
+            token,
+            |kid| self.verifiers.get(kid).map(JwtKey::verifier),
+            &expect,
+        )
+    }
+}
+
 impl TokenIssuer for JwtIssuer {
     fn issuer(&self) -> &str {
         &self.issuer
@@ -150,17 +170,11 @@ impl TokenIssuer for JwtIssuer {
     }
 
     fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {
-        let expect = Expectations {
-            issuer: &self.issuer,
-            audience: &self.audience,
-            now: now.unix_seconds(),
-            leeway: self.leeway_secs,
-        };
-        verify::verify(
-            token,
-            |kid| self.verifiers.get(kid).map(JwtKey::verifier),
-            &expect,
-        )
+        self.verify_into(token, now)
+    }
+
+    fn verify_value(&self, token: &str, now: Timestamp) -> Result<serde_json::Value, TokenError> {
+        self.verify_into(token, now)
     }
 
     fn jwks(&self) -> &Jwks {

@@ -66,6 +66,10 @@ pub trait TokenIssuer: Send + Sync + 'static {
     /// Verifies signature, `exp`, `nbf`, `iss` and `aud` at time `now`, and returns the claims.
     fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError>;
 
+    /// Verifies like [`TokenIssuer::verify`] and returns the whole payload, for applications with
+    /// claims of their own (see `Auth::verify_token_as`).
+    fn verify_value(&self, token: &str, now: Timestamp) -> Result<serde_json::Value, TokenError>;
+
     /// The public keys, for `GET /jwks`.
     fn jwks(&self) -> &Jwks;
 }

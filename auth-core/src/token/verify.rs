@@ -12,10 +12,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde::de::IgnoredAny;
 use sha2::Sha256;
 
-use super::{Claims, JwtAlgorithm, TokenError};
+use super::{JwtAlgorithm, TokenError};
 
 /// A public key (or HMAC secret) ready to check signatures.
 #[derive(Clone)]
@@ -90,11 +91,11 @@ pub(crate) struct Expectations<'a> {
 
 /// Splits, checks the signature with the key the header's `kid` names (whose algorithm must be
 /// the header's), then checks issuer, audience and times.
-pub(crate) fn verify<'k>(
+pub(crate) fn verify<'k, T: DeserializeOwned>(
     token: &str,
     find_key: impl FnOnce(&str) -> Option<&'k PreparedKey>,
     expect: &Expectations<'_>,
-) -> Result<Claims, TokenError> {
+) -> Result<T, TokenError> {
     let (message, signature) = token.rsplit_once('.').ok_or(TokenError::Malformed)?;
     let (header, payload) = message.split_once('.').ok_or(TokenError::Malformed)?;
 
@@ -124,30 +125,49 @@ pub(crate) fn verify<'k>(
     }
 
     let mut payload_buf = [0u8; 4096];
-    let claims: Claims = match URL_SAFE_NO_PAD.decode_slice(payload, &mut payload_buf) {
-        Ok(len) => serde_json::from_slice(&payload_buf[..len]),
+    let owned;
+    let payload: &[u8] = match URL_SAFE_NO_PAD.decode_slice(payload, &mut payload_buf) {
+        Ok(len) => &payload_buf[..len],
         Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
-            let owned = URL_SAFE_NO_PAD
+            owned = URL_SAFE_NO_PAD
                 .decode(payload)
                 .map_err(|_| TokenError::Malformed)?;
-            serde_json::from_slice(&owned)
+            &owned
         }
         Err(_) => return Err(TokenError::Malformed),
-    }
-    .map_err(|_| TokenError::Malformed)?;
-
-    if claims.iss != expect.issuer {
+    };
+    // The registered claims are checked on a borrowed view, whatever type the caller wants.
+    let registered: Registered<'_> =
+        serde_json::from_slice(payload).map_err(|_| TokenError::Malformed)?;
+    if registered.iss != expect.issuer {
         return Err(TokenError::WrongIssuer);
     }
-    if claims.aud != expect.audience {
+    if registered.aud != expect.audience {
         return Err(TokenError::WrongAudience);
     }
-    if claims.exp.saturating_add(expect.leeway) <= expect.now {
+    if registered.exp.saturating_add(expect.leeway) <= expect.now {
         return Err(TokenError::Expired);
     }
-    let not_before = claims.nbf.unwrap_or(i64::MIN).max(claims.iat);
+    let not_before = registered
+        .nbf
+        .unwrap_or(i64::MIN)
+        .max(registered.iat.unwrap_or(i64::MIN));
     if not_before > expect.now.saturating_add(expect.leeway) {
         return Err(TokenError::NotYetValid);
     }
-    Ok(claims)
+    serde_json::from_slice(payload).map_err(|_| TokenError::Malformed)
+}
+
+/// The registered claims every token must carry, borrowed from the payload.
+#[derive(Deserialize)]
+struct Registered<'a> {
+    iss: &'a str,
+    aud: &'a str,
+    exp: i64,
+    #[serde(default)]
+    nbf: Option<i64>,
+    #[serde(default)]
+    iat: Option<i64>,
+    #[allow(dead_code)]
+    sub: &'a str,
 }
