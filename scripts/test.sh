@@ -13,6 +13,20 @@ need cargo "Install Rust with rustup: https://rustup.rs"
 need node "Install Node.js 20.19 or newer: https://nodejs.org"
 need npm "Install npm (it comes with Node.js)"
 
+# The Next.js example's end-to-end test drives Debian's Chromium (never a downloaded browser).
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing Chromium (apt-get install chromium) for the browser test"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || {
+      echo "error: could not install Chromium; install it (Debian/Ubuntu: apt-get install chromium)." >&2
+      exit 1
+    }
+  else
+    echo "error: Chromium is not installed; install it (Debian/Ubuntu: sudo apt-get install chromium)." >&2
+    exit 1
+  fi
+fi
+
 # The PostgreSQL tests use DATABASE_URL when it is set, else start a throwaway cluster from the
 # installed server binaries (the harness in tests/harness does it; nothing needs to be running).
 if [ -z "${DATABASE_URL:-}" ]; then

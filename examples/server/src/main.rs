@@ -42,6 +42,12 @@ async fn main() {
 }
 
 async fn run() -> Result<(), String> {
+    // A `.env` in the working folder fills in what the environment leaves unset.
+    let dotenv = std::path::Path::new(".env");
+    if dotenv.is_file() {
+        dotenvy::from_path(dotenv).map_err(|e| format!(".env: {e}"))?;
+        println!("settings: read .env");
+    }
     let settings = Settings::load()?;
     let config =
         AuthConfig::from_lookup(|name| settings.lookup(name)).map_err(|e| e.to_string())?;
@@ -62,10 +68,12 @@ async fn run() -> Result<(), String> {
             (Arc::new(store), issuer)
         }
         None => {
+            std::fs::create_dir_all(&settings.data_dir)
+                .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
             let path = settings.data_dir.join("auth.db");
             let store = SqliteStore::open(&path, StoreOptions::default())
                 .await
-                .map_err(|e| format!("SQLite: {e}"))?;
+                .map_err(|e| format!("SQLite at {}: {e}", path.display()))?;
             store
                 .migrate()
                 .await

@@ -424,3 +424,33 @@ async fn an_expired_token_is_told_so() {
         json!({"message": "Token expired", "code": "TOKEN_EXPIRED"})
     );
 }
+
+#[test]
+fn reads_a_dot_env_and_creates_its_data_folder() {
+    let dir = fresh_dir();
+    std::fs::write(
+        dir.join(".env"),
+        "AUTH_SECRET=a-secret-from-dot-env-0123456789abcdef\n",
+    )
+    .expect(".env");
+    let port = free_port();
+    let server = Server::start(command(&dir, port), port);
+    let up = server.request(
+        "POST",
+        "/api/auth/sign-up/email",
+        &json_headers(),
+        Some(
+            json!({"name": "Di", "email": "di@example.com", "password": PASSWORD})
+                .to_string()
+                .as_bytes(),
+        ),
+    );
+    assert_eq!(up.status, 200, "{}", up.text());
+    assert!(dir.join("data/auth.db").is_file());
+    assert!(
+        !dir.join("data/dev-secret").exists(),
+        "the secret came from .env"
+    );
+    let output = server.terminate();
+    drop(output);
+}

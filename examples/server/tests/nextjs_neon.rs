@@ -1,0 +1,136 @@
+//! examples/nextjs-neon end to end: the Rust backend on PostgreSQL, the Next.js front end built
+//! and started for production, and a real headless Chromium driving it as a person does
+//! (examples/nextjs-neon/frontend/e2e/browser.test.mjs). Screenshots of every step are kept in
+//! target/tmp/nextjs-neon-screenshots.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use support::{Server, command, free_port, fresh_dir};
+
+fn frontend_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../nextjs-neon/frontend")
+}
+
+fn chromium() -> PathBuf {
+    let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+    candidates.iter().map(PathBuf::from).find(|p| p.is_file()).unwrap_or_else(|| {
+        panic!("Chromium is not installed: `apt-get install chromium` (Debian) — ./scripts/test.sh does it when it can")
+    })
+}
+
+fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `next start`, stopped when dropped.
+struct Frontend(Child);
+
+impl Drop for Frontend {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for_port(port: u16) {
+    for _ in 0..600 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("nothing listens on {port}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_registers_signs_out_and_signs_in_again_in_a_browser() {
+    let browser = chromium();
+    let dir = frontend_dir();
+    if !dir.join("node_modules/next").is_dir() {
+        run(
+            &dir,
+            "npm",
+            &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            &[],
+        );
+    }
+
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let (backend_port, frontend_port) = (free_port(), free_port());
+    let frontend_url = format!("http://127.0.0.1:{frontend_port}");
+    let backend_url = format!("http://127.0.0.1:{backend_port}");
+    let mut backend = command(&fresh_dir(), backend_port);
+    // The browser reaches the auth API through the front end's origin: that is the public URL.
+    backend
+        .env("DATABASE_URL", &database.url)
+        .env("AUTH_BASE_URL", &frontend_url);
+    let _backend = Server::start(backend, backend_port);
+
+    let env = [
+        ("BACKEND_URL", backend_url),
+        ("NEXT_TELEMETRY_DISABLED", "1".to_owned()),
+    ];
+    let screenshots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("nextjs-neon-screenshots");
+    let report = tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        run(&dir, "npx", &["next", "build"], &env);
+        let child = Command::new("npx")
+            .args([
+                "next",
+                "start",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &frontend_port.to_string(),
+            ])
+            .current_dir(&dir)
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("next start");
+        let _frontend = Frontend(child);
+        wait_for_port(frontend_port);
+        let output = Command::new("node")
+            .args(["--test", "e2e/browser.test.mjs"])
+            .current_dir(&dir)
+            .env("BASE_URL", &frontend_url)
+            .env("CHROMIUM", &browser)
+            .env("SCREENSHOT_DIR", &screenshots)
+            .output()
+            .expect("node");
+        (
+            output.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+            screenshots,
+        )
+    })
+    .await
+    .expect("join");
+    let (ok, text, screenshots) = report;
+    println!("{text}\nscreenshots: {}", screenshots.display());
+    assert!(
+        ok && text.contains("# fail 0"),
+        "the browser test failed (screenshots in {}):\n{text}",
+        screenshots.display()
+    );
+}
