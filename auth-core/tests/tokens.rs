@@ -449,3 +449,46 @@ fn every_single_character_change_is_refused_without_a_panic() {
         assert!(issuer.verify(&format!("{token}.x"), now()).is_err());
     }
 }
+
+#[test]
+fn the_verified_token_cache_still_checks_time_and_exact_bytes() {
+    let cached = JwtIssuer::builder(ORIGIN, ORIGIN)
+        .signing_key(JwtKey::generate_ed25519())
+        .verified_token_cache(16)
+        .build()
+        .expect("issuer");
+    let token = cached
+        .sign(&claims(now(), Duration::from_secs(3600)))
+        .expect("sign");
+    let first = cached.verify(&token, now()).expect("verified, then cached");
+    let again = cached.verify(&token, now()).expect("a hit");
+    assert_eq!(first, again);
+    // A hit is still refused once the token has expired.
+    assert_eq!(
+        cached.verify(&token, now() + Duration::from_secs(7200)),
+        Err(TokenError::Expired)
+    );
+    // Only the exact bytes hit: any change goes through full verification and fails.
+    let mut tampered = token.clone();
+    tampered.pop();
+    tampered.push(if token.ends_with('A') { 'B' } else { 'A' });
+    assert!(cached.verify(&tampered, now()).is_err());
+    // A token issued in the future is not accepted early from the cache either.
+    let later = cached
+        .sign(&claims(
+            now() + Duration::from_secs(600),
+            Duration::from_secs(3600),
+        ))
+        .expect("sign");
+    assert_eq!(cached.verify(&later, now()), Err(TokenError::NotYetValid));
+    assert!(
+        cached
+            .verify(&later, now() + Duration::from_secs(600))
+            .is_ok()
+    );
+    assert_eq!(
+        cached.verify(&later, now()),
+        Err(TokenError::NotYetValid),
+        "not even once it is cached"
+    );
+}

@@ -1,0 +1,152 @@
+//! Token validation, the hot path of every API request: auth-core's verifier for each algorithm,
+//! beside its floor (base64url-decoding the three parts, the raw signature check of the same
+//! signing input, and parsing the claims) and beside jsonwebtoken's plain `decode` with the same
+//! validation, all in the same run. Also the verified-token cache: a hit, and a miss.
+
+use std::hint::black_box;
+
+use auth_benches::{HS_SECRET, ORIGIN, P256_PEM, RSA_PUB_PEM, issuer, keys, token};
+use auth_core::model::Timestamp;
+use auth_core::token::{Claims, TokenIssuer};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use criterion::{Criterion, criterion_group, criterion_main};
+use hmac::{Hmac, Mac};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use sha2::Sha256;
+
+/// The cheapest possible correct check of one token: what any verifier must at least do.
+enum Floor {
+    Hs256(Hmac<Sha256>),
+    EdDsa(ed25519_dalek::VerifyingKey),
+    Es256(p256::ecdsa::VerifyingKey),
+    Rs256(Box<rsa::pkcs1v15::VerifyingKey<Sha256>>),
+}
+
+impl Floor {
+    fn check(&self, token: &str) -> Claims {
+        let (message, signature) = token.rsplit_once('.').expect("three parts");
+        let (header, payload) = message.split_once('.').expect("three parts");
+        let _header = URL_SAFE_NO_PAD.decode(header).expect("header");
+        let payload = URL_SAFE_NO_PAD.decode(payload).expect("payload");
+        let signature = URL_SAFE_NO_PAD.decode(signature).expect("signature");
+        let ok = match self {
+            Floor::Hs256(mac) => {
+                let mut mac = mac.clone();
+                mac.update(message.as_bytes());
+                mac.verify_slice(&signature).is_ok()
+            }
+            Floor::EdDsa(key) => {
+                let sig = ed25519_dalek::Signature::from_slice(&signature).expect("sig");
+                key.verify_strict(message.as_bytes(), &sig).is_ok()
+            }
+            Floor::Es256(key) => {
+                use p256::ecdsa::signature::Verifier;
+                let sig = p256::ecdsa::Signature::from_slice(&signature).expect("sig");
+                key.verify(message.as_bytes(), &sig).is_ok()
+            }
+            Floor::Rs256(key) => {
+                use rsa::signature::Verifier;
+                let sig = rsa::pkcs1v15::Signature::try_from(signature.as_slice()).expect("sig");
+                key.verify(message.as_bytes(), &sig).is_ok()
+            }
+        };
+        assert!(ok);
+        serde_json::from_slice(&payload).expect("claims")
+    }
+}
+
+fn floor_and_jsonwebtoken(
+    alg: &str,
+    x: Option<&str>,
+    y: Option<&str>,
+) -> (Floor, DecodingKey, Algorithm) {
+    match alg {
+        "HS256" => (
+            Floor::Hs256(Hmac::new_from_slice(HS_SECRET).expect("key")),
+            DecodingKey::from_secret(HS_SECRET),
+            Algorithm::HS256,
+        ),
+        "EdDSA" => {
+            let x = x.expect("x");
+            let bytes: [u8; 32] = URL_SAFE_NO_PAD
+                .decode(x)
+                .expect("x")
+                .try_into()
+                .expect("32");
+            (
+                Floor::EdDsa(ed25519_dalek::VerifyingKey::from_bytes(&bytes).expect("key")),
+                DecodingKey::from_ed_components(x).expect("key"),
+                Algorithm::EdDSA,
+            )
+        }
+        "ES256" => {
+            use p256::pkcs8::DecodePrivateKey;
+            let secret = p256::SecretKey::from_pkcs8_pem(P256_PEM).expect("key");
+            (
+                Floor::Es256(p256::ecdsa::VerifyingKey::from(secret.public_key())),
+                DecodingKey::from_ec_components(x.expect("x"), y.expect("y")).expect("key"),
+                Algorithm::ES256,
+            )
+        }
+        _ => {
+            use rsa::pkcs8::DecodePublicKey;
+            let public = rsa::RsaPublicKey::from_public_key_pem(RSA_PUB_PEM).expect("key");
+            (
+                Floor::Rs256(Box::new(rsa::pkcs1v15::VerifyingKey::new(public))),
+                DecodingKey::from_rsa_pem(RSA_PUB_PEM.as_bytes()).expect("key"),
+                Algorithm::RS256,
+            )
+        }
+    }
+}
+
+fn validation(algorithm: Algorithm) -> Validation {
+    let mut validation = Validation::new(algorithm);
+    validation.set_issuer(&[ORIGIN]);
+    validation.set_audience(&[ORIGIN]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation
+}
+
+fn token_validation(c: &mut Criterion) {
+    let now = Timestamp::now();
+    for (alg, key) in keys() {
+        let plain = issuer(key.clone(), 0);
+        let cached = issuer(key, 1024);
+        let token = token(&plain);
+        let jwk = plain.jwks().keys.first().cloned();
+        let (floor, decoding, algorithm) = floor_and_jsonwebtoken(
+            alg,
+            jwk.as_ref().and_then(|k| k.x.as_deref()),
+            jwk.as_ref().and_then(|k| k.y.as_deref()),
+        );
+        let validation = validation(algorithm);
+        // Same answer from all three before timing anything.
+        let ours = plain.verify(&token, now).expect("valid");
+        assert_eq!(floor.check(&token), ours);
+        assert_eq!(
+            jsonwebtoken::decode::<Claims>(&token, &decoding, &validation)
+                .expect("valid")
+                .claims,
+            ours
+        );
+        assert_eq!(cached.verify(&token, now).expect("valid"), ours);
+
+        let mut group = c.benchmark_group(format!("validate/{alg}"));
+        group.bench_function("floor", |b| b.iter(|| floor.check(black_box(&token))));
+        group.bench_function("auth-core", |b| {
+            b.iter(|| plain.verify(black_box(&token), now))
+        });
+        group.bench_function("jsonwebtoken", |b| {
+            b.iter(|| jsonwebtoken::decode::<Claims>(black_box(&token), &decoding, &validation))
+        });
+        group.bench_function("auth-core cache hit", |b| {
+            b.iter(|| cached.verify(black_box(&token), now))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, token_validation);
+criterion_main!(benches);

@@ -1,0 +1,74 @@
+//! Shared set-up for the benchmarks (not published): realistic 30-day tokens for each algorithm.
+
+use std::time::Duration;
+
+use auth_core::model::{Timestamp, User};
+use auth_core::token::{Claims, JwtIssuer, JwtKey, TokenIssuer};
+
+/// The issuer and audience of every benchmark token.
+pub const ORIGIN: &str = "https://auth.example.com";
+
+/// Test-only keys (the same throwaway fixtures as auth-core's tests).
+pub const RSA_PEM: &str = include_str!("../../auth-core/tests/fixtures/rsa-2048.pem");
+/// The RSA public key.
+pub const RSA_PUB_PEM: &str = include_str!("../../auth-core/tests/fixtures/rsa-2048.pub.pem");
+/// A P-256 private key.
+pub const P256_PEM: &str = include_str!("../../auth-core/tests/fixtures/p256.pem");
+/// The HS256 secret.
+pub const HS_SECRET: &[u8] = b"bench-hs256-secret-0123456789abcdef0123";
+
+/// A user shaped like a real one.
+pub fn user() -> User {
+    let now = Timestamp::now();
+    User {
+        name: "Ada Lovelace".into(),
+        email: "ada.lovelace@example.com".into(),
+        email_verified: false,
+        image: Some("https://images.example.com/u/ada.png".into()),
+        created_at: now,
+        updated_at: now,
+        id: "AbY9znP3LstAPbPWXx5CRVAbXIpmENOQ".into(),
+    }
+}
+
+/// Better Auth's claims plus `sid`, valid for 30 days from now.
+pub fn claims() -> Claims {
+    let now = Timestamp::now();
+    Claims::new(
+        &user(),
+        "bxHA46mrIzRQZzJDsCHQcL2sSa2rzHp9",
+        now,
+        now + Duration::from_secs(30 * 86_400),
+        ORIGIN,
+        ORIGIN,
+    )
+}
+
+/// An issuer signing with `key` (and, if asked, caching verified tokens).
+pub fn issuer(key: JwtKey, cache: usize) -> JwtIssuer {
+    JwtIssuer::builder(ORIGIN, ORIGIN)
+        .signing_key(key)
+        .verified_token_cache(cache)
+        .build()
+        .unwrap_or_else(|e| panic!("bench issuer: {e}"))
+}
+
+/// The four algorithms' keys, named.
+pub fn keys() -> Vec<(&'static str, JwtKey)> {
+    let key = |k: Result<JwtKey, _>| {
+        k.unwrap_or_else(|e: auth_core::token::KeyError| panic!("bench key: {e}"))
+    };
+    vec![
+        ("HS256", key(JwtKey::hs256("hs", HS_SECRET))),
+        ("EdDSA", JwtKey::generate_ed25519()),
+        ("ES256", key(JwtKey::es256_pem("ec", P256_PEM))),
+        ("RS256", key(JwtKey::rs256_pem("rsa", RSA_PEM))),
+    ]
+}
+
+/// A signed token for `issuer`.
+pub fn token(issuer: &JwtIssuer) -> String {
+    issuer
+        .sign(&claims())
+        .unwrap_or_else(|e| panic!("bench token: {e}"))
+}
