@@ -122,6 +122,7 @@ pub struct AuthConfig {
     password_policy: PasswordPolicy,
     revocation: RevocationCheck,
     max_body_bytes: usize,
+    verified_token_cache: usize,
 }
 
 impl AuthConfig {
@@ -151,6 +152,7 @@ impl AuthConfig {
             password_policy: PasswordPolicy::default(),
             revocation: RevocationCheck::default(),
             max_body_bytes: 64 * 1024,
+            verified_token_cache: 10_000,
         })
     }
 
@@ -334,6 +336,18 @@ impl AuthConfig {
     pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
         self
+    }
+
+    /// Sets how many verified tokens the issuer remembers by their exact bytes (default 10 000;
+    /// 0 turns the cache off). See `JwtIssuerBuilder::verified_token_cache`.
+    pub fn with_verified_token_cache(mut self, capacity: usize) -> Self {
+        self.verified_token_cache = capacity;
+        self
+    }
+
+    /// How many verified tokens the issuer remembers.
+    pub fn verified_token_cache(&self) -> usize {
+        self.verified_token_cache
     }
 
     /// The largest request body the protocol reads.

@@ -185,7 +185,9 @@ pub(crate) fn issuer_from_rows(
         return Ok(None);
     };
     let builder = verification.into_iter().fold(
-        JwtIssuer::builder(config.origin(), config.origin()).signing_key(signing),
+        JwtIssuer::builder(config.origin(), config.origin())
+            .signing_key(signing)
+            .verified_token_cache(config.verified_token_cache()),
         |b, k| b.verification_key(k),
     );
     builder

@@ -85,10 +85,11 @@ impl JwtIssuer {
     }
 
     /// An issuer whose `iss` and `aud` are the configured origin (as Better Auth's), signing
-    /// with `key`.
+    /// with `key`, with the configured verified-token cache.
     pub fn for_config(config: &AuthConfig, key: JwtKey) -> Result<Self, KeyError> {
         Self::builder(config.origin(), config.origin())
             .signing_key(key)
+            .verified_token_cache(config.verified_token_cache())
             .build()
     }
 }
