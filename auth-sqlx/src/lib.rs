@@ -17,12 +17,19 @@
 //! every instance signs and verifies with the same keys and a restart logs no one out.
 
 #![forbid(unsafe_code)]
+// Without a driver only the key encryption helpers are useful; the rest is unused.
+#![cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
 
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
 mod error;
 pub mod keys;
 mod options;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
 mod rows;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
 mod sql;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+mod user_store;
 
 #[cfg(feature = "postgres")]
 mod pg;

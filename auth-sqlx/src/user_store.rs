@@ -1,0 +1,227 @@
+//! The `UserStore` implementation, written once for both drivers: they differ only in how a
+//! timestamp is bound (`timestamptz` for PostgreSQL, Better Auth's text format for SQLite).
+
+/// Implements `UserStore` for `$store`, binding timestamps with `$time(Timestamp)`.
+macro_rules! impl_user_store {
+    ($store:ty, $time:path) => {
+        #[async_trait]
+        impl UserStore for $store {
+            async fn create_user(
+                &self,
+                user: &User,
+                credential: &CredentialAccount,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await.map_err(classify)?;
+                sqlx::query(sql::INSERT_USER)
+                    .bind(&user.id)
+                    .bind(&user.name)
+                    .bind(&user.email)
+                    .bind(user.email_verified)
+                    .bind(&user.image)
+                    .bind($time(user.created_at))
+                    .bind($time(user.updated_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify_user_insert)?;
+                sqlx::query(self.insert_credential_sql())
+                    .bind(&credential.id)
+                    .bind(&user.id)
+                    .bind(&credential.password_hash)
+                    .bind($time(credential.created_at))
+                    .bind($time(credential.updated_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                // Dropping `tx` on any error above rolls both inserts back.
+                tx.commit().await.map_err(classify)
+            }
+
+            async fn find_user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query(sql::SELECT_USER_BY_ID)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                row.as_ref().map(rows::plain_user).transpose()
+            }
+
+            async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query(sql::SELECT_USER_BY_EMAIL)
+                    .bind(email.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                row.as_ref().map(rows::plain_user).transpose()
+            }
+
+            async fn find_user_with_credential(
+                &self,
+                email: &Email,
+            ) -> Result<Option<UserWithCredential>, StoreError> {
+                let Some(row) = sqlx::query(sql::SELECT_USER_WITH_CREDENTIAL)
+                    .bind(email.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?
+                else {
+                    return Ok(None);
+                };
+                let user = rows::plain_user(&row)?;
+                let credential = rows::credential(&row, &user.id)?;
+                Ok(Some(UserWithCredential { user, credential }))
+            }
+
+            async fn update_user(
+                &self,
+                id: &str,
+                update: &UserUpdate,
+                now: Timestamp,
+            ) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query(sql::UPDATE_USER)
+                    .bind(id)
+                    .bind(&update.name)
+                    .bind(update.image.is_some())
+                    .bind(update.image.clone().flatten())
+                    .bind($time(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                row.as_ref().map(rows::plain_user).transpose()
+            }
+
+            async fn find_credential(
+                &self,
+                user_id: &str,
+            ) -> Result<Option<CredentialAccount>, StoreError> {
+                let row = sqlx::query(sql::SELECT_CREDENTIAL)
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                Ok(match row {
+                    Some(row) => rows::credential(&row, user_id)?,
+                    None => None,
+                })
+            }
+
+            async fn set_password_hash(
+                &self,
+                user_id: &str,
+                hash: &str,
+                now: Timestamp,
+            ) -> Result<bool, StoreError> {
+                let done = sqlx::query(sql::UPDATE_PASSWORD)
+                    .bind(user_id)
+                    .bind(hash)
+                    .bind($time(now))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+                sqlx::query(sql::INSERT_SESSION)
+                    .bind(&session.id)
+                    .bind($time(session.expires_at))
+                    .bind(&session.token)
+                    .bind($time(session.created_at))
+                    .bind($time(session.updated_at))
+                    .bind(&session.ip_address)
+                    .bind(&session.user_agent)
+                    .bind(&session.user_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                Ok(())
+            }
+
+            async fn find_session(&self, token: &str) -> Result<Option<AuthSession>, StoreError> {
+                let Some(row) = sqlx::query(sql::SELECT_SESSION_WITH_USER)
+                    .bind(token)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?
+                else {
+                    return Ok(None);
+                };
+                let session = rows::session(&row)?;
+                let user = rows::user(&row, "userId", "userCreatedAt", "userUpdatedAt")?;
+                Ok(Some(AuthSession { session, user }))
+            }
+
+            async fn find_session_by_id(&self, id: &str) -> Result<Option<Session>, StoreError> {
+                let row = sqlx::query(sql::SELECT_SESSION_BY_ID)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                row.as_ref().map(rows::session).transpose()
+            }
+
+            async fn extend_session(
+                &self,
+                id: &str,
+                expires_at: Timestamp,
+                updated_at: Timestamp,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::EXTEND_SESSION)
+                    .bind(id)
+                    .bind($time(expires_at))
+                    .bind($time(updated_at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, token: &str) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query(sql::DELETE_SESSION)
+                    .bind(token)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                row.map(|r| r.text("id")).transpose()
+            }
+
+            async fn delete_user_sessions(
+                &self,
+                user_id: &str,
+                keep: Option<&str>,
+            ) -> Result<Vec<String>, StoreError> {
+                let deleted = sqlx::query(sql::DELETE_USER_SESSIONS)
+                    .bind(user_id)
+                    .bind(keep.unwrap_or(""))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                deleted.iter().map(|r| r.text("id")).collect()
+            }
+
+            async fn list_sessions(
+                &self,
+                user_id: &str,
+                now: Timestamp,
+            ) -> Result<Vec<Session>, StoreError> {
+                let found = sqlx::query(sql::LIST_SESSIONS)
+                    .bind(user_id)
+                    .bind($time(now))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                found.iter().map(rows::session).collect()
+            }
+
+            async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
+                let done = sqlx::query(sql::DELETE_EXPIRED_SESSIONS)
+                    .bind($time(now))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(classify)?;
+                Ok(done.rows_affected())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_user_store;
