@@ -196,6 +196,41 @@ pub(crate) fn issuer_from_rows(
         .map_err(|e| StoreError::Other(Box::new(e)))
 }
 
+/// What the stored rows call for: an issuer as they are, or a fresh key to store first.
+pub(crate) enum KeyPlan {
+    Ready(Box<JwtIssuer>),
+    Create(KeyRow),
+}
+
+/// Decides, under the caller's lock, whether `rows` (newest first) already give a signing key.
+pub(crate) fn plan(
+    config: &AuthConfig,
+    rows: &[KeyRow],
+    now: Timestamp,
+) -> Result<KeyPlan, StoreError> {
+    if let Some(issuer) = issuer_from_rows(config, rows, now)? {
+        return Ok(KeyPlan::Ready(Box::new(issuer)));
+    }
+    let key = JwtKey::generate_ed25519();
+    KeyRow::new_ed25519(&key, config.secret().expose(), now)
+        .map(KeyPlan::Create)
+        .ok_or_else(|| StoreError::Other("cannot serialise a new signing key".into()))
+}
+
+/// The issuer once the caller has stored `created` beside the older `rows`.
+pub(crate) fn issuer_with_new_key(
+    config: &AuthConfig,
+    created: KeyRow,
+    rows: Vec<KeyRow>,
+    now: Timestamp,
+) -> Result<JwtIssuer, StoreError> {
+    tracing::info!(kid = %created.id, "generated and stored a new Ed25519 signing key");
+    let mut all = vec![created];
+    all.extend(rows);
+    issuer_from_rows(config, &all, now)?
+        .ok_or_else(|| StoreError::Other("the new signing key is unusable".into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 use auth_core::config::AuthConfig;
 use auth_core::model::Timestamp;
 use auth_core::store::StoreError;
-use auth_core::token::{JwtIssuer, JwtKey};
+use auth_core::token::JwtIssuer;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Executor, Row};
 
 use crate::error::classify;
-use crate::keys::{KeyRow, issuer_from_rows};
+use crate::keys::{KeyPlan, KeyRow, issuer_with_new_key, plan};
 use crate::rows::{RowAccess, decode_error};
 use crate::{StoreOptions, sql};
 
@@ -136,13 +136,13 @@ impl PgStore {
             .iter()
             .map(key_row)
             .collect::<Result<_, _>>()?;
-        if let Some(issuer) = issuer_from_rows(config, &rows, now)? {
-            tx.commit().await.map_err(classify)?;
-            return Ok(issuer);
-        }
-        let key = JwtKey::generate_ed25519();
-        let row = KeyRow::new_ed25519(&key, config.secret().expose(), now)
-            .ok_or_else(|| StoreError::Other("cannot serialise a new signing key".into()))?;
+        let row = match plan(config, &rows, now)? {
+            KeyPlan::Ready(issuer) => {
+                tx.commit().await.map_err(classify)?;
+                return Ok(*issuer);
+            }
+            KeyPlan::Create(row) => row,
+        };
         sqlx::query(sql::INSERT_KEY)
             .bind(&row.id)
             .bind(&row.public_key)
@@ -154,11 +154,7 @@ impl PgStore {
             .await
             .map_err(classify)?;
         tx.commit().await.map_err(classify)?;
-        tracing::info!(kid = %row.id, "generated and stored a new Ed25519 signing key");
-        let mut all = vec![row];
-        all.extend(rows);
-        issuer_from_rows(config, &all, now)?
-            .ok_or_else(|| StoreError::Other("the new signing key is unusable".into()))
+        issuer_with_new_key(config, row, rows, now)
     }
 }
 
