@@ -123,6 +123,7 @@ pub struct AuthConfig {
     revocation: RevocationCheck,
     max_body_bytes: usize,
     verified_token_cache: usize,
+    overload_pause: Duration,
 }
 
 impl AuthConfig {
@@ -153,6 +154,7 @@ impl AuthConfig {
             revocation: RevocationCheck::default(),
             max_body_bytes: 64 * 1024,
             verified_token_cache: 10_000,
+            overload_pause: Duration::from_secs(1),
         })
     }
 
@@ -353,6 +355,21 @@ impl AuthConfig {
     /// The largest request body the protocol reads.
     pub fn max_body_bytes(&self) -> usize {
         self.max_body_bytes
+    }
+
+    /// Sets how long the protocol holds a `503` answer when password hashing is saturated
+    /// before it sends it (default 1 s, the `Retry-After` it carries; zero answers at once).
+    /// A client that ignores `Retry-After` and retries at once gets one refusal per pause per
+    /// connection, so a sign-in storm cannot take the CPU the hashing threads need. Holding an
+    /// answer costs a timer, not a thread.
+    pub fn with_overload_pause(mut self, pause: Duration) -> Self {
+        self.overload_pause = pause;
+        self
+    }
+
+    /// How long an overloaded answer is held (see [`AuthConfig::with_overload_pause`]).
+    pub fn overload_pause(&self) -> Duration {
+        self.overload_pause
     }
 
     /// Whether cross-origin browser access (CORS) is on: it is when trusted origins besides the

@@ -210,6 +210,53 @@ async fn a_full_hashing_queue_is_overloaded_not_a_hang() {
         .expect("accepted again");
 }
 
+#[tokio::test]
+async fn a_saturated_hasher_refuses_before_the_store_is_asked() {
+    // One thread and one queue place: two flows' worth of room, both taken.
+    let h = harness_with(config(), HashPool::new(1, 1));
+    h.auth
+        .sign_up(sign_up_input("ada@example.com", PASSWORD), &client())
+        .await
+        .expect("signed up");
+    let first = h.hasher.admit().expect("room for one");
+    let second = h.hasher.admit().expect("room for two");
+    let before = (
+        h.hasher.hashes.load(Ordering::SeqCst),
+        h.hasher.verifies.load(Ordering::SeqCst),
+        h.hasher.dummies.load(Ordering::SeqCst),
+    );
+    for attempt in [
+        h.auth
+            .sign_in(sign_in_input("nobody@example.com", PASSWORD), &client())
+            .await
+            .map(drop),
+        h.auth
+            .sign_in(sign_in_input("ada@example.com", PASSWORD), &client())
+            .await
+            .map(drop),
+        h.auth
+            .sign_up(sign_up_input("eve@example.com", PASSWORD), &client())
+            .await
+            .map(drop),
+    ] {
+        let error = attempt.expect_err("overloaded");
+        assert!(matches!(error, AuthError::Overloaded), "{error:?}");
+        assert!(error.retry_after().is_some());
+    }
+    // Refused before the lookup: an unknown email would otherwise have cost a dummy hash.
+    let after = (
+        h.hasher.hashes.load(Ordering::SeqCst),
+        h.hasher.verifies.load(Ordering::SeqCst),
+        h.hasher.dummies.load(Ordering::SeqCst),
+    );
+    assert_eq!(before, after);
+    drop((first, second));
+    h.auth
+        .sign_in(sign_in_input("ada@example.com", PASSWORD), &client())
+        .await
+        .expect("room again");
+}
+
 // ---- sign-in -----------------------------------------------------------------------------
 
 #[tokio::test]

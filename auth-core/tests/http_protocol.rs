@@ -864,3 +864,45 @@ async fn expired_tokens_say_so() {
         (401, "TOKEN_EXPIRED", "Token expired")
     );
 }
+
+#[tokio::test]
+async fn a_saturated_hasher_holds_its_refusal_then_sends_503_with_retry_after() {
+    let pause = Duration::from_millis(300);
+    let config = AuthConfig::new(SECRET, ORIGIN)
+        .expect("config")
+        .with_overload_pause(pause);
+    let hasher = Argon2Hasher::new(
+        Argon2Params {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+        },
+        HashPool::new(1, 0),
+    )
+    .expect("hasher");
+    let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+    let auth = Auth::builder()
+        .config(config)
+        .store(MemoryStore::new())
+        .issuer(issuer)
+        .hasher(hasher.clone())
+        .build();
+    use auth_core::hash::PasswordHasher as _;
+    let held = hasher.admit().expect("the only room");
+    let body = json!({"email": "alice@example.com", "password": PASSWORD});
+    let started = std::time::Instant::now();
+    let reply = send(&auth, json_request("/sign-in/email", &body, &[])).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    assert_eq!(reply.json()["code"], "SERVER_BUSY");
+    assert!(
+        started.elapsed() >= pause,
+        "the refusal was sent after {:?}, before the pause",
+        started.elapsed()
+    );
+    // With room again, the request is served.
+    drop(held);
+    let reply = send(&auth, json_request("/sign-in/email", &body, &[])).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.json()["code"], "INVALID_EMAIL_OR_PASSWORD");
+}

@@ -72,3 +72,67 @@ pub fn token(issuer: &JwtIssuer) -> String {
         .sign(&claims())
         .unwrap_or_else(|e| panic!("bench token: {e}"))
 }
+
+/// An `Auth` on MemoryStore signing HS256, with the default configuration but for the
+/// revocation check `check`, and with the verified-token cache at its default size if
+/// `verified_cache` (else off, so that every call pays the full verification).
+pub fn auth(check: auth_core::config::RevocationCheck, verified_cache: bool) -> auth_core::Auth {
+    let config =
+        auth_core::config::AuthConfig::new("bench-secret-0123456789abcdef0123456789", ORIGIN)
+            .unwrap_or_else(|e| panic!("bench config: {e}"))
+            .with_revocation_check(check);
+    let key = JwtKey::hs256("hs", HS_SECRET).unwrap_or_else(|e| panic!("bench key: {e}"));
+    let cache = if verified_cache {
+        config.verified_token_cache()
+    } else {
+        0
+    };
+    auth_core::Auth::builder()
+        .config(config)
+        .store(auth_core::store::MemoryStore::new())
+        .default_hasher()
+        .issuer(issuer(key, cache))
+        .build()
+}
+
+/// The password of [`signed_in`]'s user.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Signs up `ada@example.com`: her JWT and her session token.
+pub async fn signed_in(auth: &auth_core::Auth) -> (String, String) {
+    use auth_core::flows::SignUp;
+    use auth_core::model::{ClientInfo, Email, Password};
+    let email = Email::parse("ada@example.com").unwrap_or_else(|e| panic!("email: {e}"));
+    let signed = auth
+        .sign_up(
+            SignUp {
+                name: "Ada".into(),
+                email,
+                password: Password::new(PASSWORD),
+                image: None,
+                remember_me: true,
+            },
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("sign-up: {e}"));
+    let current = auth
+        .get_session(&signed.session.token, false)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("the new session"))
+        .current;
+    let jwt = auth
+        .issue_token(&current)
+        .unwrap_or_else(|e| panic!("jwt: {e}"));
+    (jwt, signed.session.token)
+}
+
+/// A multi-threaded runtime for the async benchmarks.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("runtime: {e}"))
+}

@@ -59,7 +59,7 @@ impl Auth {
     /// Stops tokens of sessions this instance has just ended from verifying (revocation mode).
     pub(crate) fn forget_sessions(&self, ids: &[String]) {
         if let Some(cache) = &self.inner.revocation {
-            cache.forget_all(ids);
+            cache.forget_all(ids, self.now());
         }
     }
 }

@@ -39,6 +39,8 @@ impl Auth {
         self.config().password_policy().check(&input.new_password)?;
         let store = &self.inner.store;
         let hasher = &self.inner.hasher;
+        // Room to hash first: a saturated server refuses before it queries the database.
+        let _admission = hasher.admit()?;
         let user_id = &current.user.id;
         let hash = store
             .find_credential(user_id)

@@ -28,6 +28,8 @@ impl Auth {
     pub async fn sign_in(&self, input: SignIn, client: &ClientInfo) -> Result<SignedIn, AuthError> {
         let store = &self.inner.store;
         let hasher = &self.inner.hasher;
+        // Room to hash first: a saturated server refuses before it queries the database.
+        let _admission = hasher.admit()?;
         let found = store.find_user_with_credential(&input.email).await?;
         let Some((user, hash)) = found.and_then(|f| {
             f.credential

@@ -29,6 +29,8 @@ impl Auth {
     /// wins); `Overloaded` when the hashing queue is full.
     pub async fn sign_up(&self, input: SignUp, client: &ClientInfo) -> Result<SignedIn, AuthError> {
         self.config().password_policy().check(&input.password)?;
+        // Room to hash first: a saturated server refuses before it queries the database.
+        let _admission = self.inner.hasher.admit()?;
         let store = &self.inner.store;
         // Checked before hashing so a duplicate costs no CPU; the unique constraint still
         // decides races below.

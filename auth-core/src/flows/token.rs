@@ -1,6 +1,8 @@
 //! Access tokens: issuing a JWT for a session, and verifying one (optionally checking that its
 //! session still exists).
 
+use std::sync::Arc;
+
 use crate::Auth;
 use crate::error::AuthError;
 use serde::de::DeserializeOwned;
@@ -37,6 +39,15 @@ impl Auth {
         Ok(claims)
     }
 
+    /// [`Auth::verify_token`] without copying the claims out of the verified-token cache.
+    pub(crate) async fn verify_token_shared(&self, token: &str) -> Result<Arc<Claims>, AuthError> {
+        let now = self.now();
+        let claims = self.inner.issuer.verify_shared(token, now)?;
+        self.check_session(claims.sid.as_deref(), &claims.sub, now)
+            .await?;
+        Ok(claims)
+    }
+
     /// Verifies a JWT like [`Auth::verify_token`] and deserialises its whole payload into `T`:
     /// for applications whose tokens carry claims of their own.
     pub async fn verify_token_as<T: DeserializeOwned>(&self, token: &str) -> Result<T, AuthError> {
@@ -58,21 +69,38 @@ impl Auth {
         sub: &str,
         now: Timestamp,
     ) -> Result<(), AuthError> {
-        let Some(cache) = &self.inner.revocation else {
+        if let Some(known) = self.check_session_cached(sid, now) {
+            return known;
+        }
+        let (Some(cache), Some(sid)) = (&self.inner.revocation, sid) else {
             return Ok(());
         };
-        let sid = sid.ok_or(TokenError::Revoked)?;
-        match cache.get(sid, now) {
-            Known::Alive => return Ok(()),
-            Known::Gone => return Err(TokenError::Revoked.into()),
-            Known::Unknown => {}
-        }
         let session = self.inner.store.find_session_by_id(sid).await?;
         let alive = session.filter(|s| !s.is_expired(now) && s.user_id == sub);
-        cache.record(sid, alive.as_ref().map(|s| s.expires_at));
+        cache.record(sid, alive.as_ref().map(|s| s.expires_at), now);
         match alive {
             Some(_) => Ok(()),
             None => Err(TokenError::Revoked.into()),
+        }
+    }
+
+    /// [`Auth::check_session`] from the revocation cache alone; `None` when only the store can
+    /// answer.
+    pub(crate) fn check_session_cached(
+        &self,
+        sid: Option<&str>,
+        now: Timestamp,
+    ) -> Option<Result<(), AuthError>> {
+        let Some(cache) = &self.inner.revocation else {
+            return Some(Ok(()));
+        };
+        let Some(sid) = sid else {
+            return Some(Err(TokenError::Revoked.into()));
+        };
+        match cache.get(sid, now) {
+            Known::Alive => Some(Ok(())),
+            Known::Gone => Some(Err(TokenError::Revoked.into())),
+            Known::Unknown => None,
         }
     }
 }

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use async_trait::async_trait;
 
-use super::{HashError, HashPool, PasswordHasher, Verification, scrypt};
+use super::{Admission, HashError, HashPool, PasswordHasher, Verification, memory, scrypt};
 use crate::model::Password;
 
 /// argon2id cost parameters.
@@ -99,12 +99,36 @@ impl Inner {
     fn hash_now(&self, password: &Password) -> Result<String, HashError> {
         // The span marks where the CPU-heavy work runs (tests check it is a pool thread).
         let _span = tracing::trace_span!("password_hash", op = "hash").entered();
+        let internal = |e: &dyn std::fmt::Display| HashError::Internal(format!("argon2: {e}"));
         let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        let mut salt_bytes = [0u8; 64];
+        let salt_bytes = salt
+            .as_salt()
+            .decode_b64(&mut salt_bytes)
+            .map_err(|e| internal(&e))?;
         let normalized = password.normalized();
-        self.argon2
-            .hash_password(normalized.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| HashError::Internal(format!("argon2: {e}")))
+        let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+        memory::hash_into(
+            &self.argon2,
+            normalized.as_bytes(),
+            salt_bytes,
+            &mut out,
+            self.blocks(),
+        )
+        .map_err(|e| internal(&e))?;
+        let phc = PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(self.argon2.params()).map_err(|e| internal(&e))?,
+            salt: Some(salt.as_salt()),
+            hash: Some(Output::new(&out).map_err(|e| internal(&e))?),
+        };
+        Ok(phc.to_string())
+    }
+
+    /// The blocks a hash with the configured parameters uses.
+    fn blocks(&self) -> usize {
+        self.argon2.params().block_count()
     }
 
     fn verify_now(&self, password: &Password, stored: &str) -> Result<Verification, HashError> {
@@ -116,17 +140,26 @@ impl Inner {
                 Verification::Invalid
             });
         }
-        let Ok(parsed) = PasswordHash::new(stored) else {
+        let Some((argon2, salt, expected, parsed)) = Self::parse(stored) else {
             tracing::warn!("stored password hash is in an unknown format; treating it as no match");
             return Ok(Verification::Invalid);
         };
+        let mut salt_bytes = [0u8; 64];
+        let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+            return Ok(Verification::Invalid);
+        };
         let normalized = password.normalized();
+        let mut out = vec![0u8; expected.len()];
         // The parameters come from the PHC string itself, so older hashes still verify.
-        if self
-            .argon2
-            .verify_password(normalized.as_bytes(), &parsed)
-            .is_err()
-        {
+        let computed = memory::hash_into(
+            &argon2,
+            normalized.as_bytes(),
+            salt,
+            &mut out,
+            self.blocks(),
+        );
+        // `Output`'s equality is constant-time.
+        if computed.is_err() || Output::new(&out).ok() != Some(expected) {
             return Ok(Verification::Invalid);
         }
         Ok(if self.is_weaker(&parsed) {
@@ -134,6 +167,33 @@ impl Inner {
         } else {
             Verification::Valid
         })
+    }
+
+    /// An argon2 PHC string's hasher (its own algorithm, version and parameters), salt and
+    /// hash; `None` if it is not one.
+    fn parse(
+        stored: &str,
+    ) -> Option<(
+        Argon2<'static>,
+        argon2::password_hash::Salt<'_>,
+        Output,
+        PasswordHash<'_>,
+    )> {
+        let parsed = PasswordHash::new(stored).ok()?;
+        let algorithm = Algorithm::try_from(parsed.algorithm).ok()?;
+        let version = parsed
+            .version
+            .map_or(Ok(Version::default()), Version::try_from)
+            .ok()?;
+        let params = Params::try_from(&parsed).ok()?;
+        let salt = parsed.salt?;
+        let expected = parsed.hash?;
+        Some((
+            Argon2::new(algorithm, version, params),
+            salt,
+            expected,
+            parsed,
+        ))
     }
 
     fn is_weaker(&self, parsed: &PasswordHash<'_>) -> bool {
@@ -168,6 +228,10 @@ impl PasswordHasher for Argon2Hasher {
             .run(move || inner.verify_now(&password, &hash))
             .await?
     }
+
+    fn admit(&self) -> Result<Admission, HashError> {
+        self.inner.pool.admit()
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +260,50 @@ mod tests {
             hasher.verify(&Password::new("wrong"), &stored).await,
             Ok(Verification::Invalid)
         );
+    }
+
+    #[tokio::test]
+    async fn hashes_match_the_argon2_crates_own() {
+        // Our hashing reuses each thread's memory; the result must be exactly what the argon2
+        // crate's own `hash_password` gives for the same salt, both ways round.
+        use argon2::password_hash::PasswordHasher as _;
+        let hasher = cheap(Argon2Params {
+            memory_kib: 256,
+            iterations: 2,
+            parallelism: 1,
+        });
+        let password = Password::new("correct horse battery");
+        let ours = hasher.hash(&password).await.expect("hash");
+        let parsed = PasswordHash::new(&ours).expect("phc");
+        let params = Params::try_from(&parsed).expect("params");
+        let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(password.normalized().as_bytes(), parsed.salt.expect("salt"))
+            .expect("argon2")
+            .to_string();
+        assert_eq!(ours, theirs);
+        // A hash the argon2 crate made, with other parameters, verifies (twice, so the second
+        // run uses the memory the first left behind).
+        let other = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(512, 3, 1, None).expect("params"),
+        )
+        .hash_password(
+            password.normalized().as_bytes(),
+            &SaltString::from_b64("c29tZXNhbHRzb21lc2FsdA").expect("salt"),
+        )
+        .expect("argon2")
+        .to_string();
+        for _ in 0..2 {
+            assert_eq!(
+                hasher.verify(&password, &other).await,
+                Ok(Verification::Valid)
+            );
+            assert_eq!(
+                hasher.verify(&Password::new("wrong"), &other).await,
+                Ok(Verification::Invalid)
+            );
+        }
     }
 
     #[tokio::test]

@@ -6,11 +6,12 @@ use async_trait::async_trait;
 use crate::model::Password;
 
 mod argon2;
+mod memory;
 mod pool;
 pub mod scrypt;
 
 pub use self::argon2::{Argon2Hasher, Argon2Params};
-pub use self::pool::HashPool;
+pub use self::pool::{Admission, HashPool};
 
 /// Why hashing or verifying failed (a wrong password is not an error: see [`Verification`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,5 +60,12 @@ pub trait PasswordHasher: Send + Sync + 'static {
     /// unknown email takes as long as one for a known email.
     async fn dummy_verify(&self, password: &Password) -> Result<(), HashError> {
         self.hash(password).await.map(drop)
+    }
+
+    /// Reserves room for one flow's hashing before the flow does anything else (see
+    /// [`HashPool::admit`]): a saturated hasher refuses with [`HashError::Overloaded`] at once.
+    /// The default reserves nothing and never refuses.
+    fn admit(&self) -> Result<Admission, HashError> {
+        Ok(Admission::unbounded())
     }
 }

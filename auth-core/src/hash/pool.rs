@@ -1,6 +1,7 @@
 //! `HashPool`: a bounded set of threads for password hashing, away from the async runtime.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -26,6 +27,29 @@ pub struct HashPool {
     sender: SyncSender<Job>,
     threads: usize,
     queue: usize,
+    admitted: Arc<AtomicUsize>,
+}
+
+/// Room for one flow's hashing, reserved by [`HashPool::admit`] (or
+/// [`PasswordHasher::admit`](super::PasswordHasher::admit)) before the flow does anything else;
+/// released when dropped.
+#[derive(Debug)]
+#[must_use = "the room is released when the admission is dropped"]
+pub struct Admission(Option<Arc<AtomicUsize>>);
+
+impl Admission {
+    /// An admission that reserves nothing, for hashers without a bound.
+    pub fn unbounded() -> Self {
+        Self(None)
+    }
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        if let Some(admitted) = &self.0 {
+            admitted.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
 }
 
 impl HashPool {
@@ -50,6 +74,7 @@ impl HashPool {
             sender,
             threads,
             queue,
+            admitted: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -67,6 +92,20 @@ impl HashPool {
     /// How many jobs may wait.
     pub fn queue(&self) -> usize {
         self.queue
+    }
+
+    /// Reserves room for one flow's hashing (as many flows as there are threads and queue
+    /// places), so that a sign-in, sign-up or password change is refused with
+    /// [`HashError::Overloaded`] before it queries the database, not after: under a storm the
+    /// refusals stay cheap and the threads keep hashing. Fails at once when the room is taken.
+    pub fn admit(&self) -> Result<Admission, HashError> {
+        let limit = self.threads + self.queue;
+        self.admitted
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < limit).then_some(n + 1)
+            })
+            .map_err(|_| HashError::Overloaded)?;
+        Ok(Admission(Some(Arc::clone(&self.admitted))))
     }
 
     /// Runs `job` on a pool thread and waits for its result without blocking the runtime.
@@ -131,6 +170,18 @@ mod tests {
     use std::sync::mpsc;
 
     use super::*;
+
+    #[test]
+    fn admissions_are_bounded_by_threads_and_queue_and_released_on_drop() {
+        let pool = HashPool::new(2, 1);
+        let held: Vec<Admission> = (0..3).map(|_| pool.admit().expect("room")).collect();
+        assert!(matches!(pool.admit(), Err(HashError::Overloaded)));
+        drop(held);
+        let again: Vec<Admission> = (0..3).map(|_| pool.admit().expect("room again")).collect();
+        assert_eq!(again.len(), 3);
+        // Clones share the count.
+        assert!(matches!(pool.clone().admit(), Err(HashError::Overloaded)));
+    }
 
     #[tokio::test]
     async fn runs_jobs_off_the_runtime() {

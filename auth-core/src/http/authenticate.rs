@@ -8,6 +8,7 @@ use super::request;
 use crate::Auth;
 use crate::error::AuthError;
 use crate::model::User;
+use crate::token::Claims;
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,9 +68,9 @@ impl Auth {
         &self,
         headers: &HeaderMap,
     ) -> Result<Option<C>, AuthError> {
-        match request::bearer(headers) {
-            Some(token) if looks_like_jwt(&token) => self.verify_token_as(&token).await.map(Some),
-            _ => Ok(None),
+        match request::bearer_jwt(headers) {
+            Some(token) => self.verify_token_as(token).await.map(Some),
+            None => Ok(None),
         }
     }
 }
@@ -108,11 +109,6 @@ macro_rules! extractor_types {
     };
 }
 
-/// A JWT has exactly three dot-separated parts; a signed session token has two.
-fn looks_like_jwt(value: &str) -> bool {
-    value.bytes().filter(|b| *b == b'.').count() == 2
-}
-
 impl Auth {
     /// Authenticates a request to an API route: `Authorization: Bearer <JWT>` (the fast path:
     /// verified in memory), a bearer session token (signed or bare), or the session cookie.
@@ -130,15 +126,9 @@ impl Auth {
         &self,
         headers: &HeaderMap,
     ) -> Result<Option<Authenticated>, AuthError> {
-        if let Some(bearer) = request::bearer(headers)
-            && looks_like_jwt(&bearer)
-        {
-            let claims = self.verify_token(&bearer).await?;
-            return Ok(Some(Authenticated {
-                user: claims.user(),
-                session_id: claims.sid,
-                method: AuthMethod::Jwt,
-            }));
+        if let Some(jwt) = request::bearer_jwt(headers) {
+            let claims = self.verify_token_shared(jwt).await?;
+            return Ok(Some(Authenticated::from_jwt(&claims)));
         }
         let Some(token) = request::session_token(headers, self.config()) else {
             return Ok(None);
@@ -151,5 +141,35 @@ impl Auth {
                 user: found.current.user,
                 method: AuthMethod::Session,
             }))
+    }
+}
+
+impl Auth {
+    /// [`Auth::authenticate_headers`] when it can answer without the store: a bearer JWT whose
+    /// session the revocation cache knows (or with the check off). `None` when the store must
+    /// be asked, or the request carries no bearer JWT. Lets the guard layer answer the common
+    /// request without boxing a future.
+    pub(crate) fn authenticate_cached(
+        &self,
+        headers: &HeaderMap,
+    ) -> Option<Result<Authenticated, AuthError>> {
+        let jwt = request::bearer_jwt(headers)?;
+        let now = self.now();
+        let claims = match self.inner.issuer.verify_shared(jwt, now) {
+            Ok(claims) => claims,
+            Err(error) => return Some(Err(error.into())),
+        };
+        let known = self.check_session_cached(claims.sid.as_deref(), now)?;
+        Some(known.map(|()| Authenticated::from_jwt(&claims)))
+    }
+}
+
+impl Authenticated {
+    fn from_jwt(claims: &Claims) -> Self {
+        Self {
+            user: claims.user(),
+            session_id: claims.sid.clone(),
+            method: AuthMethod::Jwt,
+        }
     }
 }

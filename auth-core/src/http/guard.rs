@@ -50,6 +50,45 @@ pub fn error_response_as<R: From<Bytes>>(error: &AuthError) -> Response<R> {
     Reply::error(error).into_bytes_response().map(R::from)
 }
 
+pin_project_lite::pin_project! {
+    /// The future [`RequireAuth`] returns: the inner service's, at once, when the caller is
+    /// known from the caches (the common case); else one that asks the store first.
+    pub struct RequireAuthFuture<F, T> {
+        #[pin]
+        state: State<F, T>,
+    }
+}
+
+/// A boxed future of `T`, sendable.
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+pin_project_lite::pin_project! {
+    #[project = StateProj]
+    enum State<F, T> {
+        Inner { #[pin] future: F },
+        Refused { response: Option<T> },
+        Lookup { future: BoxFuture<T> },
+    }
+}
+
+impl<F, T> Future for RequireAuthFuture<F, T>
+where
+    F: Future<Output = T>,
+{
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        match self.project().state.project() {
+            StateProj::Inner { future } => future.poll(cx),
+            StateProj::Refused { response } => match response.take() {
+                Some(response) => Poll::Ready(response),
+                None => panic!("RequireAuthFuture polled after completion"),
+            },
+            StateProj::Lookup { future } => future.as_mut().poll(cx),
+        }
+    }
+}
+
 impl<S, B, R> tower::Service<Request<B>> for RequireAuth<S>
 where
     S: tower::Service<Request<B>, Response = Response<R>> + Clone + Send + 'static,
@@ -59,23 +98,50 @@ where
 {
     type Response = Response<R>;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response<R>, S::Error>> + Send>>;
+    type Future = RequireAuthFuture<S::Future, Result<Response<R>, S::Error>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<B>) -> Self::Future {
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        let state = match self.auth.authenticate_cached(request.headers()) {
+            Some(Ok(caller)) => {
+                request.extensions_mut().insert::<Authenticated>(caller);
+                State::Inner {
+                    future: self.inner.call(request),
+                }
+            }
+            Some(Err(error)) => State::Refused {
+                response: Some(Ok(error_response_as(&error))),
+            },
+            None => State::Lookup {
+                future: self.lookup(request),
+            },
+        };
+        RequireAuthFuture { state }
+    }
+}
+
+impl<S> RequireAuth<S> {
+    /// The slow path: the caller needs the store (a session token or cookie, or a JWT whose
+    /// session the revocation cache does not know yet).
+    fn lookup<B, R>(&mut self, mut request: Request<B>) -> BoxFuture<Result<Response<R>, S::Error>>
+    where
+        S: tower::Service<Request<B>, Response = Response<R>> + Clone + Send + 'static,
+        S::Future: Send + 'static,
+        B: Send + 'static,
+        R: From<Bytes>,
+    {
         // The ready inner service serves this request; a fresh clone waits for the next one.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let auth = self.auth.clone();
         Box::pin(async move {
-            let (mut parts, body) = request.into_parts();
-            match auth.authenticate(&parts).await {
+            match auth.authenticate_headers(request.headers()).await {
                 Ok(Some(caller)) => {
-                    parts.extensions.insert::<Authenticated>(caller);
-                    inner.call(Request::from_parts(parts, body)).await
+                    request.extensions_mut().insert::<Authenticated>(caller);
+                    inner.call(request).await
                 }
                 Ok(None) => Ok(error_response_as(&AuthError::Unauthorized)),
                 Err(error) => Ok(error_response_as(&error)),

@@ -23,6 +23,6 @@ mod validate;
 
 pub use authenticate::{AuthMethod, Authenticated};
 pub use cors::{Cors, CorsLayer};
-pub use guard::{RequireAuth, RequireAuthLayer, error_response_as};
+pub use guard::{RequireAuth, RequireAuthFuture, RequireAuthLayer, error_response_as};
 pub use reply::{ResponseBody, error_response};
 pub use service::AuthService;

@@ -34,6 +34,8 @@ pub(crate) struct Reply {
     headers: HeaderMap,
     cookies: Vec<String>,
     expose: Vec<&'static str>,
+    /// The answer refuses work because password hashing is saturated.
+    overloaded: bool,
 }
 
 fn header_value(value: &str) -> HeaderValue {
@@ -51,6 +53,7 @@ impl Reply {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             expose: Vec::new(),
+            overloaded: false,
         }
     }
 
@@ -62,13 +65,18 @@ impl Reply {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             expose: Vec::new(),
+            overloaded: false,
         }
     }
 
     /// The error's status and `{"message","code"}` body; `Retry-After` on 503s. Internal causes
     /// are logged here, once, and never sent.
     pub(crate) fn error(error: &AuthError) -> Self {
-        if error.status().is_server_error() {
+        let overloaded = matches!(error, AuthError::Overloaded);
+        if overloaded {
+            // Expected under a storm, thousands a second: not worth an error line each.
+            tracing::debug!("refused: password hashing is saturated");
+        } else if error.status().is_server_error() {
             tracing::error!(%error, code = error.code(), "request failed");
         }
         let mut reply = Self::json(&ErrorBody {
@@ -81,7 +89,13 @@ impl Reply {
                 .headers
                 .insert(RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
         }
+        reply.overloaded = overloaded;
         reply
+    }
+
+    /// Whether this refuses work because password hashing is saturated.
+    pub(crate) fn is_overloaded(&self) -> bool {
+        self.overloaded
     }
 
     /// `cache-control: no-store` and `pragma: no-cache` (get-session).

@@ -1,5 +1,6 @@
 //! What a request carries: the session token (bearer or cookie), "remember me", client facts.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use http::HeaderMap;
@@ -10,22 +11,45 @@ use super::cookies::{self, DONT_REMEMBER, SESSION_TOKEN};
 use crate::config::AuthConfig;
 use crate::model::ClientInfo;
 
-/// The `Authorization: Bearer` value (scheme case-insensitive, percent-decoded if it holds `%`).
-pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+/// The `Authorization: Bearer` credential as sent (scheme case-insensitive).
+fn bearer_raw(headers: &HeaderMap) -> Option<&str> {
+    // `from_utf8` checks ASCII a word at a time where `HeaderValue::to_str` goes byte by byte,
+    // and this runs on every authenticated request. A non-ASCII credential gets no further than
+    // verification or the session lookup.
+    let value = std::str::from_utf8(headers.get(AUTHORIZATION)?.as_bytes())
+        .ok()?
+        .trim();
     let (scheme, token) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
     }
-    let token = token.trim();
-    if token.is_empty() {
-        return None;
-    }
+    Some(token.trim()).filter(|token| !token.is_empty())
+}
+
+/// The bearer credential if it has a JWT's shape. JWTs are base64url and never percent-encoded,
+/// so this is the credential as sent.
+pub(crate) fn bearer_jwt(headers: &HeaderMap) -> Option<&str> {
+    bearer_raw(headers).filter(|token| looks_like_jwt(token))
+}
+
+/// The bearer credential percent-decoded, as Better Auth's bearer plugin reads session tokens.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<Cow<'_, str>> {
+    let token = bearer_raw(headers)?;
     Some(if token.contains('%') {
-        percent_decode_str(token).decode_utf8_lossy().into_owned()
+        percent_decode_str(token).decode_utf8_lossy()
     } else {
-        token.to_owned()
+        Cow::Borrowed(token)
     })
+}
+
+/// A JWT has three dot-separated parts; a signed session token (alphanumeric, a dot, base64
+/// with no dots) has two. Only the short header and signature are searched, not the payload: a
+/// value with more dots is no JWT and fails verification as malformed.
+fn looks_like_jwt(value: &str) -> bool {
+    match (value.find('.'), value.rfind('.')) {
+        (Some(first), Some(last)) => first < last,
+        _ => false,
+    }
 }
 
 /// The session token the request presents, as Better Auth's bearer plugin and cookie reader find
@@ -37,7 +61,7 @@ pub(crate) fn session_token(headers: &HeaderMap, config: &AuthConfig) -> Option<
         let from_bearer = if bearer.contains('.') {
             cookies::verify(secret, &bearer)
         } else {
-            Some(bearer)
+            Some(bearer.into_owned())
         };
         if from_bearer.is_some() {
             return from_bearer;

@@ -84,9 +84,13 @@ impl Auth {
             parts: &parts,
             body,
         };
-        handlers::dispatch(route, &mut ctx)
-            .await
-            .into_bytes_response()
+        let reply = handlers::dispatch(route, &mut ctx).await;
+        let pause = self.config().overload_pause();
+        if reply.is_overloaded() && !pause.is_zero() {
+            // Hold the refusal (see `AuthConfig::with_overload_pause`).
+            tokio::time::sleep(pause).await;
+        }
+        reply.into_bytes_response()
     }
 }
 

@@ -1,6 +1,5 @@
 //! `JwtIssuer`: the default `TokenIssuer`, on jsonwebtoken with the RustCrypto backend.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,7 +42,9 @@ pub struct JwtIssuer {
     audience: String,
     signing: JwtKey,
     header: Header,
-    verifiers: HashMap<String, JwtKey>,
+    /// A handful of keys at most (the signing key and those being rotated out): a linear scan
+    /// comparing `kid`s beats hashing one.
+    verifiers: Vec<JwtKey>,
     jwks: Jwks,
     leeway_secs: i64,
     verified: Option<VerifiedCache>,
@@ -134,16 +135,16 @@ impl JwtIssuerBuilder {
         // Better Auth's header is exactly {"alg","kid"}.
         header.typ = None;
         header.kid = Some(signing.kid().to_owned());
-        let mut verifiers = HashMap::new();
+        let mut verifiers: Vec<JwtKey> = Vec::new();
         let mut jwks = Jwks::default();
         for key in std::iter::once(signing.clone()).chain(self.verification) {
-            if verifiers.contains_key(key.kid()) {
+            if verifiers.iter().any(|known| known.kid() == key.kid()) {
                 continue;
             }
             if let Some(jwk) = key.public_jwk() {
                 jwks.keys.push(jwk.clone());
             }
-            verifiers.insert(key.kid().to_owned(), key);
+            verifiers.push(key);
         }
         Ok(JwtIssuer {
             issuer: self.issuer,
@@ -173,7 +174,12 @@ impl JwtIssuer {
         };
         verify::verify(
             token,
-            |kid| self.verifiers.get(kid).map(JwtKey::verifier),
+            |kid| {
+                self.verifiers
+                    .iter()
+                    .find(|key| key.kid() == kid)
+                    .map(JwtKey::verifier)
+            },
             &expect,
         )
     }
@@ -198,8 +204,15 @@ impl TokenIssuer for JwtIssuer {
     }
 
     fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {
+        match &self.verified {
+            None => self.verify_into(token, now),
+            Some(_) => self.verify_shared(token, now).map(Arc::unwrap_or_clone),
+        }
+    }
+
+    fn verify_shared(&self, token: &str, now: Timestamp) -> Result<Arc<Claims>, TokenError> {
         let Some(cache) = &self.verified else {
-            return self.verify_into(token, now);
+            return self.verify_into(token, now).map(Arc::new);
         };
         if let Some(claims) = cache.0.get(token) {
             // The signature and the claims' shape were checked when it went in; time was not.
@@ -211,10 +224,10 @@ impl TokenIssuer for JwtIssuer {
             {
                 return Err(TokenError::NotYetValid);
             }
-            return Ok(Claims::clone(&claims));
+            return Ok(claims);
         }
-        let claims: Claims = self.verify_into(token, now)?;
-        cache.0.insert(token.to_owned(), Arc::new(claims.clone()));
+        let claims = Arc::new(self.verify_into::<Claims>(token, now)?);
+        cache.0.insert(token.to_owned(), Arc::clone(&claims));
         Ok(claims)
     }
 

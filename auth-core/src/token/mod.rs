@@ -10,6 +10,8 @@ pub use claims::Claims;
 pub use jwt::{JwtIssuer, JwtIssuerBuilder};
 pub use keys::{Jwks, JwtAlgorithm, JwtKey, KeyError, PublicJwk};
 
+use std::sync::Arc;
+
 use crate::model::Timestamp;
 
 /// Why a token was refused (or could not be made).
@@ -65,6 +67,12 @@ pub trait TokenIssuer: Send + Sync + 'static {
 
     /// Verifies signature, `exp`, `nbf`, `iss` and `aud` at time `now`, and returns the claims.
     fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError>;
+
+    /// [`TokenIssuer::verify`], for callers that only read the claims: an issuer that caches
+    /// verified tokens hands out the cached claims without copying them.
+    fn verify_shared(&self, token: &str, now: Timestamp) -> Result<Arc<Claims>, TokenError> {
+        self.verify(token, now).map(Arc::new)
+    }
 
     /// Verifies like [`TokenIssuer::verify`] and returns the whole payload, for applications with
     /// claims of their own (see `Auth::verify_token_as`).

@@ -1,7 +1,7 @@
 //! A bounded, time-limited memory of which sessions are still alive, so that checking a token's
 //! `sid` costs a store lookup once per session per TTL rather than once per request.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use quick_cache::sync::Cache;
 
@@ -11,7 +11,9 @@ use crate::model::Timestamp;
 struct Entry {
     /// `Some(expiry)` while the session exists; `None` once it is known to be gone.
     alive_until: Option<Timestamp>,
-    checked: Instant,
+    /// By the `Auth`'s clock, which the caller has read already: reading the system's monotonic
+    /// clock again would cost as much as the rest of the lookup.
+    checked: Timestamp,
 }
 
 /// What the cache knows about a session.
@@ -37,7 +39,7 @@ impl RevocationCache {
 
     pub(crate) fn get(&self, session_id: &str, now: Timestamp) -> Known {
         match self.entries.get(session_id) {
-            Some(entry) if entry.checked.elapsed() < self.ttl => match entry.alive_until {
+            Some(entry) if fresh(entry.checked, now, self.ttl) => match entry.alive_until {
                 Some(expiry) if expiry > now => Known::Alive,
                 _ => Known::Gone,
             },
@@ -45,20 +47,31 @@ impl RevocationCache {
         }
     }
 
-    pub(crate) fn record(&self, session_id: &str, alive_until: Option<Timestamp>) {
+    pub(crate) fn record(&self, session_id: &str, alive_until: Option<Timestamp>, now: Timestamp) {
         self.entries.insert(
             session_id.to_owned(),
             Entry {
                 alive_until,
-                checked: Instant::now(),
+                checked: now,
             },
         );
     }
 
     /// Marks sessions this instance has just ended, so their tokens stop working at once.
-    pub(crate) fn forget_all<'a>(&self, session_ids: impl IntoIterator<Item = &'a String>) {
+    pub(crate) fn forget_all<'a>(
+        &self,
+        session_ids: impl IntoIterator<Item = &'a String>,
+        now: Timestamp,
+    ) {
         for id in session_ids {
-            self.record(id, None);
+            self.record(id, None, now);
         }
     }
+}
+
+/// Whether an answer recorded at `checked` is younger than `ttl` at `now`. A clock that stepped
+/// back makes an entry stale rather than fresh for longer.
+fn fresh(checked: Timestamp, now: Timestamp, ttl: Duration) -> bool {
+    let age = now.unix_millis().saturating_sub(checked.unix_millis());
+    age >= 0 && u128::try_from(age).is_ok_and(|age| age < ttl.as_millis())
 }

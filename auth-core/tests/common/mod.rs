@@ -9,7 +9,7 @@ use auth_core::clock::ManualClock;
 use auth_core::config::AuthConfig;
 use auth_core::flows::{SignIn, SignUp, SignedIn};
 use auth_core::hash::{
-    Argon2Hasher, Argon2Params, HashError, HashPool, PasswordHasher, Verification,
+    Admission, Argon2Hasher, Argon2Params, HashError, HashPool, PasswordHasher, Verification,
 };
 use auth_core::model::{AuthSession, ClientInfo, Email, Password, Timestamp};
 use auth_core::store::{MemoryStore, UserStore};
@@ -61,6 +61,9 @@ impl PasswordHasher for CountingHasher {
     async fn dummy_verify(&self, password: &Password) -> Result<(), HashError> {
         self.dummies.fetch_add(1, Ordering::SeqCst);
         self.inner.dummy_verify(password).await
+    }
+    fn admit(&self) -> Result<Admission, HashError> {
+        self.inner.admit()
     }
 }
 

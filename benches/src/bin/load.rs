@@ -1,16 +1,23 @@
 //! Load runs against the example server on PostgreSQL, over loopback, each bounded in time.
 //! Run by `scripts/load.sh`; prints a Markdown table for BENCHMARKS.md.
 //!
-//! 1. an authenticated GET with a JWT (`/api/me`);
-//! 2. get-session with the cookie (a database lookup);
-//! 3. the same protected route without the extractor's work as the baseline (`/api/auth/ok`);
-//! 4. a sign-in storm of 200 connections while authenticated GETs are measured at the same time.
+//! 1. one handler served open (`/api/hello`, the baseline) and behind the guard with a JWT
+//!    (`/api/private/hello`), three times alternately;
+//! 2. an authenticated GET with a JWT that serialises the caller (`/api/me`);
+//! 3. get-session with the cookie (a database lookup);
+//! 4. a sign-in storm of 200 connections alone, for sign-in throughput against the hashing
+//!    limit (measured in the same run);
+//! 5. the storm again while authenticated GETs are measured at the same time.
 //!
 //! Throughput, p50/p99 latency, responses by status, and the server's peak RSS.
+//!
+//! With two or more cores the server runs on core 0, and wrk and PostgreSQL on core 1, so that
+//! neither takes the server's CPU: the nearest this machine comes to clients and a database on
+//! other hosts.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use auth_test_harness::http::request;
 
@@ -22,7 +29,56 @@ struct Run {
     statuses: String,
 }
 
+impl Run {
+    /// How many responses had `status`.
+    fn count(&self, status: u16) -> f64 {
+        serde_json::from_str::<serde_json::Value>(&self.statuses)
+            .ok()
+            .and_then(|s| s[status.to_string()].as_f64())
+            .unwrap_or(0.0)
+    }
+}
+
+/// CPU placement: `taskset -c <cpu>` prefixes, or none on a one-core machine.
+struct Placement {
+    server: Option<&'static str>,
+    load: Option<&'static str>,
+}
+
+impl Placement {
+    fn detect() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let taskset = Command::new("taskset")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if cores >= 2 && taskset {
+            Self {
+                server: Some("0"),
+                load: Some("1"),
+            }
+        } else {
+            Self {
+                server: None,
+                load: None,
+            }
+        }
+    }
+
+    fn command(cpu: Option<&str>, program: &str) -> Command {
+        match cpu {
+            Some(cpu) => {
+                let mut command = Command::new("taskset");
+                command.args(["-c", cpu, program]);
+                command
+            }
+            None => Command::new(program),
+        }
+    }
+}
+
 fn wrk(
+    placement: &Placement,
     url: &str,
     connections: u32,
     seconds: u32,
@@ -31,7 +87,7 @@ fn wrk(
     name: &str,
 ) -> Run {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("load/status.lua");
-    let mut command = Command::new("wrk");
+    let mut command = Placement::command(placement.load, "wrk");
     command
         .args([
             "-t",
@@ -88,6 +144,32 @@ fn peak_rss_mib(pid: u32) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// One argon2id verification with OWASP's parameters by the argon2 crate itself, on this
+/// thread: the time the hashing limit is computed from.
+fn argon2_verify_ms() -> f64 {
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+    let argon2 = argon2::Argon2::default();
+    let salt = SaltString::from_b64("bG9hZC1ydW5uZXItc2FsdA").expect("salt");
+    let hash = argon2
+        .hash_password(PASSWORD.as_bytes(), &salt)
+        .expect("hash")
+        .to_string();
+    let parsed = PasswordHash::new(&hash).expect("phc");
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(3) {
+        let one = Instant::now();
+        argon2
+            .verify_password(PASSWORD.as_bytes(), &parsed)
+            .expect("verify");
+        times.push(one.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+const PASSWORD: &str = "correct horse battery";
+
 #[tokio::main]
 async fn main() {
     let seconds: u32 = std::env::var("LOAD_SECONDS")
@@ -96,6 +178,17 @@ async fn main() {
         .unwrap_or(10);
     let server_bin = std::env::var("EXAMPLE_SERVER_BIN")
         .expect("EXAMPLE_SERVER_BIN: the release build of auth-example-server");
+    let placement = Placement::detect();
+    let verify_ms = argon2_verify_ms();
+    if let Some(cpu) = placement.load {
+        // This process, and so the PostgreSQL it starts, on the load generator's core.
+        let pinned = Command::new("taskset")
+            .args(["-a", "-p", "-c", cpu, &std::process::id().to_string()])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(pinned, "taskset could not pin the load runner");
+    }
     let database = auth_test_harness::postgres::fresh_database().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -103,7 +196,7 @@ async fn main() {
         .port();
     let dir = std::env::temp_dir().join(format!("auth-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let mut server = Command::new(&server_bin)
+    let mut server = Placement::command(placement.server, &server_bin)
         .current_dir(&dir)
         .args(["--port", &port.to_string()])
         .env("DATABASE_URL", &database.url)
@@ -119,8 +212,12 @@ async fn main() {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let server_cores = match placement.server {
+        Some(_) => 1,
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
     let base = format!("http://127.0.0.1:{port}");
-    let sign_up = r#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#;
+    let sign_up = format!(r#"{{"name":"Ada","email":"ada@example.com","password":"{PASSWORD}"}}"#);
     let up = request(
         port,
         "POST",
@@ -145,57 +242,94 @@ async fn main() {
         None,
     );
     let jwt = format!("Bearer {}", session.header("set-auth-jwt").expect("jwt"));
+    let bearer = [("authorization", jwt.as_str())];
 
-    let mut runs = vec![
-        wrk(
-            &format!("{base}/api/auth/ok"),
+    // The pair three times, alternating, so that drift on a shared machine hits both alike.
+    let mut runs = Vec::new();
+    let mut ratios = Vec::new();
+    for _ in 0..3 {
+        let open = wrk(
+            &placement,
+            &format!("{base}/api/hello"),
             32,
             seconds,
-            &[],
+            &bearer,
             None,
-            "GET /api/auth/ok (no auth, baseline)",
-        ),
-        wrk(
-            &format!("{base}/api/me"),
+            "GET /api/hello, open (baseline)",
+        );
+        let guarded = wrk(
+            &placement,
+            &format!("{base}/api/private/hello"),
             32,
             seconds,
-            &[("authorization", &jwt)],
+            &bearer,
             None,
-            "GET /api/me with a JWT (EdDSA)",
-        ),
-        wrk(
-            &format!("{base}/api/auth/get-session"),
-            32,
-            seconds,
-            &[("cookie", &cookie)],
-            None,
-            "GET get-session with the cookie (PostgreSQL lookup)",
-        ),
-    ];
-    // The storm and the measured GETs at the same time.
-    let storm_url = format!("{base}/api/auth/sign-in/email");
-    let body = r#"{"email":"ada@example.com","password":"correct horse battery"}"#.to_owned();
-    let storm = std::thread::spawn(move || {
-        wrk(
-            &storm_url,
-            200,
-            seconds,
-            &[],
-            Some(&body),
-            "sign-in storm, 200 connections",
-        )
-    });
-    std::thread::sleep(Duration::from_millis(500));
-    let during = wrk(
+            "GET /api/private/hello, the same handler guarded (EdDSA JWT)",
+        );
+        ratios.push(guarded.rps / open.rps);
+        runs.push(open);
+        runs.push(guarded);
+    }
+    ratios.sort_by(f64::total_cmp);
+    runs.push(wrk(
+        &placement,
         &format!("{base}/api/me"),
-        8,
-        seconds.saturating_sub(1).max(1),
-        &[("authorization", &jwt)],
+        32,
+        seconds,
+        &bearer,
         None,
-        "GET /api/me during the storm",
+        "GET /api/me with a JWT (EdDSA)",
+    ));
+    runs.push(wrk(
+        &placement,
+        &format!("{base}/api/auth/get-session"),
+        32,
+        seconds,
+        &[("cookie", &cookie)],
+        None,
+        "GET get-session with the cookie (PostgreSQL lookup)",
+    ));
+
+    let storm_url = format!("{base}/api/auth/sign-in/email");
+    let body = format!(r#"{{"email":"ada@example.com","password":"{PASSWORD}"}}"#);
+    let alone = wrk(
+        &placement,
+        &storm_url,
+        200,
+        seconds,
+        &[],
+        Some(&body),
+        "sign-in storm alone, 200 connections",
     );
-    runs.push(storm.join().expect("storm"));
-    runs.push(during);
+    let sign_ins = alone.count(200) / f64::from(seconds);
+    runs.push(alone);
+    // The storm again, and the measured GETs at the same time.
+    let storm = std::thread::scope(|scope| {
+        let storm = scope.spawn(|| {
+            wrk(
+                &placement,
+                &storm_url,
+                200,
+                seconds,
+                &[],
+                Some(&body),
+                "sign-in storm, 200 connections, with the GETs below",
+            )
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        let during = wrk(
+            &placement,
+            &format!("{base}/api/me"),
+            8,
+            seconds.saturating_sub(1).max(1),
+            &bearer,
+            None,
+            "GET /api/me during the storm",
+        );
+        (storm.join().expect("storm"), during)
+    });
+    runs.push(storm.0);
+    runs.push(storm.1);
 
     let rss = peak_rss_mib(server.id());
     let _ = server.kill();
@@ -208,5 +342,26 @@ async fn main() {
             run.name, run.rps, run.p50_ms, run.p99_ms, run.statuses
         );
     }
-    println!("\nserver peak RSS: {rss:.1} MiB; {seconds} s per run; wrk -t 2 on loopback");
+    println!(
+        "\nguarded / open throughput, median of the 3 pairs: {:.3} (each: {})",
+        ratios[1],
+        ratios
+            .iter()
+            .map(|r| format!("{r:.3}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let limit = server_cores as f64 * 1000.0 / verify_ms;
+    println!(
+        "sign-ins/s in the storm alone: {sign_ins:.1}; hashing limit {server_cores} core(s) / \
+         {verify_ms:.2} ms (one argon2 crate verification, this run) = {limit:.1}/s; ratio {:.3}",
+        sign_ins / limit
+    );
+    println!(
+        "\nserver peak RSS: {rss:.1} MiB; {seconds} s per run; wrk -t 2 on loopback; {}",
+        match placement.server {
+            Some(_) => "server on core 0; wrk and PostgreSQL on core 1",
+            None => "no CPU pinning",
+        }
+    );
 }

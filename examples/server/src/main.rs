@@ -1,5 +1,6 @@
 //! The bundled example server: Better Auth's API under `/api/auth`, a protected `GET /api/me`,
-//! and per-user notes under `/api/notes` that show the extractors and the guard.
+//! per-user notes under `/api/notes` that show the extractors and the guard, and one handler
+//! served both open (`/api/hello`) and guarded (`/api/private/hello`).
 //!
 //! ```sh
 //! cargo run -p auth-example-server            # SQLite in ./data, a generated dev secret
@@ -117,15 +118,23 @@ async fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// The whole app: auth routes, `/api/me`, the notes, JSON errors for everything else.
+/// The whole app: auth routes, `/api/me`, the notes, the hello pair, JSON errors for everything
+/// else.
 fn app(auth: Auth) -> Router {
     let notes = Router::new()
         .route("/api/notes", get(notes::list).post(notes::create))
         .route("/api/notes/{id}", delete(notes::remove))
         .route_layer(require_auth(&auth))
         .with_state(notes::Notes::default());
+    // The same handler open and behind the guard: what guarding a route costs, and the pair
+    // the load benchmark compares.
+    let private = Router::new()
+        .route("/api/private/hello", get(hello))
+        .route_layer(require_auth(&auth));
     Router::new()
         .route("/api/me", get(me))
+        .route("/api/hello", get(hello))
+        .merge(private)
         .merge(notes)
         .fallback(api_error::not_found)
         .method_not_allowed_fallback(api_error::method_not_allowed)
@@ -139,6 +148,16 @@ struct Me {
     user: User,
     session_id: Option<String>,
     method: &'static str,
+}
+
+#[derive(Serialize)]
+struct Hello {
+    hello: &'static str,
+}
+
+/// `GET /api/hello` (open) and `GET /api/private/hello` (guarded).
+async fn hello() -> Json<Hello> {
+    Json(Hello { hello: "world" })
 }
 
 /// `GET /api/me`: who is calling, and how they proved it.

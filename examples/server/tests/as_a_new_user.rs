@@ -103,6 +103,23 @@ fn starts_with_nothing_set_and_serves_the_auth_flow() {
         200
     );
 
+    // One handler, open and guarded.
+    let open = server.request("GET", "/api/hello", &[], None);
+    assert_eq!(
+        (open.status, open.text()),
+        (200, r#"{"hello":"world"}"#.into())
+    );
+    let guarded = server.request(
+        "GET",
+        "/api/private/hello",
+        &[("authorization", &format!("Bearer {jwt}"))],
+        None,
+    );
+    assert_eq!(guarded.text(), open.text());
+    let refused = server.request("GET", "/api/private/hello", &[], None);
+    assert_eq!(refused.status, 401);
+    assert_eq!(refused.json()["code"], "UNAUTHORIZED");
+
     // Notes: create, list, delete, behind the guard.
     let auth_json = [
         ("authorization", bearer.as_str()),
