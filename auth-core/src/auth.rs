@@ -7,6 +7,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{AuthConfig, RevocationCheck};
 use crate::hash::{Argon2Hasher, PasswordHasher};
 use crate::model::Timestamp;
+use crate::rate_limit::{MemoryRateLimits, RateLimitStore};
 use crate::store::UserStore;
 use crate::token::TokenIssuer;
 use crate::token::revocation::RevocationCache;
@@ -31,6 +32,7 @@ pub(crate) struct Inner {
     pub(crate) issuer: Arc<dyn TokenIssuer>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) revocation: Option<RevocationCache>,
+    pub(crate) rate_limits: Arc<dyn RateLimitStore>,
 }
 
 impl fmt::Debug for Auth {
@@ -68,6 +70,7 @@ impl Auth {
             hasher: HasherMissing,
             issuer: IssuerMissing,
             clock: None,
+            rate_limits: None,
         }
     }
 
@@ -126,6 +129,7 @@ pub struct AuthBuilder<C, S, H, I> {
     hasher: H,
     issuer: I,
     clock: Option<Arc<dyn Clock>>,
+    rate_limits: Option<Arc<dyn RateLimitStore>>,
 }
 
 impl<C, S, H, I> AuthBuilder<C, S, H, I> {
@@ -137,6 +141,7 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             hasher: self.hasher,
             issuer: self.issuer,
             clock: self.clock,
+            rate_limits: self.rate_limits,
         }
     }
 
@@ -156,6 +161,7 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             hasher: self.hasher,
             issuer: self.issuer,
             clock: self.clock,
+            rate_limits: self.rate_limits,
         }
     }
 
@@ -170,6 +176,7 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             hasher: Arc::new(hasher),
             issuer: self.issuer,
             clock: self.clock,
+            rate_limits: self.rate_limits,
         }
     }
 
@@ -186,12 +193,20 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             hasher: self.hasher,
             issuer: Arc::new(issuer),
             clock: self.clock,
+            rate_limits: self.rate_limits,
         }
     }
 
     /// Replaces the system clock (tests use [`crate::clock::ManualClock`]).
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Where the rate limiter keeps its counters. By default, the store's own (auth-sqlx's
+    /// stores keep them in the database, so every instance shares one limit), else memory.
+    pub fn rate_limit_store(mut self, store: impl RateLimitStore) -> Self {
+        self.rate_limits = Some(Arc::new(store));
         self
     }
 }
@@ -203,6 +218,10 @@ impl AuthBuilder<AuthConfig, Arc<dyn UserStore>, Arc<dyn PasswordHasher>, Arc<dy
             RevocationCheck::Off => None,
             RevocationCheck::Cached { ttl, capacity } => Some(RevocationCache::new(capacity, ttl)),
         };
+        let rate_limits = self
+            .rate_limits
+            .or_else(|| self.store.rate_limit_store())
+            .unwrap_or_else(|| Arc::new(MemoryRateLimits::new()));
         Auth {
             inner: Arc::new(Inner {
                 config: self.config,
@@ -211,6 +230,7 @@ impl AuthBuilder<AuthConfig, Arc<dyn UserStore>, Arc<dyn PasswordHasher>, Arc<dy
                 issuer: self.issuer,
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 revocation,
+                rate_limits,
             }),
         }
     }

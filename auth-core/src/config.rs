@@ -3,9 +3,11 @@
 use std::fmt;
 use std::time::Duration;
 
+use http::HeaderName;
 use zeroize::Zeroizing;
 
 use crate::model::PasswordPolicy;
+use crate::rate_limit::RateLimit;
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -123,7 +125,9 @@ pub struct AuthConfig {
     revocation: RevocationCheck,
     max_body_bytes: usize,
     verified_token_cache: usize,
-    overload_pause: Duration,
+    refusal_pause: Duration,
+    rate_limit: RateLimit,
+    client_ip_header: Option<HeaderName>,
 }
 
 impl AuthConfig {
@@ -154,7 +158,9 @@ impl AuthConfig {
             revocation: RevocationCheck::default(),
             max_body_bytes: 64 * 1024,
             verified_token_cache: 10_000,
-            overload_pause: Duration::from_secs(1),
+            refusal_pause: Duration::from_secs(1),
+            rate_limit: RateLimit::better_auth(),
+            client_ip_header: None,
         })
     }
 
@@ -178,6 +184,8 @@ impl AuthConfig {
     /// | `AUTH_PASSWORD_MIN_LENGTH`, `AUTH_PASSWORD_MAX_LENGTH` | password limits | `8`, `128` |
     /// | `AUTH_REVOCATION_CHECK` | `on` / `off`: refuse tokens of ended sessions | `on` |
     /// | `AUTH_REVOCATION_CACHE_TTL` | how long a session check is cached | `30s` |
+    /// | `AUTH_RATE_LIMIT` | `on` / `off`: Better Auth's rate limits | `on` in production (`NODE_ENV` or `APP_ENV` = `production`), else `off`, as Better Auth |
+    /// | `AUTH_CLIENT_IP_HEADER` | the proxy header with the client's IP (see [`AuthConfig::with_client_ip_header`]) | the socket's address |
     ///
     /// A missing or invalid value is an error that names the variable.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
@@ -250,6 +258,26 @@ impl AuthConfig {
                 });
             }
         };
+        let production = ["NODE_ENV", "APP_ENV"]
+            .iter()
+            .any(|var| get(&[var]).is_some_and(|v| v.trim() == "production"));
+        let limited = match get(&["AUTH_RATE_LIMIT"]).as_deref().map(str::trim) {
+            None => production,
+            Some("on" | "true" | "1") => true,
+            Some("off" | "false" | "0") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    var: "AUTH_RATE_LIMIT",
+                    reason: format!("{other:?} is neither `on` nor `off`"),
+                });
+            }
+        };
+        if !limited {
+            config.rate_limit = RateLimit::disabled();
+        }
+        if let Some(header) = get(&["AUTH_CLIENT_IP_HEADER"]) {
+            config = config.with_client_ip_header(&header)?;
+        }
         Ok(config)
     }
 
@@ -357,19 +385,50 @@ impl AuthConfig {
         self.max_body_bytes
     }
 
-    /// Sets how long the protocol holds a `503` answer when password hashing is saturated
-    /// before it sends it (default 1 s, the `Retry-After` it carries; zero answers at once).
-    /// A client that ignores `Retry-After` and retries at once gets one refusal per pause per
-    /// connection, so a sign-in storm cannot take the CPU the hashing threads need. Holding an
-    /// answer costs a timer, not a thread.
-    pub fn with_overload_pause(mut self, pause: Duration) -> Self {
-        self.overload_pause = pause;
+    /// Sets how long the protocol holds a refusal that tells the client to wait before it
+    /// sends it: `503 SERVER_BUSY` when password hashing is saturated, `429` over a rate limit
+    /// (default 1 s, and never longer than the wait the answer names; zero answers at once). A
+    /// client that ignores `Retry-After` and retries at once gets one refusal per pause per
+    /// connection, so a storm cannot take the CPU the hashing threads need, nor a database
+    /// round trip per request for its counters. Holding an answer costs a timer, not a thread.
+    pub fn with_refusal_pause(mut self, pause: Duration) -> Self {
+        self.refusal_pause = pause;
         self
     }
 
-    /// How long an overloaded answer is held (see [`AuthConfig::with_overload_pause`]).
-    pub fn overload_pause(&self) -> Duration {
-        self.overload_pause
+    /// How long a refusal is held (see [`AuthConfig::with_refusal_pause`]).
+    pub fn refusal_pause(&self) -> Duration {
+        self.refusal_pause
+    }
+
+    /// Sets the rate limits (default [`RateLimit::better_auth`]: on, Better Auth's production
+    /// rules).
+    pub fn with_rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = rate_limit;
+        self
+    }
+
+    /// The rate limits.
+    pub fn rate_limit(&self) -> &RateLimit {
+        &self.rate_limit
+    }
+
+    /// Takes the client's IP, for rate limiting, from a header set by a proxy in front of the
+    /// server (`x-forwarded-for`, `x-real-ip`, `cf-connecting-ip`) instead of the socket: the
+    /// last address in it, the one that proxy saw. Only set this behind such a proxy: a client
+    /// that reaches the server directly can write the header itself.
+    pub fn with_client_ip_header(mut self, header: &str) -> Result<Self, ConfigError> {
+        let name = HeaderName::try_from(header.trim()).map_err(|_| ConfigError::Invalid {
+            var: "AUTH_CLIENT_IP_HEADER",
+            reason: format!("{header:?} is not a header name"),
+        })?;
+        self.client_ip_header = Some(name);
+        Ok(self)
+    }
+
+    /// The header the client's IP is taken from, if not the socket.
+    pub fn client_ip_header(&self) -> Option<&HeaderName> {
+        self.client_ip_header.as_ref()
     }
 
     /// Whether cross-origin browser access (CORS) is on: it is when trusted origins besides the

@@ -92,6 +92,13 @@ pub enum AuthError {
     /// `POST /get-session`, which Better Auth only allows with deferred session refresh.
     #[error("POST get-session without deferred refresh")]
     GetSessionMethodNotAllowed,
+    /// Over a rate limit (see [`crate::rate_limit`]); the client may retry after the duration.
+    /// Better Auth answers `429` with `x-retry-after` and a body without a `code`.
+    #[error("rate limited")]
+    TooManyRequests {
+        /// How long until the window ends (whole seconds, at least one).
+        retry_after: Duration,
+    },
     /// The password-hashing queue is full; the client should retry shortly.
     #[error("password hashing is overloaded")]
     Overloaded,
@@ -130,6 +137,7 @@ impl AuthError {
             Self::CrossSiteNavigationLoginBlocked => "CROSS_SITE_NAVIGATION_LOGIN_BLOCKED",
             Self::InvalidCallbackUrl => "INVALID_CALLBACK_URL",
             Self::GetSessionMethodNotAllowed => "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
+            Self::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
             Self::Overloaded => "SERVER_BUSY",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -170,6 +178,7 @@ impl AuthError {
             Self::GetSessionMethodNotAllowed => {
                 "POST method requires deferSessionRefresh to be enabled in session config"
             }
+            Self::TooManyRequests { .. } => "Too many requests. Please try again later.",
             Self::Overloaded => "The server is busy. Please try again shortly.",
             Self::Unavailable(_) => "Service temporarily unavailable. Please try again shortly.",
             Self::Internal(_) => "Internal Server Error",
@@ -201,14 +210,17 @@ impl AuthError {
             | Self::CrossSiteNavigationLoginBlocked
             | Self::InvalidCallbackUrl => StatusCode::FORBIDDEN,
             Self::GetSessionMethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Overloaded | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    /// For 503s, how long the client should wait before retrying (`Retry-After`).
+    /// How long the client should wait before retrying: `Retry-After` on 503s, Better Auth's
+    /// `x-retry-after` on 429s.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
+            Self::TooManyRequests { retry_after } => Some(*retry_after),
             Self::Overloaded => Some(Duration::from_secs(1)),
             Self::Unavailable(_) => Some(Duration::from_secs(5)),
             _ => None,

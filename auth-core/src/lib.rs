@@ -64,6 +64,7 @@ pub mod flows;
 pub mod hash;
 pub mod http;
 pub mod model;
+pub mod rate_limit;
 pub mod store;
 pub mod token;
 

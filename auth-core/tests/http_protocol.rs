@@ -6,7 +6,8 @@ use std::time::Duration;
 use auth_core::Auth;
 use auth_core::config::AuthConfig;
 use auth_core::hash::{Argon2Hasher, Argon2Params, HashPool};
-use auth_core::http::cookies;
+use auth_core::http::{ClientAddr, cookies};
+use auth_core::rate_limit::RateLimit;
 use auth_core::store::MemoryStore;
 use auth_core::token::{JwtIssuer, JwtKey};
 use bytes::Bytes;
@@ -37,8 +38,13 @@ fn auth_with(config: AuthConfig) -> Auth {
         .build()
 }
 
+/// As the transcripts were recorded: rate limiting off (its tests turn it on).
 fn auth() -> Auth {
-    auth_with(AuthConfig::new(SECRET, ORIGIN).expect("config"))
+    auth_with(
+        AuthConfig::new(SECRET, ORIGIN)
+            .expect("config")
+            .with_rate_limit(RateLimit::disabled()),
+    )
 }
 
 struct Reply {
@@ -870,7 +876,7 @@ async fn a_saturated_hasher_holds_its_refusal_then_sends_503_with_retry_after() 
     let pause = Duration::from_millis(300);
     let config = AuthConfig::new(SECRET, ORIGIN)
         .expect("config")
-        .with_overload_pause(pause);
+        .with_refusal_pause(pause);
     let hasher = Argon2Hasher::new(
         Argon2Params {
             memory_kib: 64,
@@ -905,4 +911,147 @@ async fn a_saturated_hasher_holds_its_refusal_then_sends_503_with_retry_after() 
     let reply = send(&auth, json_request("/sign-in/email", &body, &[])).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.json()["code"], "INVALID_EMAIL_OR_PASSWORD");
+}
+
+// ---- rate limits ---------------------------------------------------------------------------
+
+fn limited_auth(config: AuthConfig) -> (Auth, auth_core::clock::ManualClock) {
+    let clock = auth_core::clock::ManualClock::new(auth_core::model::Timestamp::now());
+    let config = config
+        .with_rate_limit(RateLimit::better_auth())
+        .with_refusal_pause(Duration::ZERO);
+    let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+    let hasher = Argon2Hasher::new(
+        Argon2Params {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+        },
+        HashPool::new(2, 64),
+    )
+    .expect("hasher");
+    let auth = Auth::builder()
+        .config(config)
+        .store(MemoryStore::new())
+        .issuer(issuer)
+        .hasher(hasher)
+        .clock(clock.clone())
+        .build();
+    (auth, clock)
+}
+
+fn from_ip(mut request: Request<Full<Bytes>>, ip: &str) -> Request<Full<Bytes>> {
+    request
+        .extensions_mut()
+        .insert(ClientAddr(ip.parse().expect("ip")));
+    request
+}
+
+fn sign_in_as(email: &str) -> Request<Full<Bytes>> {
+    json_request(
+        "/sign-in/email",
+        &json!({"email": email, "password": "whatever123"}),
+        &[],
+    )
+}
+
+fn assert_rate_limited(reply: &Reply, seconds: &str) {
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(reply.header("x-retry-after"), Some(seconds));
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert_eq!(
+        reply.body,
+        Bytes::from_static(br#"{"message":"Too many requests. Please try again later."}"#)
+    );
+}
+
+#[tokio::test]
+async fn the_fourth_sign_in_from_one_address_within_ten_seconds_is_429() {
+    let (auth, clock) = limited_auth(AuthConfig::new(SECRET, ORIGIN).expect("config"));
+    // Different accounts, one address: only the per-address count can refuse.
+    for n in 0..3 {
+        let reply = send(
+            &auth,
+            from_ip(sign_in_as(&format!("u{n}@example.com")), "203.0.113.5"),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = send(&auth, from_ip(sign_in_as("u3@example.com"), "203.0.113.5")).await;
+    assert_rate_limited(&limited, "10");
+    // Another address is counted apart, and so is another route.
+    let other = send(&auth, from_ip(sign_in_as("u4@example.com"), "203.0.113.6")).await;
+    assert_eq!(other.status, StatusCode::UNAUTHORIZED);
+    let session = send(&auth, from_ip(get("/get-session", &[]), "203.0.113.5")).await;
+    assert_eq!(session.status, StatusCode::OK);
+    // The window runs from the first request: 4 s later, 6 s are left; at 10 s it starts again.
+    clock.advance(Duration::from_secs(4));
+    let limited = send(&auth, from_ip(sign_in_as("u5@example.com"), "203.0.113.5")).await;
+    assert_rate_limited(&limited, "6");
+    clock.advance(Duration::from_secs(6));
+    let again = send(&auth, from_ip(sign_in_as("u6@example.com"), "203.0.113.5")).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn one_account_is_limited_across_addresses() {
+    let (auth, _clock) = limited_auth(AuthConfig::new(SECRET, ORIGIN).expect("config"));
+    sign_up(&auth, "alice@example.com").await;
+    for n in 0..3 {
+        let reply = send(
+            &auth,
+            from_ip(sign_in_as("alice@example.com"), &format!("198.51.100.{n}")),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    // The same account in another letter case, from a fourth address.
+    let limited = send(
+        &auth,
+        from_ip(sign_in_as("ALICE@example.com"), "198.51.100.9"),
+    )
+    .await;
+    assert_rate_limited(&limited, "10");
+}
+
+#[tokio::test]
+async fn without_a_client_address_only_accounts_are_counted() {
+    let (auth, _clock) = limited_auth(AuthConfig::new(SECRET, ORIGIN).expect("config"));
+    for n in 0..6 {
+        let reply = send(&auth, sign_in_as(&format!("u{n}@example.com"))).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "request {n}");
+    }
+}
+
+#[tokio::test]
+async fn behind_a_proxy_its_header_names_the_client() {
+    let config = AuthConfig::new(SECRET, ORIGIN)
+        .expect("config")
+        .with_client_ip_header("x-forwarded-for")
+        .expect("header");
+    let (auth, _clock) = limited_auth(config);
+    let via_proxy = |email: &str, forwarded: &str| {
+        let mut request = from_ip(sign_in_as(email), "10.0.0.1");
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", forwarded.parse().expect("value"));
+        request
+    };
+    // The client writes a different first address each time; the proxy appends the real one.
+    for n in 0..3 {
+        let reply = send(
+            &auth,
+            via_proxy(
+                &format!("u{n}@example.com"),
+                &format!("1.2.3.{n}, 203.0.113.7"),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = send(&auth, via_proxy("u3@example.com", "9.9.9.9, 203.0.113.7")).await;
+    assert_rate_limited(&limited, "10");
+    // Another client behind the same proxy is counted apart.
+    let other = send(&auth, via_proxy("u4@example.com", "203.0.113.8")).await;
+    assert_eq!(other.status, StatusCode::UNAUTHORIZED);
 }

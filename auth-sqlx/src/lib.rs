@@ -25,6 +25,8 @@ mod error;
 pub mod keys;
 mod options;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
+mod rate_limit;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
 mod rows;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 mod sql;

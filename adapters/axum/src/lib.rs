@@ -18,9 +18,16 @@
 //!     // The auth API under /api/auth, the `Auth` for the extractors, and CORS.
 //!     .with_auth(auth);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:4000").await.unwrap();
+//! // With the socket's address, which the rate limits count by.
+//! let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
 //! axum::serve(listener, app).await.unwrap();
 //! # }
 //! ```
+//!
+//! Serve the app with `into_make_service_with_connect_info::<SocketAddr>()` as above: the
+//! protocol rate-limits sign-in, sign-up and password changes per client address, and axum
+//! tells a handler the address only that way (behind a proxy, see
+//! `AuthConfig::with_client_ip_header` instead).
 //!
 //! | item | what it does |
 //! | --- | --- |

@@ -1,8 +1,12 @@
 //! Mounting the auth API and the layers.
 
+use std::net::SocketAddr;
+
 use auth_core::Auth;
-use auth_core::http::{CorsLayer, RequireAuthLayer};
+use auth_core::http::{ClientAddr, CorsLayer, RequireAuthLayer};
+use axum::extract::ConnectInfo;
 use axum::{Extension, Router};
+use tower::ServiceExt;
 
 /// A router serving Better Auth's API under the configured base path (default `/api/auth`), to
 /// merge into your app. Every method and sub-path goes to the protocol, which answers unknown
@@ -12,7 +16,20 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let path = format!("{}/{{*rest}}", auth.config().base_path());
-    Router::new().route_service(&path, auth.service())
+    Router::new().route_service(&path, auth.service().map_request(with_client_addr))
+}
+
+/// The socket's address for the protocol's rate limits, when the app is served with
+/// `into_make_service_with_connect_info::<SocketAddr>()`.
+fn with_client_addr<B>(mut request: http::Request<B>) -> http::Request<B> {
+    if let Some(ConnectInfo(addr)) = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .copied()
+    {
+        request.extensions_mut().insert(ClientAddr(addr.ip()));
+    }
+    request
 }
 
 /// A layer that guards a subtree: requests without valid credentials get 401 with Better Auth's

@@ -1,6 +1,7 @@
 //! The auth API as a poem endpoint.
 
 use auth_core::Auth;
+use auth_core::http::ClientAddr;
 use poem::{Endpoint, Request, Response, Route};
 
 use crate::convert::to_poem;
@@ -23,7 +24,12 @@ impl Endpoint for AuthEndpoint {
     type Output = Response;
 
     async fn call(&self, request: Request) -> poem::Result<Response> {
-        let request: http::Request<_> = request.into();
+        // The socket's address, for the protocol's rate limits.
+        let client = request.remote_addr().as_socket_addr().map(|a| a.ip());
+        let mut request: http::Request<_> = request.into();
+        if let Some(ip) = client {
+            request.extensions_mut().insert(ClientAddr(ip));
+        }
         Ok(to_poem(self.auth.respond(request).await))
     }
 }

@@ -1,7 +1,7 @@
 //! Translating between salvo's types and `http`'s: the whole of this crate's job.
 
 use auth_core::AuthError;
-use auth_core::http::error_response_as;
+use auth_core::http::{ClientAddr, error_response_as};
 use bytes::Bytes;
 use salvo::{Request, Response};
 
@@ -11,6 +11,10 @@ pub(crate) fn to_http(request: &mut Request) -> http::Request<salvo::http::ReqBo
     *out.method_mut() = request.method().clone();
     *out.uri_mut() = request.uri().clone();
     *out.headers_mut() = request.headers().clone();
+    // The socket's address, for the protocol's rate limits.
+    if let Some(addr) = request.remote_addr().clone().into_std() {
+        out.extensions_mut().insert(ClientAddr(addr.ip()));
+    }
     out
 }
 

@@ -1,5 +1,7 @@
 //! Building responses: JSON bodies, error bodies, and the cookies and headers Better Auth adds.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use http::header::{
     CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION, PRAGMA, RETRY_AFTER, SET_COOKIE,
@@ -19,6 +21,14 @@ const SET_AUTH_TOKEN: HeaderName = HeaderName::from_static("set-auth-token");
 const SET_AUTH_JWT: HeaderName = HeaderName::from_static("set-auth-jwt");
 const EXPOSE: HeaderName = HeaderName::from_static("access-control-expose-headers");
 
+/// The rate limiter's body: Better Auth sends no `code` with it.
+#[derive(Serialize)]
+struct RateLimitedBody<'a> {
+    message: &'a str,
+}
+
+const X_RETRY_AFTER: HeaderName = HeaderName::from_static("x-retry-after");
+
 /// Better Auth's error body, keys in its order.
 #[derive(Serialize)]
 struct ErrorBody<'a> {
@@ -34,8 +44,8 @@ pub(crate) struct Reply {
     headers: HeaderMap,
     cookies: Vec<String>,
     expose: Vec<&'static str>,
-    /// The answer refuses work because password hashing is saturated.
-    overloaded: bool,
+    /// The answer refuses work and asks the client to wait this long (503 `SERVER_BUSY`, 429).
+    hold: Option<Duration>,
 }
 
 fn header_value(value: &str) -> HeaderValue {
@@ -53,7 +63,7 @@ impl Reply {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             expose: Vec::new(),
-            overloaded: false,
+            hold: None,
         }
     }
 
@@ -65,13 +75,16 @@ impl Reply {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             expose: Vec::new(),
-            overloaded: false,
+            hold: None,
         }
     }
 
     /// The error's status and `{"message","code"}` body; `Retry-After` on 503s. Internal causes
     /// are logged here, once, and never sent.
     pub(crate) fn error(error: &AuthError) -> Self {
+        if let AuthError::TooManyRequests { retry_after } = error {
+            return Self::rate_limited(*retry_after);
+        }
         let overloaded = matches!(error, AuthError::Overloaded);
         if overloaded {
             // Expected under a storm, thousands a second: not worth an error line each.
@@ -89,13 +102,29 @@ impl Reply {
                 .headers
                 .insert(RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
         }
-        reply.overloaded = overloaded;
+        if overloaded {
+            reply.hold = error.retry_after();
+        }
         reply
     }
 
-    /// Whether this refuses work because password hashing is saturated.
-    pub(crate) fn is_overloaded(&self) -> bool {
-        self.overloaded
+    /// Better Auth's 429: `x-retry-after` in whole seconds and a body with no `code`.
+    fn rate_limited(retry_after: Duration) -> Self {
+        let secs = retry_after.as_secs().max(1);
+        tracing::debug!(retry_after = secs, "refused: rate limited");
+        let mut reply = Self::json(&RateLimitedBody {
+            message: "Too many requests. Please try again later.",
+        });
+        reply.status = StatusCode::TOO_MANY_REQUESTS;
+        reply.headers.insert(X_RETRY_AFTER, HeaderValue::from(secs));
+        reply.hold = Some(retry_after);
+        reply
+    }
+
+    /// For a refusal that tells the client to wait: how long it asked for. The protocol holds
+    /// such answers (see `AuthConfig::with_refusal_pause`).
+    pub(crate) fn hold(&self) -> Option<Duration> {
+        self.hold
     }
 
     /// `cache-control: no-store` and `pragma: no-cache` (get-session).

@@ -10,6 +10,7 @@ use http_body::Body;
 
 use super::body;
 use super::handlers::{self, Ctx};
+use super::rate_limit;
 use super::reply::{Reply, ResponseBody};
 use super::router::{self, Routing};
 use crate::Auth;
@@ -64,6 +65,17 @@ impl Auth {
             }
             Routing::NotFound => return Reply::empty(StatusCode::NOT_FOUND).into_bytes_response(),
         };
+        // Counted before anything else, as Better Auth's limiter does: a refused request costs
+        // one counter update.
+        let path = parts
+            .uri
+            .path()
+            .strip_prefix(self.config().base_path())
+            .unwrap_or_default();
+        let ip = rate_limit::client_ip(&parts, self);
+        if let Err(error) = self.limit_by_ip(path, ip).await {
+            return self.held(Reply::error(&error)).await;
+        }
         let body = if parts.method == http::Method::GET {
             None
         } else {
@@ -85,10 +97,17 @@ impl Auth {
             body,
         };
         let reply = handlers::dispatch(route, &mut ctx).await;
-        let pause = self.config().overload_pause();
-        if reply.is_overloaded() && !pause.is_zero() {
-            // Hold the refusal (see `AuthConfig::with_overload_pause`).
-            tokio::time::sleep(pause).await;
+        self.held(reply).await
+    }
+
+    /// The response, after holding it if it is a refusal that asks the client to wait (see
+    /// `AuthConfig::with_refusal_pause`).
+    async fn held(&self, reply: Reply) -> Response<bytes::Bytes> {
+        if let Some(wait) = reply.hold() {
+            let pause = self.config().refusal_pause().min(wait);
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
         }
         reply.into_bytes_response()
     }

@@ -4,12 +4,15 @@
 //! The behaviour every implementation must have is pinned by [`suite`] (feature
 //! `test-suite`), which each store's tests run.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 
 use crate::error::BoxError;
 use crate::model::{
     AuthSession, CredentialAccount, Email, Session, Timestamp, User, UserUpdate, UserWithCredential,
 };
+use crate::rate_limit::RateLimitStore;
 
 mod memory;
 #[cfg(feature = "test-suite")]
@@ -40,6 +43,13 @@ pub enum StoreError {
 /// adapters and extractors are not generic over it.
 #[async_trait]
 pub trait UserStore: Send + Sync + 'static {
+    /// Where the rate limiter keeps its counters unless the application names another store
+    /// (`AuthBuilder::rate_limit_store`): a database store returns itself, so that every
+    /// instance on the database shares one limit. `None`, the default, keeps them in memory.
+    fn rate_limit_store(&self) -> Option<Arc<dyn RateLimitStore>> {
+        None
+    }
+
     /// Inserts a user and their credential account atomically. An email that is already taken
     /// (emails are stored lower-case, so in any case) is [`StoreError::EmailTaken`], and then
     /// neither row exists.

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use super::{StoreError, UserStore};
 use crate::model::{CredentialAccount, Email, Session, Timestamp, User, UserUpdate, random_id};
+use crate::rate_limit::{MemoryRateLimits, RateLimitStore};
 
 /// Generates one `#[tokio::test]` per behaviour in a module named `$name`, each on a fresh
 /// store made by `$make` (an expression evaluating to a future of a store).
@@ -32,6 +33,8 @@ macro_rules! user_store_suite {
                 list_sessions_skips_expired_and_foreign,
                 delete_expired_sessions_removes_only_expired,
                 timestamps_round_trip_to_the_millisecond,
+                rate_limits_count_in_windows,
+                concurrent_rate_limit_hits_each_count_once,
             );
         }
     };
@@ -463,4 +466,48 @@ pub async fn timestamps_round_trip_to_the_millisecond<S: UserStore + ?Sized>(sto
         store.find_session_by_id(&s.id).await.expect("lookup"),
         Some(s)
     );
+}
+
+/// The store's rate-limit counters, as `Auth` would pick them (its own, else memory).
+fn rate_limits<S: UserStore + ?Sized>(store: &S) -> Arc<dyn RateLimitStore> {
+    store
+        .rate_limit_store()
+        .unwrap_or_else(|| Arc::new(MemoryRateLimits::new()))
+}
+
+/// Counts within a window, per key, and starts again once the window is over.
+pub async fn rate_limits_count_in_windows<S: UserStore + ?Sized>(store: Arc<S>) {
+    let limits = rate_limits(&*store);
+    let window = Duration::from_secs(10);
+    let key = format!("203.0.113.5|/sign-in/email|{}", random_id());
+    for expected in 1..=4 {
+        let hit = limits.hit(&key, window, at(0)).await.expect("hit");
+        assert_eq!((hit.count, hit.window_start), (expected, at(0)));
+    }
+    let later = limits.hit(&key, window, at(9_999)).await.expect("hit");
+    assert_eq!((later.count, later.window_start), (5, at(0)));
+    let other = limits
+        .hit(&format!("{key}-other"), window, at(0))
+        .await
+        .expect("hit");
+    assert_eq!(other.count, 1);
+    let next = limits.hit(&key, window, at(10_000)).await.expect("hit");
+    assert_eq!((next.count, next.window_start), (1, at(10_000)));
+}
+
+/// Concurrent hits on one key each get their own count: none is lost, none counted twice.
+pub async fn concurrent_rate_limit_hits_each_count_once<S: UserStore + ?Sized>(store: Arc<S>) {
+    let limits = rate_limits(&*store);
+    let key = format!("user:{}|/change-password", random_id());
+    let hits = (0..40).map(|_| {
+        let limits = Arc::clone(&limits);
+        let key = key.clone();
+        tokio::spawn(async move { limits.hit(&key, Duration::from_secs(60), at(0)).await })
+    });
+    let mut counts = Vec::new();
+    for hit in hits {
+        counts.push(hit.await.expect("join").expect("hit").count);
+    }
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=40).collect::<Vec<u64>>());
 }

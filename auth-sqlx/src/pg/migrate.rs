@@ -8,11 +8,18 @@ use auth_core::store::StoreError;
 use crate::error::classify;
 
 /// `(version, name, SQL)`, in order; each script is idempotent on its own as well.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "better_auth_schema",
-    include_str!("../../migrations/postgres/0001_better_auth_schema.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "better_auth_schema",
+        include_str!("../../migrations/postgres/0001_better_auth_schema.sql"),
+    ),
+    (
+        2,
+        "rate_limit",
+        include_str!("../../migrations/postgres/0002_rate_limit.sql"),
+    ),
+];
 
 const LEDGER: &str = r#"CREATE TABLE IF NOT EXISTS "_auth_sqlx_migrations" ("version" bigint PRIMARY KEY, "name" text NOT NULL, "appliedAt" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)"#;
 

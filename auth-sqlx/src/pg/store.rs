@@ -4,10 +4,16 @@ use async_trait::async_trait;
 use auth_core::model::{
     AuthSession, CredentialAccount, Email, Session, Timestamp, User, UserUpdate, UserWithCredential,
 };
+use std::time::Duration;
+
+use auth_core::model::random_id;
+use auth_core::rate_limit::{Hit, RateLimitStore};
 use auth_core::store::{StoreError, UserStore};
+use sqlx::Row;
 
 use super::PgStore;
 use crate::error::{classify, classify_user_insert};
+use crate::rate_limit::impl_rate_limit_store;
 use crate::rows::{self, RowAccess};
 use crate::sql;
 use crate::user_store::impl_user_store;
@@ -17,4 +23,5 @@ fn time(at: Timestamp) -> time::OffsetDateTime {
     at.as_offset()
 }
 
+impl_rate_limit_store!(sqlx::postgres::PgPool);
 impl_user_store!(PgStore, time);

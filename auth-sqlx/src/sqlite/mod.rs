@@ -20,11 +20,18 @@ use crate::{StoreOptions, sql};
 
 mod store;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "better_auth_schema",
-    include_str!("../../migrations/sqlite/0001_better_auth_schema.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "better_auth_schema",
+        include_str!("../../migrations/sqlite/0001_better_auth_schema.sql"),
+    ),
+    (
+        2,
+        "rate_limit",
+        include_str!("../../migrations/sqlite/0002_rate_limit.sql"),
+    ),
+];
 
 const LEDGER: &str = r#"CREATE TABLE IF NOT EXISTS "_auth_sqlx_migrations" ("version" integer PRIMARY KEY, "name" text NOT NULL, "appliedAt" text NOT NULL)"#;
 

@@ -8,6 +8,7 @@ mod indexes;
 mod interop;
 mod keys;
 mod migrations;
+mod rate_limits;
 mod tls;
 
 auth_core::user_store_suite!(postgres_suite, common::store());

@@ -23,6 +23,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:4001").await?;
     println!("listening on http://localhost:4001");
-    axum::serve(listener, auth_example_axum::app(auth)).await?;
+    // With the socket's address, which the rate limits count by.
+    let app = auth_example_axum::app(auth);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await?;
     Ok(())
 }

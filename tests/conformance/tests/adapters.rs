@@ -7,7 +7,10 @@ use std::net::TcpListener;
 
 use auth_conformance::compare::{self, Json};
 use auth_core::Auth;
+use std::time::Duration;
+
 use auth_core::config::AuthConfig;
+use auth_core::rate_limit::RateLimit;
 use auth_core::store::MemoryStore;
 use auth_core::token::{JwtIssuer, JwtKey};
 use auth_test_harness::http::{Reply, request};
@@ -29,7 +32,17 @@ fn auth(port: u16) -> Auth {
     )
     .expect("config")
     .with_trusted_origins([FRONT_END])
-    .expect("origins");
+    .expect("origins")
+    // Better Auth's limits, but room for the scenarios' sign-ups and sign-ins from one address;
+    // `/ok` allows three an hour, which the last scenarios use up.
+    .with_rate_limit(
+        RateLimit::better_auth()
+            .with_rule("/sign-in", Duration::from_secs(10), 100)
+            .with_rule("/sign-up", Duration::from_secs(10), 100)
+            .with_rule("/change-password", Duration::from_secs(10), 100)
+            .with_rule("/ok", Duration::from_secs(3600), 3),
+    )
+    .with_refusal_pause(Duration::ZERO);
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
     Auth::builder()
         .config(config)
@@ -45,6 +58,8 @@ async fn start_axum() -> u16 {
         .expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let app = auth_example_axum::app(auth(port));
+    // As an app must serve it for per-address rate limits: with the socket's address.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
     port
 }
@@ -459,10 +474,39 @@ fn scenarios(port: u16) -> Vec<Step> {
         false,
     );
     expect("JWT after sign-out", r, 401, Some("INVALID_TOKEN"));
+    // Rate limits count by the socket's address, which each adapter hands to the protocol.
+    for _ in 0..2 {
+        let r = step!(
+            "ok within the limit",
+            request(port, "GET", "/api/auth/ok", &[], None),
+            false,
+        );
+        expect("ok within the limit", r, 200, None);
+    }
+    let r = step!(
+        "ok over the limit",
+        request(port, "GET", "/api/auth/ok", &[], None),
+        false,
+    );
+    assert_eq!(r.status, 429, "ok over the limit: {}", r.text());
+    let wait: u64 = r
+        .header("x-retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("x-retry-after in seconds");
+    assert!((3000..=3600).contains(&wait), "x-retry-after: {wait}");
     steps
 }
 
-const NOT_PROTOCOL: [&str; 5] = ["date", "content-length", "server", "connection", "vary"];
+/// Not the protocol's, or (`x-retry-after`) counting down while the scenarios run; its presence
+/// is checked in the scenario.
+const NOT_PROTOCOL: [&str; 6] = [
+    "date",
+    "content-length",
+    "server",
+    "connection",
+    "vary",
+    "x-retry-after",
+];
 
 fn headers(reply: &Reply, app_route: bool) -> Vec<(String, String)> {
     reply
@@ -531,5 +575,5 @@ async fn axum_poem_and_salvo_give_the_same_answers() {
         "the adapters disagree:\n{}",
         problems.join("\n")
     );
-    assert_eq!(reference.len(), 32, "every scenario ran");
+    assert_eq!(reference.len(), 35, "every scenario ran");
 }

@@ -21,6 +21,9 @@ pub(crate) async fn change_password(ctx: &mut Ctx<'_>) -> Outcome {
     };
     ctx.csrf(false)?;
     let current = ctx.require_session().await?;
+    ctx.auth
+        .limit_by_account("/change-password", &format!("user:{}", current.user.id))
+        .await?;
     let input = ChangePassword {
         current_password: Password::new(current_password),
         new_password: Password::new(new_password),

@@ -34,6 +34,9 @@ pub(crate) async fn sign_in(ctx: &mut Ctx<'_>) -> Outcome {
     csrf::check_callback(ctx.auth.config(), callback.as_deref())?;
     // Unlike sign-up, Better Auth reports a malformed address here as INVALID_EMAIL.
     let email = Email::parse(&email).map_err(|_| AuthError::InvalidEmail)?;
+    ctx.auth
+        .limit_by_account("/sign-in/email", &format!("email:{}", email.as_str()))
+        .await?;
 
     let input = SignIn {
         email,

@@ -32,6 +32,9 @@ pub(crate) async fn sign_up(ctx: &mut Ctx<'_>) -> Outcome {
     };
     ctx.csrf(true)?;
     csrf::check_callback(ctx.auth.config(), callback.as_deref())?;
+    ctx.auth
+        .limit_by_account("/sign-up/email", &format!("email:{}", email.as_str()))
+        .await?;
 
     let input = SignUp {
         name,
