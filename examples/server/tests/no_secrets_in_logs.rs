@@ -1,0 +1,194 @@
+//! With every log on (`RUST_LOG=trace`: our crates, sqlx, hyper, axum), the whole of a user's life
+//! through the server — sign-up, a wrong password, sign-in, the cookie, JWTs, a password change,
+//! malformed and forged input, a rate limit, sign-out — leaves no password, session token, cookie
+//! value, JWT, secret or database password in the output.
+
+mod support;
+
+use support::{Server, command, free_port, fresh_dir};
+
+const SECRET: &str = "log-test-secret-Zq7Kx2Wm9Vt4Lr8Pn3Hs6Jd1";
+const DB_PASSWORD: &str = "db-password-Tq5Rw8Yx";
+const PASSWORDS: [&str; 5] = [
+    "first-password-Gh3Jk5",
+    "second-password-Mn8Bv2",
+    "wrong-password-Qa1Ws2",
+    "limited-password-Ed4Rf5",
+    "malformed-password-Tg6Yh7",
+];
+
+const JSON: [(&str, &str); 1] = [("content-type", "application/json")];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_session_logs_no_secret() {
+    let database = auth_test_harness::postgres::fresh_database().await;
+    // The throwaway server trusts local connections, so a password in the URL is never asked
+    // for; it must still never be printed.
+    let url = database.url.replacen(
+        "postgres://postgres@",
+        &format!("postgres://postgres:{DB_PASSWORD}@"),
+        1,
+    );
+    assert!(url.contains(DB_PASSWORD), "{url}");
+    let port = free_port();
+    let mut cmd = command(&fresh_dir(), port);
+    cmd.env("DATABASE_URL", &url)
+        .env("AUTH_SECRET", SECRET)
+        .env("AUTH_RATE_LIMIT", "on")
+        .env("RUST_LOG", "trace");
+    let server = Server::start(cmd, port);
+    let [first, second, wrong, limited, malformed] = PASSWORDS;
+    let mut secrets: Vec<String> = vec![SECRET.into(), DB_PASSWORD.into()];
+    secrets.extend(PASSWORDS.iter().map(|p| (*p).to_owned()));
+
+    let body = format!(r#"{{"name":"Ada","email":"ada@example.com","password":"{first}"}}"#);
+    let up = server.request(
+        "POST",
+        "/api/auth/sign-up/email",
+        &JSON,
+        Some(body.as_bytes()),
+    );
+    assert_eq!(up.status, 200, "{}", up.text());
+    secrets.push(up.header("set-auth-token").expect("token").to_owned());
+    secrets.push(cookie_value(up.header("set-cookie").expect("cookie")));
+
+    let body = format!(r#"{{"email":"ada@example.com","password":"{wrong}"}}"#);
+    let refused = server.request(
+        "POST",
+        "/api/auth/sign-in/email",
+        &JSON,
+        Some(body.as_bytes()),
+    );
+    assert_eq!(refused.status, 401);
+
+    let body = format!(r#"{{"email":"ada@example.com","password":"{first}"}}"#);
+    let signed = server.request(
+        "POST",
+        "/api/auth/sign-in/email",
+        &JSON,
+        Some(body.as_bytes()),
+    );
+    assert_eq!(signed.status, 200, "{}", signed.text());
+    let token = signed.header("set-auth-token").expect("token").to_owned();
+    let cookie = cookie_value(signed.header("set-cookie").expect("cookie"));
+    secrets.extend([token.clone(), cookie.clone()]);
+    let bearer = format!("Bearer {token}");
+
+    let session = server.request(
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &format!("better-auth.session_token={cookie}"))],
+        None,
+    );
+    let jwt = session.header("set-auth-jwt").expect("jwt").to_owned();
+    secrets.push(jwt.clone());
+    let me = server.request(
+        "GET",
+        "/api/me",
+        &[("authorization", &format!("Bearer {jwt}"))],
+        None,
+    );
+    assert_eq!(me.status, 200, "{}", me.text());
+    let issued = server.request(
+        "GET",
+        "/api/auth/token",
+        &[("authorization", &bearer)],
+        None,
+    );
+    secrets.push(issued.json()["token"].as_str().expect("jwt").to_owned());
+
+    let body = format!(r#"{{"currentPassword":"{first}","newPassword":"{second}"}}"#);
+    let headers = [
+        ("content-type", "application/json"),
+        ("authorization", bearer.as_str()),
+    ];
+    let changed = server.request(
+        "POST",
+        "/api/auth/change-password",
+        &headers,
+        Some(body.as_bytes()),
+    );
+    assert_eq!(changed.status, 200, "{}", changed.text());
+
+    // Malformed JSON with a password in it, and a forged JWT.
+    let body = format!(r#"{{"email":"ada@example.com","password":"{malformed}""#);
+    let bad = server.request(
+        "POST",
+        "/api/auth/sign-in/email",
+        &JSON,
+        Some(body.as_bytes()),
+    );
+    assert_eq!(bad.status, 400);
+    let forged = format!("{}x", &jwt[..jwt.len() - 1]);
+    let refused = server.request(
+        "GET",
+        "/api/me",
+        &[("authorization", &format!("Bearer {forged}"))],
+        None,
+    );
+    assert_eq!(refused.status, 401);
+
+    // Over the rate limit (3 sign-ins per 10 s from this address; two were made above).
+    let body = format!(r#"{{"email":"eve@example.com","password":"{limited}"}}"#);
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let reply = server.request(
+            "POST",
+            "/api/auth/sign-in/email",
+            &JSON,
+            Some(body.as_bytes()),
+        );
+        statuses.push(reply.status);
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+
+    let out = server.request(
+        "POST",
+        "/api/auth/sign-out",
+        &[("authorization", &bearer)],
+        None,
+    );
+    assert_eq!(out.status, 200);
+
+    let output = server.terminate();
+    let text = output.join("\n");
+    // The capture works: the flows logged, and so did sqlx at debug level.
+    for expected in [
+        "user signed up",
+        "user signed in",
+        "password changed",
+        "DEBUG sqlx",
+    ] {
+        assert!(
+            text.contains(expected),
+            "no {expected:?} in the output:\n{text}"
+        );
+    }
+    for secret in &secrets {
+        // The whole value, and for signed values each part long enough to identify it.
+        for piece in std::iter::once(secret.as_str()).chain(secret.split(['.', '%'])) {
+            if piece.len() >= 16 {
+                assert!(
+                    !text.contains(piece),
+                    "a secret reached the log ({piece}):\n{}",
+                    output
+                        .iter()
+                        .filter(|l| l.contains(piece))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+            }
+        }
+    }
+    assert!(
+        !text.contains("$argon2id$"),
+        "a password hash reached the log"
+    );
+}
+
+/// The value of a `Set-Cookie` header's first pair.
+fn cookie_value(set_cookie: &str) -> String {
+    let pair = set_cookie.split(';').next().expect("pair");
+    pair.split_once('=').expect("name=value").1.to_owned()
+}
