@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every check and test of the workspace: formatting, lints, unit, integration and doc tests.
+# Runs every check and test of the workspace: formatting, lints, unit, integration and doc tests,
+# then each fuzz target for a bounded time.
 # This is README.md's test command, and exactly what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,7 @@ export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 echo "==> cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --locked -j "$jobs" -- -D warnings
@@ -57,7 +59,16 @@ cargo test --workspace --all-features --locked --no-fail-fast -j "$jobs" 2>&1 | 
 status=${PIPESTATUS[0]}
 set -e
 
-# One closing line for the whole run, summed over every test binary and the doc tests.
+echo "==> fuzzing (scripts/fuzz.sh, ${FUZZ_SECONDS:-60} s per target)"
+set +e
+./scripts/fuzz.sh | tee -a "$log"
+fuzz_status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over every test binary and the doc tests, with
+# each fuzz target counted as one test.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
+     /^fuzz [a-z_]+: ok/ { p += 1 } /^fuzz [a-z_]+: FAILED/ { f += 1 }
      END { printf "summary: %d passed, %d failed\n", p, f }' "$log"
-exit "$status"
+if [ "$status" != 0 ]; then exit "$status"; fi
+exit "$fuzz_status"
