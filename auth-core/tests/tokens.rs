@@ -415,8 +415,19 @@ fn headers_with_extensions_we_do_not_implement_are_refused() {
     );
     assert!(
         issuer.verify(&typ, now()).is_ok(),
-        "a typ member is harmless"
+        "typ JWT is what a JWT may say it is"
     );
+    for other in ["at+jwt", "JWE", "secevent+jwt"] {
+        let typed = hand_signed(
+            &serde_json::json!({"alg": "EdDSA", "kid": "k1", "typ": other}),
+            &c,
+        );
+        assert_eq!(
+            issuer.verify(&typed, now()),
+            Err(TokenError::Malformed),
+            "typ {other}"
+        );
+    }
 }
 
 #[test]

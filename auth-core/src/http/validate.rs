@@ -124,6 +124,14 @@ impl<'a> Fields<'a> {
     }
 
     /// Records a custom issue for `key` (e.g. `Invalid email address`).
+    /// Refuses control characters in a value that is stored and shown (a name, an image URL):
+    /// PostgreSQL's text cannot hold NUL at all, and the others only garble logs and pages.
+    pub(crate) fn plain_text(&mut self, key: &str, value: Option<&str>) {
+        if value.is_some_and(|v| v.chars().any(char::is_control)) {
+            self.invalid(key, "Invalid input: control characters are not allowed");
+        }
+    }
+
     pub(crate) fn invalid(&mut self, key: &str, message: &str) {
         self.issues.push(format!("[body.{key}] {message}"));
     }

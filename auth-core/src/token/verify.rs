@@ -79,6 +79,10 @@ struct RawHeader<'a> {
     crit: Option<IgnoredAny>,
     #[serde(default)]
     b64: Option<IgnoredAny>,
+    // Explicit typing (RFC 8725 §3.11): ours and Better Auth's tokens carry none, or `JWT`; a
+    // token typed as something else (`at+jwt`, a JWE) is another kind of token.
+    #[serde(default)]
+    typ: Option<&'a str>,
 }
 
 /// What a token must match besides its signature.
@@ -106,6 +110,12 @@ pub(crate) fn verify<'k, T: DeserializeOwned>(
     let header: RawHeader<'_> =
         serde_json::from_slice(&header_buf[..header_len]).map_err(|_| TokenError::Malformed)?;
     if header.crit.is_some() || header.b64.is_some() {
+        return Err(TokenError::Malformed);
+    }
+    if header
+        .typ
+        .is_some_and(|typ| !typ.eq_ignore_ascii_case("JWT"))
+    {
         return Err(TokenError::Malformed);
     }
     let key = header

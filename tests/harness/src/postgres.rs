@@ -23,6 +23,28 @@ pub struct TestDatabase {
     pub name: String,
 }
 
+impl TestDatabase {
+    /// How many rows each of Better Auth's `"user"`, `"account"` and `"session"` tables holds,
+    /// in that order: what a test checks to see that a refused request wrote nothing.
+    pub async fn row_counts(&self) -> [i64; 3] {
+        let options: PgConnectOptions = self.url.parse().expect("a PostgreSQL URL");
+        let mut conn = options
+            .connect()
+            .await
+            .expect("connect to the test database");
+        let mut counts = [0; 3];
+        for (count, table) in counts.iter_mut().zip(["user", "account", "session"]) {
+            *count =
+                sqlx::query_scalar(AssertSqlSafe(format!(r#"SELECT count(*) FROM "{table}""#)))
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("count {table}: {e}"));
+        }
+        let _ = conn.close().await;
+        counts
+    }
+}
+
 /// A running server: either `DATABASE_URL` or a throwaway cluster owned by this process.
 #[derive(Debug)]
 pub struct PgServer {

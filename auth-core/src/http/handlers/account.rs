@@ -52,6 +52,8 @@ pub(crate) async fn update_user(ctx: &mut Ctx<'_>) -> Outcome {
     let has_email = fields.has("email");
     let name = fields.opt_string("name");
     let image = fields.nullable_string("image");
+    fields.plain_text("name", name.as_deref());
+    fields.plain_text("image", image.as_ref().and_then(Option::as_deref));
     fields.finish()?;
     ctx.csrf(false)?;
     if has_email {

@@ -22,6 +22,8 @@ pub(crate) async fn sign_up(ctx: &mut Ctx<'_>) -> Outcome {
     };
     let password = fields.string("password");
     let image = fields.opt_string("image");
+    fields.plain_text("name", name.as_deref());
+    fields.plain_text("image", image.as_deref());
     let callback = fields.opt_string("callbackURL");
     let remember_me = fields.opt_bool("rememberMe").unwrap_or(true);
     fields.finish()?;
