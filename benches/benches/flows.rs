@@ -100,5 +100,37 @@ fn sign_in(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, revocation, sign_in);
+/// Sign-in for an unknown email and for a known email with a wrong password: both must cost
+/// one argon2 computation, so their times tell nothing about which accounts exist.
+fn sign_in_timing(c: &mut Criterion) {
+    let rt = runtime();
+    let auth = auth(RevocationCheck::Off, false);
+    rt.block_on(signed_in(&auth));
+    let mut group = c.benchmark_group("sign-in refused");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(10));
+    for (name, email) in [
+        ("unknown email", "nobody@example.com"),
+        ("known email, wrong password", "ada@example.com"),
+    ] {
+        group.bench_function(name, |b| {
+            b.to_async(&rt).iter(|| {
+                let input = SignIn {
+                    email: Email::parse(email).expect("email"),
+                    password: Password::new("not the password"),
+                    remember_me: true,
+                };
+                let auth = auth.clone();
+                async move {
+                    let refused = auth.sign_in(input, &ClientInfo::default()).await;
+                    assert!(refused.is_err());
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, revocation, sign_in, sign_in_timing);
 criterion_main!(benches);
