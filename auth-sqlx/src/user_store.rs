@@ -4,18 +4,14 @@
 /// Implements `UserStore` for `$store`, binding timestamps with `$time(Timestamp)`.
 macro_rules! impl_user_store {
     ($store:ty, $time:path) => {
-        #[async_trait]
-        impl UserStore for $store {
-            fn rate_limit_store(&self) -> Option<std::sync::Arc<dyn RateLimitStore>> {
-                Some(std::sync::Arc::new(crate::rate_limit::RateLimits::new(
-                    self.pool.clone(),
-                )))
-            }
-
-            async fn create_user(
+        impl $store {
+            /// The user, the credential and (for a sign-up) the first session in one
+            /// transaction: all of them or none.
+            async fn create_user_in(
                 &self,
                 user: &User,
                 credential: &CredentialAccount,
+                session: Option<&Session>,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await.map_err(classify)?;
                 sqlx::query(sql::INSERT_USER)
@@ -38,8 +34,48 @@ macro_rules! impl_user_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(classify)?;
-                // Dropping `tx` on any error above rolls both inserts back.
+                if let Some(session) = session {
+                    sqlx::query(sql::INSERT_SESSION)
+                        .bind(&session.id)
+                        .bind($time(session.expires_at))
+                        .bind(&session.token)
+                        .bind($time(session.created_at))
+                        .bind($time(session.updated_at))
+                        .bind(&session.ip_address)
+                        .bind(&session.user_agent)
+                        .bind(&session.user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(classify)?;
+                }
+                // Dropping `tx` on any error above rolls every insert back.
                 tx.commit().await.map_err(classify)
+            }
+        }
+
+        #[async_trait]
+        impl UserStore for $store {
+            fn rate_limit_store(&self) -> Option<std::sync::Arc<dyn RateLimitStore>> {
+                Some(std::sync::Arc::new(crate::rate_limit::RateLimits::new(
+                    self.pool.clone(),
+                )))
+            }
+
+            async fn create_user(
+                &self,
+                user: &User,
+                credential: &CredentialAccount,
+            ) -> Result<(), StoreError> {
+                self.create_user_in(user, credential, None).await
+            }
+
+            async fn create_user_with_session(
+                &self,
+                user: &User,
+                credential: &CredentialAccount,
+                session: &Session,
+            ) -> Result<(), StoreError> {
+                self.create_user_in(user, credential, Some(session)).await
             }
 
             async fn find_user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {

@@ -55,9 +55,10 @@ impl Auth {
             created_at: now,
             updated_at: now,
         };
-        store.create_user(&user, &credential).await?;
         let session = self.new_session(&user.id, input.remember_me, client);
-        store.create_session(&session).await?;
+        store
+            .create_user_with_session(&user, &credential, &session)
+            .await?;
         tracing::info!(user_id = %user.id, "user signed up");
         Ok(SignedIn {
             user,

@@ -59,6 +59,20 @@ pub trait UserStore: Send + Sync + 'static {
         credential: &CredentialAccount,
     ) -> Result<(), StoreError>;
 
+    /// Inserts a user, their credential account and their first session, all or none (the
+    /// sign-up). The default calls [`create_user`](Self::create_user) and then
+    /// [`create_session`](Self::create_session); database stores do it in one transaction, so a
+    /// sign-up that fails halfway (the database gone mid-request) leaves no user behind.
+    async fn create_user_with_session(
+        &self,
+        user: &User,
+        credential: &CredentialAccount,
+        session: &Session,
+    ) -> Result<(), StoreError> {
+        self.create_user(user, credential).await?;
+        self.create_session(session).await
+    }
+
     /// The user with this id.
     async fn find_user_by_id(&self, id: &str) -> Result<Option<User>, StoreError>;
 

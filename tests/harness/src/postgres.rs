@@ -1,9 +1,10 @@
 //! A real PostgreSQL server for tests.
 
+use std::io::Write;
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -43,6 +44,41 @@ impl TestDatabase {
         let _ = conn.close().await;
         counts
     }
+
+    /// The emails of users that have a credential account and at least one session.
+    pub async fn emails_with_account_and_session(&self) -> Vec<String> {
+        let mut conn = self.connect().await;
+        let emails = sqlx::query_scalar(
+            r#"SELECT u."email" FROM "user" u
+                WHERE EXISTS (SELECT 1 FROM "account" a WHERE a."userId" = u."id")
+                  AND EXISTS (SELECT 1 FROM "session" s WHERE s."userId" = u."id")"#,
+        )
+        .fetch_all(&mut conn)
+        .await
+        .expect("emails");
+        let _ = conn.close().await;
+        emails
+    }
+
+    /// Whether a user with this email exists.
+    pub async fn has_user(&self, email: &str) -> bool {
+        let mut conn = self.connect().await;
+        let found: i64 = sqlx::query_scalar(r#"SELECT count(*) FROM "user" WHERE "email" = $1"#)
+            .bind(email)
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        let _ = conn.close().await;
+        found > 0
+    }
+
+    async fn connect(&self) -> PgConnection {
+        let options: PgConnectOptions = self.url.parse().expect("a PostgreSQL URL");
+        options
+            .connect()
+            .await
+            .expect("connect to the test database")
+    }
 }
 
 /// A running server: either `DATABASE_URL` or a throwaway cluster owned by this process.
@@ -57,6 +93,8 @@ struct Cluster {
     // Dropping `stdin` (explicitly, or because this process ended) tells the keeper script to stop
     // the server and remove its folder; that is what makes the cleanup survive a panic.
     stdin: Option<ChildStdin>,
+    /// The keeper's answers ("started", "stopped").
+    stdout: Option<BufReader<ChildStdout>>,
     keeper: Child,
     dir: PathBuf,
 }
@@ -111,12 +149,22 @@ impl PgServer {
                } >"$dir/openssl.log" 2>&1; then
               chmod 600 "$dir/data/server.key"; chmod 644 "$dir/ca.crt"; ssl=on
             fi
-            "$bin/postgres" -D "$dir/data" -p "$port" -k "$dir" -c listen_addresses=127.0.0.1 \
-              -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c ssl=$ssl \
-              >"$dir/postgres.log" 2>&1 &
-            pid=$!
+            run() {
+              "$bin/postgres" -D "$dir/data" -p "$port" -k "$dir" -c listen_addresses=127.0.0.1 \
+                -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c ssl=$ssl \
+                >>"$dir/postgres.log" 2>&1 &
+              pid=$!
+            }
+            run
             echo "started"
-            read -r _ || true
+            # "stop" and "start" lines stop and start the server over the same data (fault tests);
+            # the end of input stops it for good and removes everything.
+            while read -r command; do
+              case "$command" in
+                stop) kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; echo "stopped" ;;
+                start) run; echo "started" ;;
+              esac
+            done
             kill -INT "$pid" 2>/dev/null
             wait "$pid" 2>/dev/null
             rm -rf "$dir"
@@ -140,9 +188,10 @@ impl PgServer {
                 panic!("cannot run the PostgreSQL keeper script ({e}): {INSTALL_HINT}")
             });
         let stdin = keeper.stdin.take();
+        let mut stdout = keeper.stdout.take().map(BufReader::new);
         let mut first_line = String::new();
-        if let Some(stdout) = keeper.stdout.take() {
-            let _ = BufReader::new(stdout).read_line(&mut first_line);
+        if let Some(stdout) = stdout.as_mut() {
+            let _ = stdout.read_line(&mut first_line);
         }
         if first_line.trim() != "started" {
             let log = read_log(&dir.join("initdb.log"));
@@ -156,6 +205,7 @@ impl PgServer {
             admin_url,
             cluster: Mutex::new(Some(Cluster {
                 stdin,
+                stdout,
                 keeper,
                 dir: dir.clone(),
             })),
@@ -197,6 +247,45 @@ impl PgServer {
             url: with_database(&self.admin_url, &name),
             name,
         }
+    }
+
+    /// Stops the server of a cluster started by [`PgServer::start`], keeping its data, and
+    /// returns once it has exited (a fault test's outage).
+    pub fn pause(&self) {
+        self.keeper_command("stop", "stopped");
+    }
+
+    /// Starts a server [`PgServer::pause`] stopped, over the same data, and returns once it
+    /// accepts connections.
+    pub fn resume(&self) {
+        self.keeper_command("start", "started");
+        let dir = self
+            .cluster
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|c| c.dir.clone())
+            .expect("a cluster started by this process");
+        self.wait_until_ready(&dir);
+    }
+
+    fn keeper_command(&self, command: &str, answer: &str) {
+        let mut guard = self.cluster.lock().unwrap_or_else(|p| p.into_inner());
+        let cluster = guard
+            .as_mut()
+            .expect("only a cluster started by this process can be paused");
+        let stdin = cluster.stdin.as_mut().expect("the keeper is running");
+        writeln!(stdin, "{command}").expect("tell the keeper");
+        stdin.flush().expect("tell the keeper");
+        let mut line = String::new();
+        if let Some(stdout) = cluster.stdout.as_mut() {
+            let _ = stdout.read_line(&mut line);
+        }
+        assert_eq!(
+            line.trim(),
+            answer,
+            "the PostgreSQL keeper did not answer {command}"
+        );
     }
 
     /// Stops a cluster started by [`PgServer::start`] and waits until it is gone.
