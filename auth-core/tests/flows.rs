@@ -133,6 +133,28 @@ async fn password_length_is_checked_on_sign_up_and_nothing_is_stored() {
     );
 }
 
+#[tokio::test]
+async fn long_and_unicode_passwords_are_kept_whole_never_truncated() {
+    let h = harness();
+    // 128 UTF-16 units (the policy counts as Better Auth's JavaScript does), none of them ASCII
+    // letters only.
+    let password: String = "pässwörd 密码 ".repeat(12).chars().take(128).collect();
+    h.auth
+        .sign_up(sign_up_input("long@example.com", &password), &client())
+        .await
+        .expect("128 characters are accepted");
+    let prefix: String = password.chars().take(127).collect();
+    let refused = h
+        .auth
+        .sign_in(sign_in_input("long@example.com", &prefix), &client())
+        .await;
+    assert!(matches!(refused, Err(AuthError::InvalidEmailOrPassword)));
+    h.auth
+        .sign_in(sign_in_input("long@example.com", &password), &client())
+        .await
+        .expect("the whole password signs in");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_concurrent_sign_ups_of_one_email_make_one_user() {
     let h = Arc::new(harness());

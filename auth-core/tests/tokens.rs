@@ -356,6 +356,10 @@ fn weak_or_verification_only_keys_cannot_sign() {
         JwtKey::rs256_pem("small", RSA_1024_PEM).is_err(),
         "1024-bit RSA is refused"
     );
+    assert!(
+        JwtKey::hs256("short", b"thirty-one bytes of HMAC secret").is_err(),
+        "an HS256 secret shorter than 32 bytes is refused"
+    );
     let public = JwtKey::es256_public_pem("ec", P256_PUB_PEM).expect("public");
     assert!(!public.can_sign());
     assert!(
