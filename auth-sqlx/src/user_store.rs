@@ -1,9 +1,10 @@
 //! The `UserStore` implementation, written once for both drivers: they differ only in how a
 //! timestamp is bound (`timestamptz` for PostgreSQL, Better Auth's text format for SQLite).
 
-/// Implements `UserStore` for `$store`, binding timestamps with `$time(Timestamp)`.
+/// Implements `UserStore` for `$store`, binding timestamps with `$time(Timestamp)`; `$conn` is
+/// the driver's connection type.
 macro_rules! impl_user_store {
-    ($store:ty, $time:path) => {
+    ($store:ty, $time:path, $conn:ty) => {
         impl $store {
             /// The user, the credential and (for a sign-up) the first session in one
             /// transaction: all of them or none.
@@ -35,21 +36,26 @@ macro_rules! impl_user_store {
                     .await
                     .map_err(classify)?;
                 if let Some(session) = session {
-                    sqlx::query(sql::INSERT_SESSION)
-                        .bind(&session.id)
-                        .bind($time(session.expires_at))
-                        .bind(&session.token)
-                        .bind($time(session.created_at))
-                        .bind($time(session.updated_at))
-                        .bind(&session.ip_address)
-                        .bind(&session.user_agent)
-                        .bind(&session.user_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(classify)?;
+                    Self::insert_session(&mut *tx, session).await?;
                 }
                 // Dropping `tx` on any error above rolls every insert back.
                 tx.commit().await.map_err(classify)
+            }
+
+            async fn insert_session(conn: &mut $conn, session: &Session) -> Result<(), StoreError> {
+                sqlx::query(sql::INSERT_SESSION)
+                    .bind(&session.id)
+                    .bind($time(session.expires_at))
+                    .bind(&session.token)
+                    .bind($time(session.created_at))
+                    .bind($time(session.updated_at))
+                    .bind(&session.ip_address)
+                    .bind(&session.user_agent)
+                    .bind(&session.user_id)
+                    .execute(conn)
+                    .await
+                    .map_err(classify)?;
+                Ok(())
             }
         }
 
@@ -163,19 +169,8 @@ macro_rules! impl_user_store {
             }
 
             async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
-                sqlx::query(sql::INSERT_SESSION)
-                    .bind(&session.id)
-                    .bind($time(session.expires_at))
-                    .bind(&session.token)
-                    .bind($time(session.created_at))
-                    .bind($time(session.updated_at))
-                    .bind(&session.ip_address)
-                    .bind(&session.user_agent)
-                    .bind(&session.user_id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(classify)?;
-                Ok(())
+                let mut conn = self.pool.acquire().await.map_err(classify)?;
+                Self::insert_session(&mut conn, session).await
             }
 
             async fn find_session(&self, token: &str) -> Result<Option<AuthSession>, StoreError> {

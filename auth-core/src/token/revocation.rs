@@ -73,5 +73,5 @@ impl RevocationCache {
 /// back makes an entry stale rather than fresh for longer.
 fn fresh(checked: Timestamp, now: Timestamp, ttl: Duration) -> bool {
     let age = now.unix_millis().saturating_sub(checked.unix_millis());
-    age >= 0 && u128::try_from(age).is_ok_and(|age| age < ttl.as_millis())
+    u128::try_from(age).is_ok_and(|age| age < ttl.as_millis())
 }

@@ -24,4 +24,4 @@ fn time(at: Timestamp) -> time::OffsetDateTime {
 }
 
 impl_rate_limit_store!(sqlx::postgres::PgPool);
-impl_user_store!(PgStore, time);
+impl_user_store!(PgStore, time, sqlx::PgConnection);

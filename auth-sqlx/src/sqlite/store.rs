@@ -24,4 +24,4 @@ fn time(at: Timestamp) -> String {
 }
 
 impl_rate_limit_store!(sqlx::sqlite::SqlitePool);
-impl_user_store!(SqliteStore, time);
+impl_user_store!(SqliteStore, time, sqlx::SqliteConnection);

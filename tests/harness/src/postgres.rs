@@ -28,11 +28,7 @@ impl TestDatabase {
     /// How many rows each of Better Auth's `"user"`, `"account"` and `"session"` tables holds,
     /// in that order: what a test checks to see that a refused request wrote nothing.
     pub async fn row_counts(&self) -> [i64; 3] {
-        let options: PgConnectOptions = self.url.parse().expect("a PostgreSQL URL");
-        let mut conn = options
-            .connect()
-            .await
-            .expect("connect to the test database");
+        let mut conn = self.connect().await;
         let mut counts = [0; 3];
         for (count, table) in counts.iter_mut().zip(["user", "account", "session"]) {
             *count =
