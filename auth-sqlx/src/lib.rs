@@ -11,8 +11,11 @@
 //!   example server's default.
 //!
 //! Migrations are embedded and run on demand (`store.migrate()`); they are idempotent and leave a
-//! Better Auth database's tables and rows as they are. Unreachable databases and exhausted pools
-//! fail within the acquire timeout with `StoreError::Unavailable` (HTTP 503 with `Retry-After`).
+//! Better Auth database's tables and rows as they are. A call that gets no connection within the
+//! acquire timeout (the server unreachable, or the pool exhausted) fails with
+//! `StoreError::Unavailable` (HTTP 503 with `Retry-After`); after that, PostgreSQL calls fail at
+//! once with `Unavailable` while one call at a time checks whether the database is back, and the
+//! first that gets an answer lets the others through again.
 //! Signing keys persist in `"jwks"` ([`PgStore::jwt_issuer`]), encrypted as Better Auth does, so
 //! every instance signs and verifies with the same keys and a restart logs no one out.
 
@@ -20,6 +23,8 @@
 // Without a driver only the key encryption helpers are useful; the rest is unused.
 #![cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
 
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+mod availability;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 mod error;
 pub mod keys;

@@ -64,6 +64,7 @@ macro_rules! impl_user_store {
             fn rate_limit_store(&self) -> Option<std::sync::Arc<dyn RateLimitStore>> {
                 Some(std::sync::Arc::new(crate::rate_limit::RateLimits::new(
                     self.pool.clone(),
+                    std::sync::Arc::clone(&self.availability),
                 )))
             }
 
@@ -72,7 +73,9 @@ macro_rules! impl_user_store {
                 user: &User,
                 credential: &CredentialAccount,
             ) -> Result<(), StoreError> {
-                self.create_user_in(user, credential, None).await
+                self.availability
+                    .run(async { self.create_user_in(user, credential, None).await })
+                    .await
             }
 
             async fn create_user_with_session(
@@ -81,42 +84,56 @@ macro_rules! impl_user_store {
                 credential: &CredentialAccount,
                 session: &Session,
             ) -> Result<(), StoreError> {
-                self.create_user_in(user, credential, Some(session)).await
+                self.availability
+                    .run(async { self.create_user_in(user, credential, Some(session)).await })
+                    .await
             }
 
             async fn find_user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
-                let row = sqlx::query(sql::SELECT_USER_BY_ID)
-                    .bind(id)
-                    .fetch_optional(&self.pool)
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::SELECT_USER_BY_ID)
+                            .bind(id)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        row.as_ref().map(rows::plain_user).transpose()
+                    })
                     .await
-                    .map_err(classify)?;
-                row.as_ref().map(rows::plain_user).transpose()
             }
 
             async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
-                let row = sqlx::query(sql::SELECT_USER_BY_EMAIL)
-                    .bind(email.as_str())
-                    .fetch_optional(&self.pool)
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::SELECT_USER_BY_EMAIL)
+                            .bind(email.as_str())
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        row.as_ref().map(rows::plain_user).transpose()
+                    })
                     .await
-                    .map_err(classify)?;
-                row.as_ref().map(rows::plain_user).transpose()
             }
 
             async fn find_user_with_credential(
                 &self,
                 email: &Email,
             ) -> Result<Option<UserWithCredential>, StoreError> {
-                let Some(row) = sqlx::query(sql::SELECT_USER_WITH_CREDENTIAL)
-                    .bind(email.as_str())
-                    .fetch_optional(&self.pool)
+                self.availability
+                    .run(async {
+                        let Some(row) = sqlx::query(sql::SELECT_USER_WITH_CREDENTIAL)
+                            .bind(email.as_str())
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?
+                        else {
+                            return Ok(None);
+                        };
+                        let user = rows::plain_user(&row)?;
+                        let credential = rows::credential(&row, &user.id)?;
+                        Ok(Some(UserWithCredential { user, credential }))
+                    })
                     .await
-                    .map_err(classify)?
-                else {
-                    return Ok(None);
-                };
-                let user = rows::plain_user(&row)?;
-                let credential = rows::credential(&row, &user.id)?;
-                Ok(Some(UserWithCredential { user, credential }))
             }
 
             async fn update_user(
@@ -125,31 +142,39 @@ macro_rules! impl_user_store {
                 update: &UserUpdate,
                 now: Timestamp,
             ) -> Result<Option<User>, StoreError> {
-                let row = sqlx::query(sql::UPDATE_USER)
-                    .bind(id)
-                    .bind(&update.name)
-                    .bind(update.image.is_some())
-                    .bind(update.image.clone().flatten())
-                    .bind($time(now))
-                    .fetch_optional(&self.pool)
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::UPDATE_USER)
+                            .bind(id)
+                            .bind(&update.name)
+                            .bind(update.image.is_some())
+                            .bind(update.image.clone().flatten())
+                            .bind($time(now))
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        row.as_ref().map(rows::plain_user).transpose()
+                    })
                     .await
-                    .map_err(classify)?;
-                row.as_ref().map(rows::plain_user).transpose()
             }
 
             async fn find_credential(
                 &self,
                 user_id: &str,
             ) -> Result<Option<CredentialAccount>, StoreError> {
-                let row = sqlx::query(sql::SELECT_CREDENTIAL)
-                    .bind(user_id)
-                    .fetch_optional(&self.pool)
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::SELECT_CREDENTIAL)
+                            .bind(user_id)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(match row {
+                            Some(row) => rows::credential(&row, user_id)?,
+                            None => None,
+                        })
+                    })
                     .await
-                    .map_err(classify)?;
-                Ok(match row {
-                    Some(row) => rows::credential(&row, user_id)?,
-                    None => None,
-                })
             }
 
             async fn set_password_hash(
@@ -158,42 +183,58 @@ macro_rules! impl_user_store {
                 hash: &str,
                 now: Timestamp,
             ) -> Result<bool, StoreError> {
-                let done = sqlx::query(sql::UPDATE_PASSWORD)
-                    .bind(user_id)
-                    .bind(hash)
-                    .bind($time(now))
-                    .execute(&self.pool)
+                self.availability
+                    .run(async {
+                        let done = sqlx::query(sql::UPDATE_PASSWORD)
+                            .bind(user_id)
+                            .bind(hash)
+                            .bind($time(now))
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(done.rows_affected() > 0)
+                    })
                     .await
-                    .map_err(classify)?;
-                Ok(done.rows_affected() > 0)
             }
 
             async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
-                let mut conn = self.pool.acquire().await.map_err(classify)?;
-                Self::insert_session(&mut conn, session).await
+                self.availability
+                    .run(async {
+                        let mut conn = self.pool.acquire().await.map_err(classify)?;
+                        Self::insert_session(&mut conn, session).await
+                    })
+                    .await
             }
 
             async fn find_session(&self, token: &str) -> Result<Option<AuthSession>, StoreError> {
-                let Some(row) = sqlx::query(sql::SELECT_SESSION_WITH_USER)
-                    .bind(token)
-                    .fetch_optional(&self.pool)
+                self.availability
+                    .run(async {
+                        let Some(row) = sqlx::query(sql::SELECT_SESSION_WITH_USER)
+                            .bind(token)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?
+                        else {
+                            return Ok(None);
+                        };
+                        let session = rows::session(&row)?;
+                        let user = rows::user(&row, "userId", "userCreatedAt", "userUpdatedAt")?;
+                        Ok(Some(AuthSession { session, user }))
+                    })
                     .await
-                    .map_err(classify)?
-                else {
-                    return Ok(None);
-                };
-                let session = rows::session(&row)?;
-                let user = rows::user(&row, "userId", "userCreatedAt", "userUpdatedAt")?;
-                Ok(Some(AuthSession { session, user }))
             }
 
             async fn find_session_by_id(&self, id: &str) -> Result<Option<Session>, StoreError> {
-                let row = sqlx::query(sql::SELECT_SESSION_BY_ID)
-                    .bind(id)
-                    .fetch_optional(&self.pool)
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::SELECT_SESSION_BY_ID)
+                            .bind(id)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        row.as_ref().map(rows::session).transpose()
+                    })
                     .await
-                    .map_err(classify)?;
-                row.as_ref().map(rows::session).transpose()
             }
 
             async fn extend_session(
@@ -202,23 +243,31 @@ macro_rules! impl_user_store {
                 expires_at: Timestamp,
                 updated_at: Timestamp,
             ) -> Result<(), StoreError> {
-                sqlx::query(sql::EXTEND_SESSION)
-                    .bind(id)
-                    .bind($time(expires_at))
-                    .bind($time(updated_at))
-                    .execute(&self.pool)
+                self.availability
+                    .run(async {
+                        sqlx::query(sql::EXTEND_SESSION)
+                            .bind(id)
+                            .bind($time(expires_at))
+                            .bind($time(updated_at))
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(())
+                    })
                     .await
-                    .map_err(classify)?;
-                Ok(())
             }
 
             async fn delete_session(&self, token: &str) -> Result<Option<String>, StoreError> {
-                let row = sqlx::query(sql::DELETE_SESSION)
-                    .bind(token)
-                    .fetch_optional(&self.pool)
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::DELETE_SESSION)
+                            .bind(token)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        row.map(|r| r.text("id")).transpose()
+                    })
                     .await
-                    .map_err(classify)?;
-                row.map(|r| r.text("id")).transpose()
             }
 
             async fn delete_user_sessions(
@@ -226,13 +275,17 @@ macro_rules! impl_user_store {
                 user_id: &str,
                 keep: Option<&str>,
             ) -> Result<Vec<String>, StoreError> {
-                let deleted = sqlx::query(sql::DELETE_USER_SESSIONS)
-                    .bind(user_id)
-                    .bind(keep.unwrap_or(""))
-                    .fetch_all(&self.pool)
+                self.availability
+                    .run(async {
+                        let deleted = sqlx::query(sql::DELETE_USER_SESSIONS)
+                            .bind(user_id)
+                            .bind(keep.unwrap_or(""))
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        deleted.iter().map(|r| r.text("id")).collect()
+                    })
                     .await
-                    .map_err(classify)?;
-                deleted.iter().map(|r| r.text("id")).collect()
             }
 
             async fn list_sessions(
@@ -240,22 +293,30 @@ macro_rules! impl_user_store {
                 user_id: &str,
                 now: Timestamp,
             ) -> Result<Vec<Session>, StoreError> {
-                let found = sqlx::query(sql::LIST_SESSIONS)
-                    .bind(user_id)
-                    .bind($time(now))
-                    .fetch_all(&self.pool)
+                self.availability
+                    .run(async {
+                        let found = sqlx::query(sql::LIST_SESSIONS)
+                            .bind(user_id)
+                            .bind($time(now))
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        found.iter().map(rows::session).collect()
+                    })
                     .await
-                    .map_err(classify)?;
-                found.iter().map(rows::session).collect()
             }
 
             async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
-                let done = sqlx::query(sql::DELETE_EXPIRED_SESSIONS)
-                    .bind($time(now))
-                    .execute(&self.pool)
+                self.availability
+                    .run(async {
+                        let done = sqlx::query(sql::DELETE_EXPIRED_SESSIONS)
+                            .bind($time(now))
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(done.rows_affected())
+                    })
                     .await
-                    .map_err(classify)?;
-                Ok(done.rows_affected())
             }
         }
     };

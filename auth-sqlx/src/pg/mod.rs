@@ -1,5 +1,6 @@
 //! `PgStore`: PostgreSQL, Neon included.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,7 @@ use auth_core::token::JwtIssuer;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Executor, Row};
 
+use crate::availability::Availability;
 use crate::error::classify;
 use crate::keys::{KeyPlan, KeyRow, issuer_with_new_key, plan};
 use crate::rows::{RowAccess, decode_error};
@@ -33,6 +35,8 @@ mod store;
 #[derive(Debug)]
 pub struct PgStore {
     pool: PgPool,
+    /// Fails calls fast while the server is unreachable.
+    availability: Arc<Availability>,
     /// Whether `"account"` has Better Auth's later `"issuer"` column, which is NOT NULL there.
     account_has_issuer: AtomicBool,
 }
@@ -83,6 +87,7 @@ impl PgStore {
     pub fn from_pool(pool: PgPool) -> Self {
         Self {
             pool,
+            availability: Arc::new(Availability::new()),
             account_has_issuer: AtomicBool::new(false),
         }
     }

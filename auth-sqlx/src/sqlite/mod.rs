@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use auth_core::config::AuthConfig;
 use auth_core::model::Timestamp;
@@ -13,6 +14,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Executor, Row};
 
+use crate::availability::Availability;
 use crate::error::classify;
 use crate::keys::{KeyPlan, KeyRow, issuer_with_new_key, plan};
 use crate::rows::{RowAccess, decode_error};
@@ -49,6 +51,7 @@ const LEDGER: &str = r#"CREATE TABLE IF NOT EXISTS "_auth_sqlx_migrations" ("ver
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    availability: Arc<Availability>,
 }
 
 impl SqliteStore {
@@ -67,7 +70,7 @@ impl SqliteStore {
             .connect_with(connect)
             .await
             .map_err(classify)?;
-        Ok(Self { pool })
+        Ok(Self::with_pool(pool))
     }
 
     /// A private in-memory database (one connection; gone when the store is dropped).
@@ -82,7 +85,14 @@ impl SqliteStore {
             .connect_with(connect)
             .await
             .map_err(classify)?;
-        Ok(Self { pool })
+        Ok(Self::with_pool(pool))
+    }
+
+    fn with_pool(pool: SqlitePool) -> Self {
+        Self {
+            pool,
+            availability: Arc::new(Availability::never_down()),
+        }
     }
 
     /// The connection pool.

@@ -86,3 +86,63 @@ async fn an_exhausted_pool_is_unavailable_not_a_hang() {
             .is_none()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn once_the_server_is_found_down_calls_fail_at_once_and_recover_when_it_returns() {
+    let server = PgServer::start();
+    let db = server.create_database().await;
+    let options = StoreOptions::default()
+        .acquire_timeout(ACQUIRE)
+        .startup_retry(Duration::ZERO);
+    let store = std::sync::Arc::new(PgStore::connect(&db.url, options).await.expect("connect"));
+    store.migrate().await.expect("migrate");
+
+    server.pause();
+    // The first call finds the server gone, within the acquire timeout.
+    let (first, _) = bounded(store.find_user_by_id("nobody")).await;
+    assert!(
+        matches!(first, Err(StoreError::Unavailable(_))),
+        "got {first:?}"
+    );
+
+    // One call at a time waits on the database to see whether it is back...
+    let probe = tokio::spawn({
+        let store = std::sync::Arc::clone(&store);
+        async move { store.find_user_by_id("nobody").await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // ... and every other is refused at once (well inside the acquire timeout).
+    for _ in 0..20 {
+        let (result, took) = bounded(store.find_user_by_id("nobody")).await;
+        assert!(
+            matches!(result, Err(StoreError::Unavailable(_))),
+            "got {result:?}"
+        );
+        assert!(took < Duration::from_millis(250), "waited {took:?}");
+    }
+
+    server.resume();
+    let back = Instant::now();
+    // Once the server is back, a probe gets an answer within sqlx's reconnect backoff (at most
+    // a fifth of the acquire timeout) and opens the way for everyone.
+    loop {
+        match store.find_user_by_id("nobody").await {
+            Ok(found) => {
+                assert!(found.is_none());
+                break;
+            }
+            Err(StoreError::Unavailable(_)) => {
+                assert!(
+                    back.elapsed() < ACQUIRE / 5 + Duration::from_secs(1),
+                    "still refused {:?} after the server came back",
+                    back.elapsed()
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    let _ = probe.await.expect("the probe ran");
+    assert!(store.find_user_by_id("nobody").await.expect("up").is_none());
+    server.stop();
+}

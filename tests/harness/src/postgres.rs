@@ -56,16 +56,15 @@ impl TestDatabase {
         emails
     }
 
-    /// Whether a user with this email exists.
-    pub async fn has_user(&self, email: &str) -> bool {
+    /// Every user's email.
+    pub async fn user_emails(&self) -> Vec<String> {
         let mut conn = self.connect().await;
-        let found: i64 = sqlx::query_scalar(r#"SELECT count(*) FROM "user" WHERE "email" = $1"#)
-            .bind(email)
-            .fetch_one(&mut conn)
+        let emails = sqlx::query_scalar(r#"SELECT "email" FROM "user""#)
+            .fetch_all(&mut conn)
             .await
-            .expect("count");
+            .expect("emails");
         let _ = conn.close().await;
-        found > 0
+        emails
     }
 
     async fn connect(&self) -> PgConnection {
