@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check and test of the workspace: formatting, lints, unit, integration and doc tests,
+# Runs every check and test of the workspace: formatting, lints, docs, unit, integration and doc tests,
 # then each fuzz target for a bounded time.
 # This is README.md's test command, and exactly what CI runs (.ci/run).
 set -euo pipefail
@@ -50,6 +50,9 @@ cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 echo "==> cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --locked -j "$jobs" -- -D warnings
+
+echo "==> cargo doc (broken links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked -j "$jobs" --quiet
 
 echo "==> cargo test"
 log=$(mktemp)

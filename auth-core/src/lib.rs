@@ -10,7 +10,7 @@
 //! | --- | --- |
 //! | [`auth`] | [`Auth`], the handle, and its builder |
 //! | [`config`] | [`AuthConfig`](config::AuthConfig), defaults and `from_env` |
-//! | [`error`] | [`AuthError`](error::AuthError): code, message, HTTP status |
+//! | [`error`] | [`AuthError`]: code, message, HTTP status |
 //! | [`model`] | users, sessions, accounts, `Email`, `Password`, ids, timestamps |
 //! | [`store`] | the [`UserStore`](store::UserStore) trait and [`MemoryStore`](store::MemoryStore) |
 //! | [`hash`] | the [`PasswordHasher`](hash::PasswordHasher) trait, argon2id, Better Auth's scrypt, the pool |

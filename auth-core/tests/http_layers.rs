@@ -1,12 +1,15 @@
 //! The tower layers: CORS for trusted front ends, and the guard for protected subtrees.
 
 use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use auth_core::Auth;
 use auth_core::config::AuthConfig;
 use auth_core::http::Authenticated;
-use auth_core::store::MemoryStore;
-use auth_core::token::{JwtIssuer, JwtKey};
+use auth_core::model::Timestamp;
+use auth_core::store::{MemoryStore, UserStore};
+use auth_core::token::{Claims, Jwks, JwtIssuer, JwtKey, TokenError, TokenIssuer};
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
@@ -175,4 +178,106 @@ async fn the_guard_lets_only_authenticated_requests_through() {
     assert_eq!(ok.status(), StatusCode::OK);
     let body = ok.into_body().collect().await.expect("body").to_bytes();
     assert_eq!(body.as_ref(), b"hello ada@example.com");
+}
+
+/// A JWT issuer that counts verifications.
+struct Counting {
+    inner: JwtIssuer,
+    verified: Arc<AtomicUsize>,
+}
+
+impl TokenIssuer for Counting {
+    fn issuer(&self) -> &str {
+        self.inner.issuer()
+    }
+
+    fn audience(&self) -> &str {
+        self.inner.audience()
+    }
+
+    fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
+        self.inner.sign(claims)
+    }
+
+    fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {
+        self.verified.fetch_add(1, Ordering::SeqCst);
+        self.inner.verify(token, now)
+    }
+
+    fn verify_shared(&self, token: &str, now: Timestamp) -> Result<Arc<Claims>, TokenError> {
+        self.verified.fetch_add(1, Ordering::SeqCst);
+        self.inner.verify_shared(token, now)
+    }
+
+    fn verify_value(&self, token: &str, now: Timestamp) -> Result<serde_json::Value, TokenError> {
+        self.verified.fetch_add(1, Ordering::SeqCst);
+        self.inner.verify_value(token, now)
+    }
+
+    fn jwks(&self) -> &Jwks {
+        self.inner.jwks()
+    }
+}
+
+#[tokio::test]
+async fn the_guard_verifies_a_jwt_once_when_only_the_store_knows_its_session() {
+    // Two instances on one store and key: the second has never seen the session.
+    let store: Arc<dyn UserStore> = Arc::new(MemoryStore::new());
+    let key = JwtKey::generate_ed25519();
+    let config = AuthConfig::new(SECRET, "http://localhost:4000").expect("config");
+    let first = Auth::builder()
+        .config(config.clone())
+        .shared_store(Arc::clone(&store))
+        .issuer(JwtIssuer::for_config(&config, key.clone()).expect("issuer"))
+        .default_hasher()
+        .build();
+    let verified = Arc::new(AtomicUsize::new(0));
+    let second = Auth::builder()
+        .config(config.clone())
+        .shared_store(store)
+        .issuer(Counting {
+            inner: JwtIssuer::for_config(&config, key).expect("issuer"),
+            verified: Arc::clone(&verified),
+        })
+        .default_hasher()
+        .build();
+
+    let sign_up = Request::post("/api/auth/sign-up/email")
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from_static(
+            br#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#,
+        )))
+        .expect("request");
+    let signed = first.handle(sign_up).await;
+    let session = format!(
+        "Bearer {}",
+        signed.headers()["set-auth-token"].to_str().expect("ascii")
+    );
+    let got = first
+        .handle(
+            Request::get("/api/auth/get-session")
+                .header("authorization", session.as_str())
+                .body(Full::<Bytes>::default())
+                .expect("request"),
+        )
+        .await;
+    let jwt = format!(
+        "Bearer {}",
+        got.headers()["set-auth-jwt"].to_str().expect("ascii")
+    );
+
+    let guarded = second.require_auth().layer(service_fn(app));
+    for expected in 1..=2 {
+        let ok = guarded
+            .clone()
+            .oneshot(request("GET", &[("authorization", jwt.as_str())]))
+            .await
+            .expect("response");
+        assert_eq!(ok.status(), StatusCode::OK);
+        let body = ok.into_body().collect().await.expect("body").to_bytes();
+        assert_eq!(body.as_ref(), b"hello ada@example.com");
+        // The first asks the store about the session, the second the revocation cache; each
+        // verifies the token once.
+        assert_eq!(verified.load(Ordering::SeqCst), expected);
+    }
 }

@@ -63,7 +63,7 @@ impl Auth {
     }
 
     /// In revocation-check mode: the token's session must exist, be unexpired and be `sub`'s.
-    async fn check_session(
+    pub(crate) async fn check_session(
         &self,
         sid: Option<&str>,
         sub: &str,

@@ -1,5 +1,7 @@
 //! `Auth::authenticate`: who is calling an API route.
 
+use std::sync::Arc;
+
 use http::HeaderMap;
 use http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -144,23 +146,44 @@ impl Auth {
     }
 }
 
+/// How far [`Auth::authenticate_headers`] gets without the store.
+pub(crate) enum Cached {
+    /// The answer: a bad JWT, or one whose session the revocation cache knows (or with the
+    /// check off).
+    Answered(Result<Authenticated, AuthError>),
+    /// A verified JWT whose session only the store can vouch for.
+    Verified(Arc<Claims>),
+    /// No bearer JWT: a session token or cookie, or nothing.
+    NoJwt,
+}
+
 impl Auth {
-    /// [`Auth::authenticate_headers`] when it can answer without the store: a bearer JWT whose
-    /// session the revocation cache knows (or with the check off). `None` when the store must
-    /// be asked, or the request carries no bearer JWT. Lets the guard layer answer the common
-    /// request without boxing a future.
-    pub(crate) fn authenticate_cached(
-        &self,
-        headers: &HeaderMap,
-    ) -> Option<Result<Authenticated, AuthError>> {
-        let jwt = request::bearer_jwt(headers)?;
+    /// [`Auth::authenticate_headers`] as far as it goes without the store. Lets the guard layer
+    /// answer the common request without boxing a future, and the rest without verifying a JWT
+    /// twice.
+    pub(crate) fn authenticate_cached(&self, headers: &HeaderMap) -> Cached {
+        let Some(jwt) = request::bearer_jwt(headers) else {
+            return Cached::NoJwt;
+        };
         let now = self.now();
         let claims = match self.inner.issuer.verify_shared(jwt, now) {
             Ok(claims) => claims,
-            Err(error) => return Some(Err(error.into())),
+            Err(error) => return Cached::Answered(Err(error.into())),
         };
-        let known = self.check_session_cached(claims.sid.as_deref(), now)?;
-        Some(known.map(|()| Authenticated::from_jwt(&claims)))
+        match self.check_session_cached(claims.sid.as_deref(), now) {
+            Some(known) => Cached::Answered(known.map(|()| Authenticated::from_jwt(&claims))),
+            None => Cached::Verified(claims),
+        }
+    }
+
+    /// The caller of a [`Cached::Verified`] JWT, once the store has vouched for its session.
+    pub(crate) async fn authenticate_verified(
+        &self,
+        claims: &Claims,
+    ) -> Result<Authenticated, AuthError> {
+        self.check_session(claims.sid.as_deref(), &claims.sub, self.now())
+            .await?;
+        Ok(Authenticated::from_jwt(claims))
     }
 }
 

@@ -3,15 +3,18 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http::{Request, Response};
 
 use super::Authenticated;
+use super::authenticate::Cached;
 use super::reply::Reply;
 use crate::Auth;
 use crate::error::AuthError;
+use crate::token::Claims;
 
 /// Guards a subtree: `401 UNAUTHORIZED` (or the token's error) without credentials. Made by
 /// [`Auth::require_auth`].
@@ -106,17 +109,20 @@ where
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
         let state = match self.auth.authenticate_cached(request.headers()) {
-            Some(Ok(caller)) => {
+            Cached::Answered(Ok(caller)) => {
                 request.extensions_mut().insert::<Authenticated>(caller);
                 State::Inner {
                     future: self.inner.call(request),
                 }
             }
-            Some(Err(error)) => State::Refused {
+            Cached::Answered(Err(error)) => State::Refused {
                 response: Some(Ok(error_response_as(&error))),
             },
-            None => State::Lookup {
-                future: self.lookup(request),
+            Cached::Verified(claims) => State::Lookup {
+                future: self.lookup(request, Some(claims)),
+            },
+            Cached::NoJwt => State::Lookup {
+                future: self.lookup(request, None),
             },
         };
         RequireAuthFuture { state }
@@ -125,8 +131,12 @@ where
 
 impl<S> RequireAuth<S> {
     /// The slow path: the caller needs the store (a session token or cookie, or a JWT whose
-    /// session the revocation cache does not know yet).
-    fn lookup<B, R>(&mut self, mut request: Request<B>) -> BoxFuture<Result<Response<R>, S::Error>>
+    /// session the revocation cache does not know yet, already verified: `claims`).
+    fn lookup<B, R>(
+        &mut self,
+        mut request: Request<B>,
+        claims: Option<Arc<Claims>>,
+    ) -> BoxFuture<Result<Response<R>, S::Error>>
     where
         S: tower::Service<Request<B>, Response = Response<R>> + Clone + Send + 'static,
         S::Future: Send + 'static,
@@ -138,7 +148,11 @@ impl<S> RequireAuth<S> {
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let auth = self.auth.clone();
         Box::pin(async move {
-            match auth.authenticate_headers(request.headers()).await {
+            let caller = match claims {
+                Some(claims) => auth.authenticate_verified(&claims).await.map(Some),
+                None => auth.authenticate_headers(request.headers()).await,
+            };
+            match caller {
                 Ok(Some(caller)) => {
                     request.extensions_mut().insert::<Authenticated>(caller);
                     inner.call(request).await

@@ -3,7 +3,7 @@
 //! * [`AuthService`] (`auth.service()`): the auth API under the base path, a
 //!   `tower::Service<http::Request<B>>`. Same paths, JSON shapes, status codes, error codes,
 //!   cookies and headers as Better Auth 1.7, so its client cannot tell the difference.
-//! * [`Auth::authenticate`]: who is calling an API route (JWT, bearer session token or cookie).
+//! * [`Auth::authenticate`](crate::Auth::authenticate): who is calling an API route (JWT, bearer session token or cookie).
 //! * [`RequireAuthLayer`] (`auth.require_auth()`): guards a subtree.
 //! * [`CorsLayer`] (`auth.cors_layer()`): CORS for front ends on other origins.
 //! * [`error_response`]: the JSON error response, for adapters' rejections.

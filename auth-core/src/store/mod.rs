@@ -1,7 +1,7 @@
 //! The `UserStore` trait: the persistence the flows need, and nothing more.
 //!
 //! Implementations: [`MemoryStore`] here; PostgreSQL and SQLite in the `auth-sqlx` crate.
-//! The behaviour every implementation must have is pinned by [`suite`] (feature
+//! The behaviour every implementation must have is pinned by `store::suite` (feature
 //! `test-suite`), which each store's tests run.
 
 use std::sync::Arc;
