@@ -45,6 +45,21 @@ async fn app(request: Request<Full<Bytes>>) -> Result<Response<Full<Bytes>>, Inf
     Ok(response)
 }
 
+/// Signs Ada up; her session token.
+async fn sign_up(auth: &Auth) -> String {
+    let sign_up = Request::post("/api/auth/sign-up/email")
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from_static(
+            br#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#,
+        )))
+        .expect("request");
+    let signed = auth.handle(sign_up).await;
+    signed.headers()["set-auth-token"]
+        .to_str()
+        .expect("ascii")
+        .to_owned()
+}
+
 fn request(method: &str, headers: &[(&str, &str)]) -> Request<Full<Bytes>> {
     let mut builder = Request::builder().method(method).uri("/api/me");
     for (k, v) in headers {
@@ -160,17 +175,7 @@ async fn the_guard_lets_only_authenticated_requests_through() {
         .expect("response");
     assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
 
-    let sign_up = Request::post("/api/auth/sign-up/email")
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from_static(
-            br#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#,
-        )))
-        .expect("request");
-    let signed = auth.handle(sign_up).await;
-    let bearer = format!(
-        "Bearer {}",
-        signed.headers()["set-auth-token"].to_str().expect("ascii")
-    );
+    let bearer = format!("Bearer {}", sign_up(&auth).await);
     let ok = guarded
         .oneshot(request("GET", &[("authorization", bearer.as_str())]))
         .await
@@ -242,17 +247,7 @@ async fn the_guard_verifies_a_jwt_once_when_only_the_store_knows_its_session() {
         .default_hasher()
         .build();
 
-    let sign_up = Request::post("/api/auth/sign-up/email")
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from_static(
-            br#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#,
-        )))
-        .expect("request");
-    let signed = first.handle(sign_up).await;
-    let session = format!(
-        "Bearer {}",
-        signed.headers()["set-auth-token"].to_str().expect("ascii")
-    );
+    let session = format!("Bearer {}", sign_up(&first).await);
     let got = first
         .handle(
             Request::get("/api/auth/get-session")

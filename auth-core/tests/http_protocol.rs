@@ -21,7 +21,17 @@ const PASSWORD: &str = "correct horse battery";
 
 fn auth_with(config: AuthConfig) -> Auth {
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
-    let hasher = Argon2Hasher::new(
+    Auth::builder()
+        .config(config)
+        .store(MemoryStore::new())
+        .issuer(issuer)
+        .hasher(cheap_hasher())
+        .build()
+}
+
+/// Argon2id at its cheapest: the tests are about the protocol, not the hash.
+fn cheap_hasher() -> Argon2Hasher {
+    Argon2Hasher::new(
         Argon2Params {
             memory_kib: 64,
             iterations: 1,
@@ -29,13 +39,7 @@ fn auth_with(config: AuthConfig) -> Auth {
         },
         HashPool::new(2, 64),
     )
-    .expect("hasher");
-    Auth::builder()
-        .config(config)
-        .store(MemoryStore::new())
-        .issuer(issuer)
-        .hasher(hasher)
-        .build()
+    .expect("hasher")
 }
 
 /// As the transcripts were recorded: rate limiting off (its tests turn it on).
@@ -921,20 +925,11 @@ fn limited_auth(config: AuthConfig) -> (Auth, auth_core::clock::ManualClock) {
         .with_rate_limit(RateLimit::better_auth())
         .with_refusal_pause(Duration::ZERO);
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
-    let hasher = Argon2Hasher::new(
-        Argon2Params {
-            memory_kib: 64,
-            iterations: 1,
-            parallelism: 1,
-        },
-        HashPool::new(2, 64),
-    )
-    .expect("hasher");
     let auth = Auth::builder()
         .config(config)
         .store(MemoryStore::new())
         .issuer(issuer)
-        .hasher(hasher)
+        .hasher(cheap_hasher())
         .clock(clock.clone())
         .build();
     (auth, clock)

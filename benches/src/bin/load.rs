@@ -227,13 +227,7 @@ async fn main() {
     );
     assert_eq!(up.status, 200, "{}", up.text());
     let signed = up.header("set-auth-token").expect("token").to_owned();
-    let cookie = up
-        .header("set-cookie")
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_owned();
+    let cookie = up.cookie_pair();
     let session = request(
         port,
         "GET",

@@ -53,13 +53,7 @@ fn starts_with_nothing_set_and_serves_the_auth_flow() {
         "Bearer {}",
         sign_in.header("set-auth-token").expect("set-auth-token")
     );
-    let cookie = sign_in
-        .header("set-cookie")
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_owned();
+    let cookie = sign_in.cookie_pair();
 
     let by_cookie = server.request("GET", "/api/auth/get-session", &[("cookie", &cookie)], None);
     assert_eq!(by_cookie.json()["user"]["email"], "ada@example.com");

@@ -50,7 +50,7 @@ async fn a_whole_session_logs_no_secret() {
     );
     assert_eq!(up.status, 200, "{}", up.text());
     secrets.push(up.header("set-auth-token").expect("token").to_owned());
-    secrets.push(cookie_value(up.header("set-cookie").expect("cookie")));
+    secrets.push(cookie_value(&up));
 
     let body = format!(r#"{{"email":"ada@example.com","password":"{wrong}"}}"#);
     let refused = server.request(
@@ -70,7 +70,7 @@ async fn a_whole_session_logs_no_secret() {
     );
     assert_eq!(signed.status, 200, "{}", signed.text());
     let token = signed.header("set-auth-token").expect("token").to_owned();
-    let cookie = cookie_value(signed.header("set-cookie").expect("cookie"));
+    let cookie = cookie_value(&signed);
     secrets.extend([token.clone(), cookie.clone()]);
     let bearer = format!("Bearer {token}");
 
@@ -187,8 +187,8 @@ async fn a_whole_session_logs_no_secret() {
     );
 }
 
-/// The value of a `Set-Cookie` header's first pair.
-fn cookie_value(set_cookie: &str) -> String {
-    let pair = set_cookie.split(';').next().expect("pair");
+/// The value of the reply's first cookie.
+fn cookie_value(reply: &support::Reply) -> String {
+    let pair = reply.cookie_pair();
     pair.split_once('=').expect("name=value").1.to_owned()
 }

@@ -35,13 +35,7 @@ async fn sessions_sign_outs_and_keys_are_shared() {
     );
     assert_eq!(up.status, 200, "{}", up.text());
     let bearer = format!("Bearer {}", up.header("set-auth-token").expect("token"));
-    let cookie = up
-        .header("set-cookie")
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_owned();
+    let cookie = up.cookie_pair();
 
     // Made on A, known to B: by cookie, by bearer token, and its JWT.
     let on_b = b.request("GET", "/api/auth/get-session", &[("cookie", &cookie)], None);

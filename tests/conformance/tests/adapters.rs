@@ -204,13 +204,7 @@ fn scenarios(port: u16) -> Vec<Step> {
         .expect("set-auth-token")
         .to_owned();
     let raw = r.json()["token"].as_str().expect("token").to_owned();
-    let cookie = r
-        .header("set-cookie")
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_owned();
+    let cookie = r.cookie_pair();
     let bearer = format!("Bearer {signed}");
 
     let r = step!(

@@ -43,6 +43,13 @@ impl Reply {
             )
         })
     }
+    /// The `name=value` pair of the first `Set-Cookie` (panics without one): what a browser
+    /// sends back.
+    pub fn cookie_pair(&self) -> String {
+        let set_cookie = self.header("set-cookie").expect("a set-cookie header");
+        let pair = set_cookie.split(';').next().unwrap_or(set_cookie);
+        pair.trim().to_owned()
+    }
     /// The body as text.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
