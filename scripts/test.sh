@@ -40,6 +40,25 @@ if [ -z "${DATABASE_URL:-}" ]; then
   fi
 fi
 
+# Every process this run starts inherits this marker, so that the end of the run can tell the
+# processes it left behind (a server, a browser, a database) from the rest of the machine's.
+export AUTH_TEST_RUN="$$-${RANDOM}${RANDOM}"
+
+# The PIDs of running processes that carry this run's marker (read with shell builtins only, so
+# that the scan starts no process of its own that would carry it).
+marked_processes() {
+  local dir var
+  for dir in /proc/[0-9]*; do
+    [ "${dir#/proc/}" = "$$" ] && continue
+    while IFS= read -r -d '' var; do
+      if [ "$var" = "AUTH_TEST_RUN=$AUTH_TEST_RUN" ]; then
+        printf '%s\n' "${dir#/proc/}"
+        break
+      fi
+    done 2>/dev/null <"$dir/environ"
+  done
+}
+
 # Two cores on CI: keep the build to them, and the test threads too.
 jobs=${CARGO_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
@@ -65,13 +84,38 @@ set -e
 echo "==> fuzzing (scripts/fuzz.sh, ${FUZZ_SECONDS:-60} s per target)"
 set +e
 ./scripts/fuzz.sh | tee -a "$log"
-fuzz_status=${PIPESTATUS[0]}
+after_tests_status=${PIPESTATUS[0]}
 set -e
 
+# Nothing the run started may outlive it. A database or server given a moment to shut down is
+# fine; whatever is still there after 15 s was left behind: name it, stop it, fail the run.
+echo "==> processes left behind"
+if [ -d /proc/self ]; then
+  for _ in $(seq 30); do
+    [ -z "$(marked_processes)" ] && break
+    sleep 0.5
+  done
+  left=$(marked_processes)
+  if [ -z "$left" ]; then
+    echo "check leftover-processes: ok (none)" | tee -a "$log"
+  else
+    echo "check leftover-processes: FAILED; still running:" | tee -a "$log"
+    for pid in $left; do
+      printf '  %s %s\n' "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+    done
+    kill -TERM $left 2>/dev/null || true
+    sleep 2
+    kill -KILL $left 2>/dev/null || true
+    after_tests_status=1
+  fi
+else
+  echo "check leftover-processes: NOT RUN: this system has no /proc to look in (it needs Linux)"
+fi
+
 # One closing line for the whole run, summed over every test binary and the doc tests, with
-# each fuzz target counted as one test.
+# each fuzz target and the leftover-process check counted as one test each.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
-     /^fuzz [a-z_]+: ok/ { p += 1 } /^fuzz [a-z_]+: FAILED/ { f += 1 }
+     /^(fuzz|check) [a-z_-]+: ok/ { p += 1 } /^(fuzz|check) [a-z_-]+: FAILED/ { f += 1 }
      END { printf "summary: %d passed, %d failed\n", p, f }' "$log"
 if [ "$status" != 0 ]; then exit "$status"; fi
-exit "$fuzz_status"
+exit "$after_tests_status"

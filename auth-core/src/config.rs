@@ -11,6 +11,10 @@ use crate::rate_limit::RateLimit;
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// The longest lifetime a setting accepts: 100 years. Anything longer is a typo or an attempt at
+/// "forever", and past the year 9999 no store can hold the expiry.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(36_500 * 24 * 60 * 60);
+
 /// A configuration value that is missing or invalid; the message names the variable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -560,14 +564,26 @@ fn parse_duration(var: &'static str, input: &str) -> Result<Duration, ConfigErro
         "d" => 86_400,
         _ => 0,
     };
+    let too_long = || ConfigError::Invalid {
+        var,
+        reason: format!(
+            "{input:?} is longer than the longest lifetime accepted, {}d (100 years)",
+            MAX_LIFETIME.as_secs() / 86_400
+        ),
+    };
     match number.parse::<u64>() {
         Ok(n) if seconds_per > 0 => n
             .checked_mul(seconds_per)
             .map(Duration::from_secs)
-            .ok_or_else(|| ConfigError::Invalid {
-                var,
-                reason: format!("{input:?} is too long"),
-            }),
+            .filter(|d| *d <= MAX_LIFETIME)
+            .ok_or_else(too_long),
+        Err(_)
+            if seconds_per > 0
+                && !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Err(too_long())
+        }
         _ => Err(ConfigError::Invalid {
             var,
             reason: format!("{input:?} is not a duration; write e.g. 30d, 12h, 15m, 900s or 900"),
@@ -680,6 +696,34 @@ mod tests {
             let err = AuthConfig::from_lookup(lookup(&vars)).expect_err(value);
             assert!(err.to_string().contains(var), "{err} should name {var}");
         }
+    }
+
+    #[test]
+    fn lifetimes_beyond_a_century_are_refused_at_start_up() {
+        // 99999999 days once started a server whose every session had expired at creation.
+        for var in [
+            "AUTH_SESSION_TTL",
+            "AUTH_TOKEN_TTL",
+            "AUTH_SESSION_UPDATE_AGE",
+        ] {
+            for value in ["99999999d", "36501d", "999999999999999999999999"] {
+                let err = AuthConfig::from_lookup(lookup(&[
+                    ("AUTH_SECRET", SECRET),
+                    ("AUTH_BASE_URL", "http://x.io"),
+                    (var, value),
+                ]))
+                .expect_err(value)
+                .to_string();
+                assert!(err.contains(var) && err.contains("100 years"), "{err}");
+            }
+        }
+        let config = AuthConfig::from_lookup(lookup(&[
+            ("AUTH_SECRET", SECRET),
+            ("AUTH_BASE_URL", "http://x.io"),
+            ("AUTH_SESSION_TTL", "36500d"),
+        ]))
+        .expect("a century is accepted");
+        assert_eq!(config.session_ttl(), MAX_LIFETIME);
     }
 
     #[test]

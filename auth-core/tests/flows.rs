@@ -52,6 +52,51 @@ async fn stored_hash(h: &Harness, user_id: &str) -> String {
         .expect("hash")
 }
 
+// ---- secrets stay out of Debug ------------------------------------------------------------
+
+#[tokio::test]
+async fn debug_output_never_shows_a_session_token() {
+    let h = harness();
+    let signed = h.sign_up("debug@example.com").await;
+    let token = signed.session.token.clone();
+    let lookup = h
+        .auth
+        .get_session(&token, true)
+        .await
+        .expect("lookup")
+        .expect("session");
+    let changed = h
+        .auth
+        .change_password(
+            &lookup.current,
+            ChangePassword {
+                current_password: Password::new(PASSWORD),
+                new_password: Password::new("another long password"),
+                revoke_other_sessions: true,
+            },
+            &client(),
+        )
+        .await
+        .expect("change");
+    let new_token = changed
+        .new_session
+        .as_ref()
+        .expect("new session")
+        .token
+        .clone();
+    for printed in [
+        format!("{signed:?}"),
+        format!("{:?}", signed.session),
+        format!("{lookup:?}"),
+        format!("{:?}", lookup.current),
+        format!("{changed:?}"),
+    ] {
+        assert!(!printed.contains(&token), "{printed}");
+        assert!(!printed.contains(&new_token), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+    }
+}
+
 // ---- sign-up -----------------------------------------------------------------------------
 
 #[tokio::test]

@@ -435,6 +435,25 @@ async fn sign_in_variants() {
         )
     );
 
+    // A callback URL a header cannot carry as it is: percent-encoded in `Location` (it once
+    // became an empty header), kept as given in the body; one with a line break is refused.
+    let accented = send(&auth, json_request("/sign-in/email", &json!({"email": "alice@example.com", "password": PASSWORD, "callbackURL": "/welcome/Zoë Smith"}), &[])).await;
+    assert_eq!(accented.status, StatusCode::OK);
+    assert_eq!(
+        accented.header("location"),
+        Some("/welcome/Zo%C3%AB%20Smith")
+    );
+    assert_eq!(accented.json()["url"], json!("/welcome/Zoë Smith"));
+    let injected = send(&auth, json_request("/sign-in/email", &json!({"email": "alice@example.com", "password": PASSWORD, "callbackURL": "/dashboard\r\nSet-Cookie: x=1"}), &[])).await;
+    assert_eq!(
+        injected.error(),
+        (
+            403,
+            "INVALID_CALLBACK_URL".into(),
+            "Invalid callbackURL".into()
+        )
+    );
+
     let form = Request::post("/api/auth/sign-in/email")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Full::new(Bytes::from_static(

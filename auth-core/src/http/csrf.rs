@@ -69,6 +69,11 @@ pub(crate) fn check_callback(config: &AuthConfig, url: Option<&str>) -> Result<(
     let Some(url) = url else {
         return Ok(());
     };
+    // A URL with a line break or another control character is no URL a browser would send,
+    // and it must never reach a `Location` header.
+    if url.chars().any(char::is_control) {
+        return Err(AuthError::InvalidCallbackUrl);
+    }
     if url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\") {
         return Ok(());
     }
@@ -162,6 +167,8 @@ mod tests {
             "//evil.example",
             "/\\evil.example",
             "javascript:alert(1)",
+            "/dashboard\r\nSet-Cookie: stolen=1",
+            "/\u{0}",
         ] {
             assert!(
                 matches!(

@@ -48,17 +48,39 @@ pub(crate) struct Reply {
     hold: Option<Duration>,
 }
 
-fn header_value(value: &str) -> HeaderValue {
-    // Our values are ASCII (tokens, base64, cookie syntax); anything else is dropped, never a panic.
-    HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static(""))
+/// A header value we build from tokens, base64 and cookie syntax, all ASCII. Should one ever not
+/// be, the request fails with a logged 500: an empty header would be a silent wrong answer.
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, AuthError> {
+    HeaderValue::from_str(value)
+        .map_err(|e| AuthError::internal(format!("the {name} header value is not valid: {e}")))
 }
 
+/// Characters a `Location` URL may carry as they are: visible ASCII. Everything else (spaces,
+/// non-ASCII letters of a caller's callback URL) is percent-encoded, as a browser writes it.
+const LOCATION_ENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
+
+/// The error body when even the error cannot be serialised (it is two strings: it cannot fail).
+const INTERNAL_ERROR_BODY: &[u8] =
+    br#"{"message":"Internal Server Error","code":"INTERNAL_SERVER_ERROR"}"#;
+
 impl Reply {
-    /// `200` with `value` as JSON.
+    /// `200` with `value` as JSON; a value that cannot be serialised is a logged 500, never a
+    /// body the client would misread.
     pub(crate) fn json(value: &impl Serialize) -> Self {
-        let body = serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec());
+        match serde_json::to_vec(value) {
+            Ok(body) => Self::with_body(StatusCode::OK, body),
+            Err(error) => Self::error(&AuthError::internal(error)),
+        }
+    }
+
+    fn with_body(status: StatusCode, body: Vec<u8>) -> Self {
         Self {
-            status: StatusCode::OK,
+            status,
             body: Some(Bytes::from(body)),
             headers: HeaderMap::new(),
             cookies: Vec::new(),
@@ -92,11 +114,12 @@ impl Reply {
         } else if error.status().is_server_error() {
             tracing::error!(%error, code = error.code(), "request failed");
         }
-        let mut reply = Self::json(&ErrorBody {
+        let body = serde_json::to_vec(&ErrorBody {
             message: &error.message(),
             code: error.code(),
-        });
-        reply.status = error.status();
+        })
+        .unwrap_or_else(|_| INTERNAL_ERROR_BODY.to_vec());
+        let mut reply = Self::with_body(error.status(), body);
         if let Some(wait) = error.retry_after() {
             reply
                 .headers
@@ -136,14 +159,23 @@ impl Reply {
         self
     }
 
-    pub(crate) fn location(mut self, url: &str) -> Self {
-        self.headers.insert(LOCATION, header_value(url));
-        self
+    /// `Location: url`, percent-encoding what a header cannot carry (the URL is the caller's,
+    /// already checked to hold no control characters).
+    pub(crate) fn location(mut self, url: &str) -> Result<Self, AuthError> {
+        let encoded = percent_encoding::utf8_percent_encode(url, LOCATION_ENCODED).to_string();
+        self.headers
+            .insert(LOCATION, header_value("location", &encoded)?);
+        Ok(self)
     }
 
     /// The session cookie (and `dont_remember` for short sessions), plus `set-auth-token` for
     /// bearer clients.
-    pub(crate) fn set_session(&mut self, config: &AuthConfig, token: &str, remember_me: bool) {
+    pub(crate) fn set_session(
+        &mut self,
+        config: &AuthConfig,
+        token: &str,
+        remember_me: bool,
+    ) -> Result<(), AuthError> {
         let secret = config.secret().expose();
         let signed = cookies::sign(secret, token);
         let max_age = remember_me.then(|| config.session_ttl().as_secs());
@@ -159,8 +191,10 @@ impl Reply {
                 None,
             ));
         }
-        self.headers.insert(SET_AUTH_TOKEN, header_value(&signed));
+        self.headers
+            .insert(SET_AUTH_TOKEN, header_value("set-auth-token", &signed)?);
         self.expose.push("set-auth-token");
+        Ok(())
     }
 
     /// Expires the session cookies (the session is gone or was never valid).
@@ -174,9 +208,11 @@ impl Reply {
     }
 
     /// `set-auth-jwt` (get-session with a session).
-    pub(crate) fn set_jwt(&mut self, jwt: &str) {
-        self.headers.insert(SET_AUTH_JWT, header_value(jwt));
+    pub(crate) fn set_jwt(&mut self, jwt: &str) -> Result<(), AuthError> {
+        self.headers
+            .insert(SET_AUTH_JWT, header_value("set-auth-jwt", jwt)?);
         self.expose.insert(0, "set-auth-jwt");
+        Ok(())
     }
 
     /// The finished `http::Response`.
@@ -186,18 +222,28 @@ impl Reply {
 
     /// The finished response with the body as plain bytes.
     pub(crate) fn into_bytes_response(self) -> Response<Bytes> {
+        let mut cookies = Vec::with_capacity(self.cookies.len());
+        for cookie in &self.cookies {
+            match header_value("set-cookie", cookie) {
+                Ok(value) => cookies.push(value),
+                Err(error) => return Self::error(&error).into_bytes_response(),
+            }
+        }
         let mut response = Response::new(self.body.clone().unwrap_or_default());
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
         if !self.expose.is_empty() {
-            headers.insert(EXPOSE, header_value(&self.expose.join(", ")));
+            // A list of our own static header names.
+            if let Ok(value) = HeaderValue::from_str(&self.expose.join(", ")) {
+                headers.insert(EXPOSE, value);
+            }
         }
         if self.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
         headers.extend(self.headers);
-        for cookie in &self.cookies {
-            headers.append(SET_COOKIE, header_value(cookie));
+        for cookie in cookies {
+            headers.append(SET_COOKIE, cookie);
         }
         response
     }
@@ -213,4 +259,51 @@ impl From<AuthError> for Reply {
 /// for their extractors, so every framework's errors look the same.
 pub fn error_response(error: &AuthError) -> Response<ResponseBody> {
     Reply::error(error).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value whose serialisation fails, as a map with non-string keys would.
+    struct Unserialisable;
+
+    impl Serialize for Unserialisable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("cannot be written as JSON"))
+        }
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_serialised_is_a_500_not_null() {
+        let response = Reply::json(&Unserialisable).into_bytes_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.body().as_ref(),
+            br#"{"message":"Internal Server Error","code":"INTERNAL_SERVER_ERROR"}"#
+        );
+    }
+
+    #[test]
+    fn a_location_is_percent_encoded_never_emptied() {
+        let reply = Reply::json(&"ok")
+            .location("/welcome/Zoë?name=Zoë Smith")
+            .expect("location");
+        let response = reply.into_bytes_response();
+        assert_eq!(
+            response.headers().get(LOCATION).map(HeaderValue::as_bytes),
+            Some(&b"/welcome/Zo%C3%AB?name=Zo%C3%AB%20Smith"[..])
+        );
+    }
+
+    #[test]
+    fn a_header_value_that_cannot_be_sent_is_an_error_not_an_empty_header() {
+        let mut reply = Reply::json(&"ok");
+        assert!(reply.set_jwt("bad\nvalue\u{7f}").is_err());
+        let mut reply = Reply::json(&"ok");
+        reply.cookies.push("name=value\r\nInjected: yes".into());
+        let response = reply.into_bytes_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.headers().get(SET_COOKIE).is_none());
+    }
 }

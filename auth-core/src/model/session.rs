@@ -8,7 +8,7 @@ use super::{Timestamp, User};
 ///
 /// The `token` is the bearer secret (the session cookie carries it with an HMAC); `id` is
 /// what JWTs carry as `sid`, so a leaked JWT never reveals the session token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     /// When the session stops being valid.
@@ -27,6 +27,22 @@ pub struct Session {
     pub user_id: String,
     /// 32-character id.
     pub id: String,
+}
+
+impl std::fmt::Debug for Session {
+    // The token is a bearer credential: whoever reads it from a log is signed in.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("expires_at", &self.expires_at)
+            .field("token", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .field("user_id", &self.user_id)
+            .field("id", &self.id)
+            .finish()
+    }
 }
 
 impl Session {

@@ -55,16 +55,31 @@ impl Timestamp {
         self.0
     }
 
-    /// `self + duration`, saturating at the largest representable instant.
-    pub fn saturating_add(self, duration: Duration) -> Self {
-        let d = time::Duration::try_from(duration).unwrap_or(time::Duration::MAX);
-        Self::from_offset(self.0.checked_add(d).unwrap_or(self.0))
+    /// The latest representable instant (9999-12-31T23:59:59.999Z).
+    pub fn max() -> Self {
+        Self::from_offset(time::PrimitiveDateTime::MAX.assume_utc())
     }
 
-    /// `self - duration`, saturating at the smallest representable instant.
+    /// The earliest representable instant (-9999-01-01T00:00:00.000Z).
+    pub fn min() -> Self {
+        Self::from_offset(time::PrimitiveDateTime::MIN.assume_utc())
+    }
+
+    /// `self + duration`, saturating at [`Timestamp::max`]: a lifetime too long to represent
+    /// ends at the end of time, never before it began.
+    pub fn saturating_add(self, duration: Duration) -> Self {
+        time::Duration::try_from(duration)
+            .ok()
+            .and_then(|d| self.0.checked_add(d))
+            .map_or_else(Self::max, Self::from_offset)
+    }
+
+    /// `self - duration`, saturating at [`Timestamp::min`].
     pub fn saturating_sub(self, duration: Duration) -> Self {
-        let d = time::Duration::try_from(duration).unwrap_or(time::Duration::MAX);
-        Self::from_offset(self.0.checked_sub(d).unwrap_or(self.0))
+        time::Duration::try_from(duration)
+            .ok()
+            .and_then(|d| self.0.checked_sub(d))
+            .map_or_else(Self::min, Self::from_offset)
     }
 
     /// Parses an RFC 3339 string such as `2026-11-25T12:54:22.901Z`.
@@ -157,6 +172,21 @@ mod tests {
         assert_eq!(json, "\"2026-11-25T12:54:22.901Z\"");
         let back: Timestamp = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, t);
+    }
+
+    #[test]
+    fn arithmetic_saturates_at_the_ends_of_time() {
+        // A lifetime too long to represent must end after the instant it started from: an
+        // overflow that returned the start made every such session expired at creation.
+        let now = Timestamp::parse("2026-11-29T12:00:00.000Z").expect("parse");
+        let huge = Duration::from_secs(99_999_999 * 86_400);
+        assert_eq!(now + huge, Timestamp::max());
+        assert!(now.saturating_add(Duration::MAX) > now);
+        assert_eq!(now - huge, Timestamp::min());
+        assert!(now.saturating_sub(Duration::MAX) < now);
+        assert_eq!(Timestamp::max().to_string(), "9999-12-31T23:59:59.999Z");
+        let hour = Duration::from_secs(3600);
+        assert_eq!((now + hour).unix_millis() - now.unix_millis(), 3_600_000);
     }
 
     #[test]

@@ -37,13 +37,41 @@ fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) {
     );
 }
 
-/// `next start`, stopped when dropped.
+/// `next start` in a process group of its own, the whole group stopped when dropped: `npx` is
+/// only the parent of the `next-server` that listens, and killing `npx` alone left that server
+/// running after the tests.
 struct Frontend(Child);
+
+impl Frontend {
+    fn start(mut command: Command) -> Self {
+        use std::os::unix::process::CommandExt;
+        Self(command.process_group(0).spawn().expect("next start"))
+    }
+
+    /// Sends `signal` to every process of the group (`kill -SIG -PGID`).
+    fn signal_group(&self, signal: &str) {
+        // The shell's own `kill`, which every system has.
+        let _ = Command::new("sh")
+            .args(["-c", &format!("kill {signal} -{}", self.0.id())])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
 
 impl Drop for Frontend {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        // TERM to the group, then (whoever is still there after 5 s) KILL; the group's other
+        // members may outlive `npx`, so KILL goes out in any case (to an empty group it is a
+        // no-op). The end of the test command checks that nothing was left.
+        for signal in ["-TERM", "-KILL"] {
+            self.signal_group(signal);
+            for _ in 0..50 {
+                if matches!(self.0.try_wait(), Ok(Some(_))) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
     }
 }
 
@@ -89,22 +117,20 @@ async fn a_person_registers_signs_out_and_signs_in_again_in_a_browser() {
     let report = tokio::task::spawn_blocking(move || {
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         run(&dir, "npx", &["next", "build"], &env);
-        let child = Command::new("npx")
-            .args([
-                "next",
-                "start",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &frontend_port.to_string(),
-            ])
-            .current_dir(&dir)
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("next start");
-        let _frontend = Frontend(child);
+        let mut next = Command::new("npx");
+        next.args([
+            "next",
+            "start",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &frontend_port.to_string(),
+        ])
+        .current_dir(&dir)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        let _frontend = Frontend::start(next);
         wait_for_port(frontend_port);
         let output = Command::new("node")
             .args(["--test", "e2e/browser.test.mjs"])

@@ -39,7 +39,7 @@ pub(crate) async fn change_password(ctx: &mut Ctx<'_>) -> Outcome {
         user: &changed.user,
     });
     if let Some(token) = token {
-        reply.set_session(ctx.auth.config(), token, true);
+        reply.set_session(ctx.auth.config(), token, true)?;
     }
     Ok(reply)
 }

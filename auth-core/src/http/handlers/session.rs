@@ -37,9 +37,9 @@ pub(crate) async fn get_session(ctx: &mut Ctx<'_>) -> Outcome {
     };
     let jwt = ctx.auth.issue_token(&found.current)?;
     let mut reply = Reply::json(&found.current).no_store();
-    reply.set_jwt(&jwt);
+    reply.set_jwt(&jwt)?;
     if found.refreshed {
-        reply.set_session(config, &token, true);
+        reply.set_session(config, &token, true)?;
     }
     Ok(reply)
 }

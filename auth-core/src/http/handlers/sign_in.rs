@@ -55,8 +55,8 @@ pub(crate) async fn sign_in(ctx: &mut Ctx<'_>) -> Outcome {
     };
     let mut reply = Reply::json(&body);
     if let Some(url) = &callback {
-        reply = reply.location(url);
+        reply = reply.location(url)?;
     }
-    reply.set_session(ctx.auth.config(), &signed.session.token, signed.remember_me);
+    reply.set_session(ctx.auth.config(), &signed.session.token, signed.remember_me)?;
     Ok(reply)
 }

@@ -53,6 +53,6 @@ pub(crate) async fn sign_up(ctx: &mut Ctx<'_>) -> Outcome {
         token: Some(&signed.session.token),
         user: &signed.user,
     });
-    reply.set_session(ctx.auth.config(), &signed.session.token, signed.remember_me);
+    reply.set_session(ctx.auth.config(), &signed.session.token, signed.remember_me)?;
     Ok(reply)
 }
