@@ -7,8 +7,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{AuthConfig, RevocationCheck};
 use crate::hash::{Argon2Hasher, PasswordHasher};
 use crate::model::Timestamp;
-use crate::rate_limit::{MemoryRateLimits, RateLimitStore};
-use crate::store::UserStore;
+use crate::store::{MemoryRateLimits, RateLimitStore, UserStore};
 use crate::token::TokenIssuer;
 use crate::token::revocation::RevocationCache;
 
@@ -16,10 +15,11 @@ use crate::token::revocation::RevocationCache;
 ///
 /// Cloning is cheap (one `Arc`); give each handler or extractor its own clone. The flows —
 /// [`sign_up`](Auth::sign_up), [`sign_in`](Auth::sign_in), [`sign_out`](Auth::sign_out),
-/// [`get_session`](Auth::get_session), [`issue_token`](Auth::issue_token),
-/// [`verify_token`](Auth::verify_token), the session list and revocations,
+/// [`get_session`](Auth::get_session), the session list and revocations,
+/// [`issue_token`](Auth::issue_token) and [`verify_token`](Auth::verify_token),
 /// [`change_password`](Auth::change_password) and [`update_user`](Auth::update_user) — live in
-/// `flows/`, one file each.
+/// `flows/`, one file each; [`authenticate`](Auth::authenticate) tells who is calling an API
+/// route. The HTTP protocol is in [`http`](crate::http).
 #[derive(Clone)]
 pub struct Auth {
     pub(crate) inner: Arc<Inner>,
@@ -27,12 +27,14 @@ pub struct Auth {
 
 pub(crate) struct Inner {
     pub(crate) config: AuthConfig,
-    pub(crate) store: Arc<dyn UserStore>,
-    pub(crate) hasher: Arc<dyn PasswordHasher>,
-    pub(crate) issuer: Arc<dyn TokenIssuer>,
-    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) store: Box<dyn UserStore>,
+    pub(crate) hasher: Box<dyn PasswordHasher>,
+    pub(crate) issuer: Box<dyn TokenIssuer>,
+    pub(crate) clock: Box<dyn Clock>,
     pub(crate) revocation: Option<RevocationCache>,
-    pub(crate) rate_limits: Arc<dyn RateLimitStore>,
+    /// Counters named by the application; else the store's own, else `memory_rate_limits`.
+    pub(crate) rate_limits: Option<Box<dyn RateLimitStore>>,
+    pub(crate) memory_rate_limits: MemoryRateLimits,
 }
 
 impl fmt::Debug for Auth {
@@ -52,7 +54,7 @@ impl Auth {
     /// ```
     /// use auth_core::{Auth, config::AuthConfig, store::MemoryStore, token::{JwtIssuer, JwtKey}};
     ///
-    /// let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000")?;
+    /// let config = AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
     /// let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
     /// let auth = Auth::builder()
     ///     .config(config)
@@ -79,19 +81,29 @@ impl Auth {
         &self.inner.config
     }
 
-    /// The store.
-    pub fn store(&self) -> &Arc<dyn UserStore> {
-        &self.inner.store
-    }
-
-    /// The token issuer (and its JWKS).
-    pub fn issuer(&self) -> &Arc<dyn TokenIssuer> {
-        &self.inner.issuer
-    }
-
     /// The current time, from the configured clock.
     pub fn now(&self) -> Timestamp {
         self.inner.clock.now()
+    }
+
+    pub(crate) fn store(&self) -> &dyn UserStore {
+        &*self.inner.store
+    }
+
+    pub(crate) fn issuer(&self) -> &dyn TokenIssuer {
+        &*self.inner.issuer
+    }
+
+    /// Where request counters go: the application's, else the store's, else memory.
+    pub(crate) fn rate_limit_store(&self) -> &dyn RateLimitStore {
+        match &self.inner.rate_limits {
+            Some(chosen) => &**chosen,
+            None => self
+                .inner
+                .store
+                .rate_limit_store()
+                .unwrap_or(&self.inner.memory_rate_limits),
+        }
     }
 }
 
@@ -119,17 +131,24 @@ pub struct IssuerMissing;
 /// ```compile_fail
 /// use auth_core::{Auth, config::AuthConfig, store::MemoryStore};
 ///
-/// let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000").unwrap();
+/// let config = AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build().unwrap();
 /// // No `.issuer(…)`: `build` does not exist on this builder.
 /// let auth = Auth::builder().config(config).store(MemoryStore::new()).default_hasher().build();
 /// ```
+#[must_use = "a builder does nothing until `.build()`"]
 pub struct AuthBuilder<C, S, H, I> {
     config: C,
     store: S,
     hasher: H,
     issuer: I,
-    clock: Option<Arc<dyn Clock>>,
-    rate_limits: Option<Arc<dyn RateLimitStore>>,
+    clock: Option<Box<dyn Clock>>,
+    rate_limits: Option<Box<dyn RateLimitStore>>,
+}
+
+impl<C, S, H, I> fmt::Debug for AuthBuilder<C, S, H, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthBuilder").finish_non_exhaustive()
+    }
 }
 
 impl<C, S, H, I> AuthBuilder<C, S, H, I> {
@@ -145,16 +164,9 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
         }
     }
 
-    /// Sets the store (required).
-    pub fn store(self, store: impl UserStore) -> AuthBuilder<C, Arc<dyn UserStore>, H, I> {
-        self.shared_store(Arc::new(store))
-    }
-
-    /// Sets a store that is already shared.
-    pub fn shared_store(
-        self,
-        store: Arc<dyn UserStore>,
-    ) -> AuthBuilder<C, Arc<dyn UserStore>, H, I> {
+    /// Sets the store (required): [`MemoryStore`](crate::store::MemoryStore), auth-sqlx's
+    /// stores, or an `Arc` of one shared with the rest of the application.
+    pub fn store<T: UserStore>(self, store: T) -> AuthBuilder<C, T, H, I> {
         AuthBuilder {
             config: self.config,
             store,
@@ -166,32 +178,30 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
     }
 
     /// Sets the password hasher (required).
-    pub fn hasher(
-        self,
-        hasher: impl PasswordHasher,
-    ) -> AuthBuilder<C, S, Arc<dyn PasswordHasher>, I> {
+    pub fn hasher<T: PasswordHasher>(self, hasher: T) -> AuthBuilder<C, S, T, I> {
         AuthBuilder {
             config: self.config,
             store: self.store,
-            hasher: Arc::new(hasher),
+            hasher,
             issuer: self.issuer,
             clock: self.clock,
             rate_limits: self.rate_limits,
         }
     }
 
-    /// Sets the default hasher: argon2id with OWASP's parameters on a pool of one thread per core.
-    pub fn default_hasher(self) -> AuthBuilder<C, S, Arc<dyn PasswordHasher>, I> {
+    /// Sets the default hasher: argon2id with OWASP's parameters, on the process's shared
+    /// hashing pool (one thread per core).
+    pub fn default_hasher(self) -> AuthBuilder<C, S, Argon2Hasher, I> {
         self.hasher(Argon2Hasher::default())
     }
 
     /// Sets the token issuer (required).
-    pub fn issuer(self, issuer: impl TokenIssuer) -> AuthBuilder<C, S, H, Arc<dyn TokenIssuer>> {
+    pub fn issuer<T: TokenIssuer>(self, issuer: T) -> AuthBuilder<C, S, H, T> {
         AuthBuilder {
             config: self.config,
             store: self.store,
             hasher: self.hasher,
-            issuer: Arc::new(issuer),
+            issuer,
             clock: self.clock,
             rate_limits: self.rate_limits,
         }
@@ -199,38 +209,40 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
 
     /// Replaces the system clock (tests use [`crate::clock::ManualClock`]).
     pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(Arc::new(clock));
+        self.clock = Some(Box::new(clock));
         self
     }
 
     /// Where the rate limiter keeps its counters. By default, the store's own (auth-sqlx's
     /// stores keep them in the database, so every instance shares one limit), else memory.
     pub fn rate_limit_store(mut self, store: impl RateLimitStore) -> Self {
-        self.rate_limits = Some(Arc::new(store));
+        self.rate_limits = Some(Box::new(store));
         self
     }
 }
 
-impl AuthBuilder<AuthConfig, Arc<dyn UserStore>, Arc<dyn PasswordHasher>, Arc<dyn TokenIssuer>> {
+impl<S, H, I> AuthBuilder<AuthConfig, S, H, I>
+where
+    S: UserStore,
+    H: PasswordHasher,
+    I: TokenIssuer,
+{
     /// The `Auth`.
     pub fn build(self) -> Auth {
         let revocation = match self.config.revocation_check() {
             RevocationCheck::Off => None,
             RevocationCheck::Cached { ttl, capacity } => Some(RevocationCache::new(capacity, ttl)),
         };
-        let rate_limits = self
-            .rate_limits
-            .or_else(|| self.store.rate_limit_store())
-            .unwrap_or_else(|| Arc::new(MemoryRateLimits::new()));
         Auth {
             inner: Arc::new(Inner {
                 config: self.config,
-                store: self.store,
-                hasher: self.hasher,
-                issuer: self.issuer,
-                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                store: Box::new(self.store),
+                hasher: Box::new(self.hasher),
+                issuer: Box::new(self.issuer),
+                clock: self.clock.unwrap_or_else(|| Box::new(SystemClock)),
                 revocation,
-                rate_limits,
+                rate_limits: self.rate_limits,
+                memory_rate_limits: MemoryRateLimits::new(),
             }),
         }
     }

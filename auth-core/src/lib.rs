@@ -8,14 +8,16 @@
 //!
 //! | module | holds |
 //! | --- | --- |
-//! | [`auth`] | [`Auth`], the handle, and its builder |
-//! | [`config`] | [`AuthConfig`](config::AuthConfig), defaults and `from_env` |
-//! | [`error`] | [`AuthError`]: code, message, HTTP status |
-//! | [`model`] | users, sessions, accounts, `Email`, `Password`, ids, timestamps |
-//! | [`store`] | the [`UserStore`](store::UserStore) trait and [`MemoryStore`](store::MemoryStore) |
+//! | [`auth`] | [`Auth`], the handle the flows hang off, and its builder |
+//! | [`config`] | [`AuthConfig`](config::AuthConfig), its builder and the environment variables |
+//! | [`error`] | [`AuthError`]: why a flow failed, with Better Auth's code and message |
+//! | [`flows`] | the flows' inputs and outputs (the flows are methods on [`Auth`]) |
+//! | [`model`] | users, sessions, accounts, ids, `Email`, `Password`, timestamps |
+//! | [`store`] | the [`UserStore`](store::UserStore) and [`RateLimitStore`](store::RateLimitStore) traits, in-memory stores |
 //! | [`hash`] | the [`PasswordHasher`](hash::PasswordHasher) trait, argon2id, Better Auth's scrypt, the pool |
 //! | [`token`] | the [`TokenIssuer`](token::TokenIssuer) trait, [`JwtIssuer`](token::JwtIssuer), keys, JWKS |
-//! | [`flows`] | the flows' inputs and outputs (the flows are methods on [`Auth`]) |
+//! | [`rate_limit`] | Better Auth's rate-limit rules |
+//! | [`http`] | the protocol as a `tower::Service`, the guard, CORS and install layers, who is calling |
 //! | [`clock`] | where time comes from |
 //!
 //! ## Quickstart
@@ -26,28 +28,18 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000")?;
+//! let config = AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
 //! let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
 //! let auth = Auth::builder().config(config).store(MemoryStore::new()).issuer(issuer).default_hasher().build();
 //!
 //! let client = ClientInfo::default();
 //! let email = Email::parse("Ada@Example.com")?;
-//! auth.sign_up(SignUp {
-//!     name: "Ada".into(),
-//!     email: email.clone(),
-//!     password: Password::new("correct horse battery"),
-//!     image: None,
-//!     remember_me: true,
-//! }, &client).await?;
+//! auth.sign_up(SignUp::new("Ada", email.clone(), Password::new("correct horse battery")), &client).await?;
 //!
-//! let signed_in = auth.sign_in(SignIn {
-//!     email,
-//!     password: Password::new("correct horse battery"),
-//!     remember_me: true,
-//! }, &client).await?;
+//! let signed_in = auth.sign_in(SignIn::new(email, Password::new("correct horse battery")), &client).await?;
 //! let session = auth.get_session(&signed_in.session.token, true).await?.expect("signed in");
 //! let jwt = auth.issue_token(&session.current)?;
-//! assert_eq!(auth.verify_token(&jwt).await?.email, "ada@example.com");
+//! assert_eq!(auth.verify_token(jwt.expose()).await?.email, "ada@example.com");
 //! # Ok(())
 //! # }
 //! ```
@@ -68,5 +60,8 @@ pub mod rate_limit;
 pub mod store;
 pub mod token;
 
-pub use auth::Auth;
+pub use auth::{Auth, AuthBuilder};
 pub use error::AuthError;
+
+/// A boxed error kept as the cause (`source`) of a failure, for logs.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;

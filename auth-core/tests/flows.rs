@@ -10,7 +10,10 @@ use auth_core::AuthError;
 use auth_core::config::RevocationCheck;
 use auth_core::flows::ChangePassword;
 use auth_core::hash::{Argon2Hasher, Argon2Params, HashPool, PasswordHasher};
-use auth_core::model::{CredentialAccount, Password, User, UserUpdate, random_id};
+use auth_core::http::ProtocolError;
+use auth_core::model::{
+    AccountId, CredentialAccount, Password, SessionToken, User, UserId, UserUpdate,
+};
 use auth_core::store::UserStore;
 use auth_core::token::TokenError;
 use common::*;
@@ -18,32 +21,24 @@ use common::*;
 const DAY: Duration = Duration::from_secs(86_400);
 
 /// The account row recorded from a real Better Auth 1.7.25 server
-/// (shared/spec/better-auth-transcripts.md, "Stored rows"); its password is "correct horse battery".
+/// (tests/conformance/fixtures/better-auth-1.7.25-transcripts.md, "Stored rows"); its password
+/// is "correct horse battery".
 const RECORDED_SCRYPT: &str = "7f7ab9ab7a57f9b073ed2264aed8dc25:b18719cee76219a3111280669b0f175f5cbbabc79747f99585fa01c26bfa98cff0f1346eff35bd044656e07f5c6aadbde91bd07c5c9aa09f4c8ae86a010b9fb8";
 
 async fn insert_user_with_hash(h: &Harness, address: &str, hash: &str) -> User {
     let now = h.auth.now();
-    let user = User {
-        name: "Alice Example".into(),
-        email: address.into(),
-        email_verified: false,
-        image: None,
-        created_at: now,
-        updated_at: now,
-        id: random_id(),
-    };
-    let account = CredentialAccount {
-        id: random_id(),
-        user_id: user.id.clone(),
-        password_hash: Some(hash.into()),
-        created_at: now,
-        updated_at: now,
-    };
+    let user = User::new(UserId::generate(), "Alice Example", address, now);
+    let account = CredentialAccount::new(
+        AccountId::generate(),
+        user.id.clone(),
+        Some(hash.into()),
+        now,
+    );
     h.store.create_user(&user, &account).await.expect("insert");
     user
 }
 
-async fn stored_hash(h: &Harness, user_id: &str) -> String {
+async fn stored_hash(h: &Harness, user_id: &UserId) -> String {
     h.store
         .find_credential(user_id)
         .await
@@ -69,11 +64,11 @@ async fn debug_output_never_shows_a_session_token() {
         .auth
         .change_password(
             &lookup.current,
-            ChangePassword {
-                current_password: Password::new(PASSWORD),
-                new_password: Password::new("another long password"),
-                revoke_other_sessions: true,
-            },
+            ChangePassword::new(
+                Password::new(PASSWORD),
+                Password::new("another long password"),
+            )
+            .revoke_other_sessions(true),
             &client(),
         )
         .await
@@ -91,8 +86,8 @@ async fn debug_output_never_shows_a_session_token() {
         format!("{:?}", lookup.current),
         format!("{changed:?}"),
     ] {
-        assert!(!printed.contains(&token), "{printed}");
-        assert!(!printed.contains(&new_token), "{printed}");
+        assert!(!printed.contains(token.expose()), "{printed}");
+        assert!(!printed.contains(new_token.expose()), "{printed}");
         assert!(printed.contains("<redacted>"), "{printed}");
     }
 }
@@ -109,12 +104,13 @@ async fn sign_up_creates_user_credential_and_session() {
         .expect("sign-up");
     assert_eq!(signed.user.email, "alice@example.com");
     assert!(!signed.user.email_verified);
-    assert_eq!(signed.user.id.len(), 32);
-    assert_eq!(signed.session.token.len(), 32);
+    assert_eq!(signed.user.id.as_str().len(), 32);
+    assert_eq!(signed.session.token.expose().len(), 32);
     assert!(
         signed
             .session
             .token
+            .expose()
             .bytes()
             .all(|b| b.is_ascii_alphanumeric())
     );
@@ -148,7 +144,7 @@ async fn the_same_email_in_another_case_is_refused() {
     let error = again.expect_err("duplicate");
     assert!(matches!(error, AuthError::UserAlreadyExists));
     assert_eq!(error.code(), "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
-    assert_eq!(error.status().as_u16(), 422);
+    assert_eq!(ProtocolError::from(error).status().as_u16(), 422);
 }
 
 #[tokio::test]
@@ -266,8 +262,9 @@ async fn a_full_hashing_queue_is_overloaded_not_a_hang() {
         .await
         .expect_err("overloaded");
     assert!(matches!(error, AuthError::Overloaded));
-    assert_eq!(error.status().as_u16(), 503);
-    assert!(error.retry_after().is_some());
+    let refused = ProtocolError::from(error);
+    assert_eq!(refused.status().as_u16(), 503);
+    assert!(refused.retry_after().is_some());
     release.send(()).expect("release");
     busy.await.expect("busy job finished");
     queued.await.expect("queued job finished");
@@ -308,7 +305,7 @@ async fn a_saturated_hasher_refuses_before_the_store_is_asked() {
     ] {
         let error = attempt.expect_err("overloaded");
         assert!(matches!(error, AuthError::Overloaded), "{error:?}");
-        assert!(error.retry_after().is_some());
+        assert!(ProtocolError::from(error).retry_after().is_some());
     }
     // Refused before the lookup: an unknown email would otherwise have cost a dummy hash.
     let after = (
@@ -351,11 +348,11 @@ async fn wrong_password_and_unknown_email_look_the_same() {
         .sign_in("nobody@example.com", PASSWORD)
         .await
         .expect_err("unknown email");
-    for error in [&wrong, &unknown] {
+    for error in [wrong, unknown] {
         assert!(matches!(error, AuthError::InvalidEmailOrPassword));
         assert_eq!(error.code(), "INVALID_EMAIL_OR_PASSWORD");
-        assert_eq!(error.status().as_u16(), 401);
         assert_eq!(error.message(), "Invalid email or password");
+        assert_eq!(ProtocolError::from(error).status().as_u16(), 401);
     }
     // The unknown email still cost one hash.
     assert_eq!(h.hasher.dummies.load(Ordering::SeqCst), 1);
@@ -365,8 +362,7 @@ async fn wrong_password_and_unknown_email_look_the_same() {
 async fn remember_me_off_gives_a_one_day_session() {
     let h = harness();
     h.sign_up("alice@example.com").await;
-    let mut input = sign_in_input("alice@example.com", PASSWORD);
-    input.remember_me = false;
+    let input = sign_in_input("alice@example.com", PASSWORD).remember_me(false);
     let signed = h.auth.sign_in(input, &client()).await.expect("sign-in");
     assert!(!signed.remember_me);
     assert_eq!(signed.session.expires_at, h.auth.now() + DAY);
@@ -403,18 +399,11 @@ async fn the_recorded_better_auth_scrypt_hash_signs_in_and_becomes_argon2id() {
 #[tokio::test]
 async fn a_weaker_argon2_hash_is_upgraded_at_sign_in() {
     let h = harness();
-    let weaker = Argon2Hasher::new(
-        Argon2Params {
-            memory_kib: 32,
-            iterations: 1,
-            parallelism: 1,
-        },
-        HashPool::new(1, 1),
-    )
-    .expect("hasher")
-    .hash(&Password::new(PASSWORD))
-    .await
-    .expect("hash");
+    let weaker = Argon2Hasher::new(Argon2Params::new(32, 1, 1), HashPool::new(1, 1))
+        .expect("hasher")
+        .hash(&Password::new(PASSWORD))
+        .await
+        .expect("hash");
     let user = insert_user_with_hash(&h, "weak@example.com", &weaker).await;
     h.sign_in("weak@example.com", PASSWORD)
         .await
@@ -439,7 +428,7 @@ async fn sign_out_ends_the_session_and_is_idempotent() {
         .await
         .expect("twice is fine");
     h.auth
-        .sign_out("no-such-token")
+        .sign_out(&SessionToken::new("no-such-token"))
         .await
         .expect("unknown is fine");
 }
@@ -529,7 +518,7 @@ async fn list_sessions_needs_a_fresh_session() {
     let stale = h.current(&second.session.token).await;
     let error = h.auth.list_sessions(&stale).await.expect_err("not fresh");
     assert!(matches!(error, AuthError::SessionNotFresh));
-    assert_eq!(error.status().as_u16(), 403);
+    assert_eq!(ProtocolError::from(error).status().as_u16(), 403);
 }
 
 #[tokio::test]
@@ -588,9 +577,8 @@ async fn revoke_other_sessions_keeps_the_current_one_and_revoke_sessions_ends_al
 #[tokio::test]
 async fn purge_removes_expired_sessions() {
     let h = harness();
-    let mut input = sign_in_input("alice@example.com", PASSWORD);
+    let input = sign_in_input("alice@example.com", PASSWORD).remember_me(false);
     h.sign_up("alice@example.com").await;
-    input.remember_me = false;
     let short = h.auth.sign_in(input, &client()).await.expect("sign-in");
     h.clock.advance(2 * DAY);
     assert_eq!(h.auth.purge_expired_sessions().await.expect("purge"), 1);
@@ -611,10 +599,10 @@ async fn a_token_carries_the_user_and_session_and_lives_thirty_days() {
     let signed = h.sign_up("alice@example.com").await;
     let current = h.current(&signed.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
-    let claims = h.auth.verify_token(&jwt).await.expect("valid");
+    let claims = h.auth.verify_token(jwt.expose()).await.expect("valid");
     assert_eq!(claims.sub, signed.user.id);
     assert_eq!(claims.user(), signed.user);
-    assert_eq!(claims.sid.as_deref(), Some(signed.session.id.as_str()));
+    assert_eq!(claims.sid.as_ref(), Some(&signed.session.id));
     assert_eq!(claims.iss, "http://localhost:3000");
     assert_eq!(claims.aud, "http://localhost:3000");
     assert_eq!(claims.exp - claims.iat, 30 * 86_400);
@@ -625,11 +613,14 @@ async fn a_token_carries_the_user_and_session_and_lives_thirty_days() {
         .await
         .expect("lookup")
         .expect("valid");
-    h.auth.verify_token(&jwt).await.expect("valid on day 29");
+    h.auth
+        .verify_token(jwt.expose())
+        .await
+        .expect("valid on day 29");
     h.clock.advance(2 * DAY);
     let expired = h
         .auth
-        .verify_token(&jwt)
+        .verify_token(jwt.expose())
         .await
         .expect_err("expired on day 31");
     assert!(matches!(
@@ -637,7 +628,7 @@ async fn a_token_carries_the_user_and_session_and_lives_thirty_days() {
         AuthError::InvalidToken(TokenError::Expired)
     ));
     assert_eq!(expired.code(), "TOKEN_EXPIRED");
-    assert_eq!(expired.status().as_u16(), 401);
+    assert_eq!(ProtocolError::from(expired).status().as_u16(), 401);
 }
 
 #[tokio::test]
@@ -647,14 +638,18 @@ async fn a_token_of_a_revoked_session_is_refused_in_checking_mode() {
     let current = h.current(&signed.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
     h.auth
-        .verify_token(&jwt)
+        .verify_token(jwt.expose())
         .await
         .expect("valid while signed in");
     h.auth
         .sign_out(&signed.session.token)
         .await
         .expect("sign-out");
-    let error = h.auth.verify_token(&jwt).await.expect_err("revoked");
+    let error = h
+        .auth
+        .verify_token(jwt.expose())
+        .await
+        .expect_err("revoked");
     assert!(matches!(
         error,
         AuthError::InvalidToken(TokenError::Revoked)
@@ -667,10 +662,10 @@ async fn a_token_of_a_revoked_session_is_refused_in_checking_mode() {
         .expect("sign-in");
     let current = h.current(&again.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
-    h.auth.verify_token(&jwt).await.expect("valid");
+    h.auth.verify_token(jwt.expose()).await.expect("valid");
     h.auth.revoke_sessions(&current).await.expect("revoke");
     assert!(matches!(
-        h.auth.verify_token(&jwt).await,
+        h.auth.verify_token(jwt.expose()).await,
         Err(AuthError::InvalidToken(TokenError::Revoked))
     ));
 }
@@ -679,21 +674,24 @@ async fn a_token_of_a_revoked_session_is_refused_in_checking_mode() {
 async fn revocations_made_elsewhere_are_seen_after_the_cache_ttl() {
     // A TTL of zero checks the store every time: a session deleted by another instance (here,
     // straight in the store) is refused at once.
-    let config = config().with_revocation_check(RevocationCheck::Cached {
-        ttl: Duration::ZERO,
-        capacity: 16,
-    });
+    let config = config_builder()
+        .revocation_check(RevocationCheck::Cached {
+            ttl: Duration::ZERO,
+            capacity: 16,
+        })
+        .build()
+        .expect("config");
     let h = harness_with(config, HashPool::new(1, 16));
     let signed = h.sign_up("alice@example.com").await;
     let current = h.current(&signed.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
-    h.auth.verify_token(&jwt).await.expect("valid");
+    h.auth.verify_token(jwt.expose()).await.expect("valid");
     h.store
         .delete_session(&signed.session.token)
         .await
         .expect("delete elsewhere");
     assert!(matches!(
-        h.auth.verify_token(&jwt).await,
+        h.auth.verify_token(jwt.expose()).await,
         Err(AuthError::InvalidToken(TokenError::Revoked))
     ));
 
@@ -702,13 +700,16 @@ async fn revocations_made_elsewhere_are_seen_after_the_cache_ttl() {
     let signed = h.sign_up("alice@example.com").await;
     let current = h.current(&signed.session.token).await;
     let jwt = h.auth.issue_token(&current).expect("token");
-    h.auth.verify_token(&jwt).await.expect("valid, now cached");
+    h.auth
+        .verify_token(jwt.expose())
+        .await
+        .expect("valid, now cached");
     h.store
         .delete_session(&signed.session.token)
         .await
         .expect("delete elsewhere");
     h.auth
-        .verify_token(&jwt)
+        .verify_token(jwt.expose())
         .await
         .expect("still cached as alive within the TTL");
 }
@@ -716,7 +717,10 @@ async fn revocations_made_elsewhere_are_seen_after_the_cache_ttl() {
 #[tokio::test]
 async fn without_the_check_tokens_are_stateless() {
     let h = harness_with(
-        config().with_revocation_check(RevocationCheck::Off),
+        config_builder()
+            .revocation_check(RevocationCheck::Off)
+            .build()
+            .expect("config"),
         HashPool::new(1, 16),
     );
     let signed = h.sign_up("alice@example.com").await;
@@ -727,7 +731,7 @@ async fn without_the_check_tokens_are_stateless() {
         .await
         .expect("sign-out");
     h.auth
-        .verify_token(&jwt)
+        .verify_token(jwt.expose())
         .await
         .expect("still valid until exp, as in Better Auth");
 }
@@ -735,11 +739,7 @@ async fn without_the_check_tokens_are_stateless() {
 // ---- password and profile ----------------------------------------------------------------
 
 fn change(current: &str, new: &str, revoke: bool) -> ChangePassword {
-    ChangePassword {
-        current_password: Password::new(current),
-        new_password: Password::new(new),
-        revoke_other_sessions: revoke,
-    }
+    ChangePassword::new(Password::new(current), Password::new(new)).revoke_other_sessions(revoke)
 }
 
 #[tokio::test]
@@ -757,10 +757,8 @@ async fn change_password_checks_the_current_one_and_the_policy() {
         .await;
     let wrong = wrong.expect_err("wrong current password");
     assert!(matches!(wrong, AuthError::InvalidPassword));
-    assert_eq!(
-        (wrong.status().as_u16(), wrong.code()),
-        (400, "INVALID_PASSWORD")
-    );
+    assert_eq!(wrong.code(), "INVALID_PASSWORD");
+    assert_eq!(ProtocolError::from(wrong).status().as_u16(), 400);
     let short = h
         .auth
         .change_password(&current, change(PASSWORD, "short", false), &client())
@@ -819,10 +817,9 @@ async fn update_user_changes_the_profile() {
     let signed = h.sign_up("alice@example.com").await;
     let current = h.current(&signed.session.token).await;
     h.clock.advance(Duration::from_secs(5));
-    let update = UserUpdate {
-        name: Some("Alice B.".into()),
-        image: Some(Some("https://img.example/a.png".into())),
-    };
+    let update = UserUpdate::default()
+        .with_name("Alice B.")
+        .with_image(Some("https://img.example/a.png".into()));
     let user = h.auth.update_user(&current, update).await.expect("update");
     assert_eq!(user.name, "Alice B.");
     assert_eq!(user.image.as_deref(), Some("https://img.example/a.png"));
@@ -833,5 +830,5 @@ async fn update_user_changes_the_profile() {
         .await
         .expect_err("nothing to update");
     assert!(matches!(empty, AuthError::NoFieldsToUpdate));
-    assert_eq!(empty.status().as_u16(), 400);
+    assert_eq!(ProtocolError::from(empty).status().as_u16(), 400);
 }

@@ -58,8 +58,10 @@ fn argon2_runs_on_the_hash_pool_not_on_runtime_threads() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000")
-            .expect("config");
+        let config =
+            AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000")
+                .build()
+                .expect("config");
         let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
         // The default hasher: argon2id with OWASP's parameters on the default pool.
         let auth = Auth::builder()
@@ -70,28 +72,22 @@ fn argon2_runs_on_the_hash_pool_not_on_runtime_threads() {
             .build();
         let client = ClientInfo::default();
         let email = Email::parse("alice@example.com").expect("email");
-        let sign_up = SignUp {
-            name: "Alice".into(),
-            email: email.clone(),
-            password: Password::new("correct horse battery"),
-            image: None,
-            remember_me: true,
-        };
+        let sign_up = SignUp::new(
+            "Alice",
+            email.clone(),
+            Password::new("correct horse battery"),
+        );
         auth.sign_up(sign_up, &client).await.expect("sign-up");
-        let sign_in = |password: &str| SignIn {
-            email: email.clone(),
-            password: Password::new(password),
-            remember_me: true,
-        };
+        let sign_in = |password: &str| SignIn::new(email.clone(), Password::new(password));
         auth.sign_in(sign_in("correct horse battery"), &client)
             .await
             .expect("sign-in");
         let wrong = auth.sign_in(sign_in("wrong password"), &client).await;
         assert!(matches!(wrong, Err(AuthError::InvalidEmailOrPassword)));
-        let unknown = SignIn {
-            email: Email::parse("nobody@example.com").expect("email"),
-            ..sign_in("x")
-        };
+        let unknown = SignIn::new(
+            Email::parse("nobody@example.com").expect("email"),
+            Password::new("x"),
+        );
         assert!(auth.sign_in(unknown, &client).await.is_err());
     });
 

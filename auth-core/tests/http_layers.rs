@@ -1,15 +1,21 @@
-//! The tower layers: CORS for trusted front ends, and the guard for protected subtrees.
+//! The tower layers: CORS for trusted front ends, the guards for protected subtrees, the install
+//! layer, and the extraction rules adapters share.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use auth_core::Auth;
 use auth_core::config::AuthConfig;
-use auth_core::http::Authenticated;
+use auth_core::http::{
+    AuthService, Caller, CorsLayer, InstallLayer, OptionalAuthLayer, ProtocolError,
+    RequireAuthLayer, extract,
+};
 use auth_core::model::Timestamp;
-use auth_core::store::{MemoryStore, UserStore};
-use auth_core::token::{Claims, Jwks, JwtIssuer, JwtKey, TokenError, TokenIssuer};
+use auth_core::store::MemoryStore;
+use auth_core::token::{
+    AccessToken, Claims, Jwks, JwtIssuer, JwtKey, SigningError, TokenError, TokenIssuer,
+};
+use auth_core::{Auth, AuthError};
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
@@ -18,10 +24,10 @@ use tower::{Layer, ServiceExt, service_fn};
 const SECRET: &str = "layers-test-secret-0123456789abcdef012345";
 
 fn auth(trusted: &[&str]) -> Auth {
-    let config = AuthConfig::new(SECRET, "http://localhost:4000")
-        .expect("config")
-        .with_trusted_origins(trusted.iter().copied())
-        .expect("origins");
+    let config = AuthConfig::builder(SECRET, "http://localhost:4000")
+        .trusted_origins(trusted.iter().copied())
+        .build()
+        .expect("config");
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
     Auth::builder()
         .config(config)
@@ -31,18 +37,31 @@ fn auth(trusted: &[&str]) -> Auth {
         .build()
 }
 
-/// An app that answers 200 "hello <email>" (or "hello anonymous") and exposes a header of its own.
+/// An app that answers 200 "hello <email>" (or "hello anonymous"), as `MaybeUser` finds the
+/// caller, and exposes a header of its own.
 async fn app(request: Request<Full<Bytes>>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let who = request
-        .extensions()
-        .get::<Authenticated>()
-        .map_or("anonymous".to_owned(), |a| a.user.email.clone());
+    let who = match extract::maybe_user(request.headers(), request.extensions()).await {
+        Ok(Some(caller)) => caller.user.email,
+        Ok(None) => "anonymous".to_owned(),
+        Err(error) => format!("error {}", error.code()),
+    };
     let mut response = Response::new(Full::new(Bytes::from(format!("hello {who}"))));
     response.headers_mut().insert(
         "access-control-expose-headers",
         "x-request-id".parse().expect("value"),
     );
     Ok(response)
+}
+
+/// `GET` a protocol route with `headers`.
+async fn call_auth(auth: &Auth, path: &str, headers: &[(&str, &str)]) -> Response<Bytes> {
+    let mut builder = Request::get(path);
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    AuthService::new(auth)
+        .respond(builder.body(Full::<Bytes>::default()).expect("request"))
+        .await
 }
 
 /// Signs Ada up; her session token.
@@ -53,8 +72,23 @@ async fn sign_up(auth: &Auth) -> String {
             br#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#,
         )))
         .expect("request");
-    let signed = auth.handle(sign_up).await;
+    let signed = AuthService::new(auth).respond(sign_up).await;
     signed.headers()["set-auth-token"]
+        .to_str()
+        .expect("ascii")
+        .to_owned()
+}
+
+/// Ada's JWT, from get-session with her session token.
+async fn jwt(auth: &Auth, session: &str) -> String {
+    let bearer = format!("Bearer {session}");
+    let got = call_auth(
+        auth,
+        "/api/auth/get-session",
+        &[("authorization", bearer.as_str())],
+    )
+    .await;
+    got.headers()["set-auth-jwt"]
         .to_str()
         .expect("ascii")
         .to_owned()
@@ -68,10 +102,19 @@ fn request(method: &str, headers: &[(&str, &str)]) -> Request<Full<Bytes>> {
     builder.body(Full::default()).expect("request")
 }
 
+async fn body(response: Response<Full<Bytes>>) -> Bytes {
+    response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+}
+
 #[tokio::test]
 async fn cors_answers_trusted_preflights_and_merges_exposed_headers() {
     let auth = auth(&["http://localhost:3000"]);
-    let service = auth.cors_layer().layer(service_fn(app));
+    let service = CorsLayer::new(auth.config()).layer(service_fn(app));
 
     let preflight = request(
         "OPTIONS",
@@ -133,7 +176,7 @@ async fn cors_answers_trusted_preflights_and_merges_exposed_headers() {
 #[tokio::test]
 async fn cors_is_off_without_trusted_origins() {
     let auth = auth(&[]);
-    let service = auth.cors_layer().layer(service_fn(app));
+    let service = CorsLayer::new(auth.config()).layer(service_fn(app));
     let response = service
         .oneshot(request("GET", &[("origin", "http://localhost:4000")]))
         .await
@@ -149,7 +192,7 @@ async fn cors_is_off_without_trusted_origins() {
 #[tokio::test]
 async fn the_guard_lets_only_authenticated_requests_through() {
     let auth = auth(&[]);
-    let guarded = auth.require_auth().layer(service_fn(app));
+    let guarded = RequireAuthLayer::new(&auth).layer(service_fn(app));
 
     let response = guarded
         .clone()
@@ -157,14 +200,8 @@ async fn the_guard_lets_only_authenticated_requests_through() {
         .await
         .expect("response");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
     assert_eq!(
-        body.as_ref(),
+        body(response).await.as_ref(),
         br#"{"message":"Unauthorized","code":"UNAUTHORIZED"}"#
     );
 
@@ -175,14 +212,92 @@ async fn the_guard_lets_only_authenticated_requests_through() {
         .expect("response");
     assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
 
-    let bearer = format!("Bearer {}", sign_up(&auth).await);
-    let ok = guarded
-        .oneshot(request("GET", &[("authorization", bearer.as_str())]))
+    let session = sign_up(&auth).await;
+    let jwt = format!("Bearer {}", jwt(&auth, &session).await);
+    let bearer = format!("Bearer {session}");
+    for credential in [bearer.as_str(), jwt.as_str()] {
+        let ok = guarded
+            .clone()
+            .oneshot(request("GET", &[("authorization", credential)]))
+            .await
+            .expect("response");
+        assert_eq!(ok.status(), StatusCode::OK);
+        assert_eq!(body(ok).await.as_ref(), b"hello ada@example.com");
+    }
+}
+
+#[tokio::test]
+async fn the_optional_guard_identifies_callers_and_requires_none() {
+    let auth = auth(&[]);
+    let page = OptionalAuthLayer::new(&auth).layer(service_fn(app));
+    let session = sign_up(&auth).await;
+    let jwt = format!("Bearer {}", jwt(&auth, &session).await);
+    let bearer = format!("Bearer {session}");
+    for (credential, expected) in [
+        (None, "hello anonymous"),
+        (Some("Bearer a.b.c"), "hello anonymous"),
+        (Some("Bearer not-a-session"), "hello anonymous"),
+        (Some(bearer.as_str()), "hello ada@example.com"),
+        (Some(jwt.as_str()), "hello ada@example.com"),
+    ] {
+        let headers: Vec<(&str, &str)> = credential
+            .map(|c| vec![("authorization", c)])
+            .unwrap_or_default();
+        let response = page
+            .clone()
+            .oneshot(request("GET", &headers))
+            .await
+            .expect("response");
+        assert_eq!(response.status(), StatusCode::OK, "{credential:?}");
+        assert_eq!(body(response).await.as_ref(), expected.as_bytes());
+    }
+}
+
+#[tokio::test]
+async fn the_extractors_find_the_installed_auth_and_say_when_there_is_none() {
+    let auth = auth(&[]);
+    let session = sign_up(&auth).await;
+    let jwt = jwt(&auth, &session).await;
+    let bearer_jwt = format!("Bearer {jwt}");
+    let installed =
+        InstallLayer::new(&auth).layer(service_fn(|request: Request<Full<Bytes>>| async move {
+            let (headers, extensions) = (request.headers(), request.extensions());
+            let current: Result<Caller, AuthError> =
+                extract::current_user(headers, extensions).await;
+            let claims: Result<Claims, AuthError> = extract::jwt_claims(headers, extensions).await;
+            let text = match (current, claims) {
+                (Ok(caller), Ok(claims)) => format!("{} {}", caller.user.email, claims.sub),
+                (Err(a), Err(b)) => format!("{} {}", a.code(), b.code()),
+                (a, b) => format!("{a:?} {b:?}"),
+            };
+            Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(text))))
+        }));
+    let ok = installed
+        .clone()
+        .oneshot(request("GET", &[("authorization", bearer_jwt.as_str())]))
         .await
         .expect("response");
-    assert_eq!(ok.status(), StatusCode::OK);
-    let body = ok.into_body().collect().await.expect("body").to_bytes();
-    assert_eq!(body.as_ref(), b"hello ada@example.com");
+    let text = String::from_utf8(body(ok).await.to_vec()).expect("utf-8");
+    assert!(text.starts_with("ada@example.com "), "{text}");
+    let anonymous = installed
+        .oneshot(request("GET", &[]))
+        .await
+        .expect("response");
+    assert_eq!(body(anonymous).await.as_ref(), b"UNAUTHORIZED UNAUTHORIZED");
+
+    // Without `install`, an extractor is a programming error: a 500 that says what to do.
+    let bare = request("GET", &[("authorization", bearer_jwt.as_str())]);
+    let error = extract::current_user(bare.headers(), bare.extensions())
+        .await
+        .expect_err("not installed");
+    assert!(error.is_server_fault());
+    let cause = std::error::Error::source(&error)
+        .expect("cause")
+        .to_string();
+    assert!(cause.contains("install"), "{cause}");
+    let response: Response<Bytes> = ProtocolError::from(error).response();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!String::from_utf8_lossy(response.body()).contains("install"));
 }
 
 /// A JWT issuer that counts verifications.
@@ -200,7 +315,7 @@ impl TokenIssuer for Counting {
         self.inner.audience()
     }
 
-    fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
+    fn sign(&self, claims: &Claims) -> Result<AccessToken, SigningError> {
         self.inner.sign(claims)
     }
 
@@ -227,19 +342,21 @@ impl TokenIssuer for Counting {
 #[tokio::test]
 async fn the_guard_verifies_a_jwt_once_when_only_the_store_knows_its_session() {
     // Two instances on one store and key: the second has never seen the session.
-    let store: Arc<dyn UserStore> = Arc::new(MemoryStore::new());
+    let store = Arc::new(MemoryStore::new());
     let key = JwtKey::generate_ed25519();
-    let config = AuthConfig::new(SECRET, "http://localhost:4000").expect("config");
+    let config = AuthConfig::builder(SECRET, "http://localhost:4000")
+        .build()
+        .expect("config");
     let first = Auth::builder()
         .config(config.clone())
-        .shared_store(Arc::clone(&store))
+        .store(Arc::clone(&store))
         .issuer(JwtIssuer::for_config(&config, key.clone()).expect("issuer"))
         .default_hasher()
         .build();
     let verified = Arc::new(AtomicUsize::new(0));
     let second = Auth::builder()
         .config(config.clone())
-        .shared_store(store)
+        .store(store)
         .issuer(Counting {
             inner: JwtIssuer::for_config(&config, key).expect("issuer"),
             verified: Arc::clone(&verified),
@@ -247,21 +364,10 @@ async fn the_guard_verifies_a_jwt_once_when_only_the_store_knows_its_session() {
         .default_hasher()
         .build();
 
-    let session = format!("Bearer {}", sign_up(&first).await);
-    let got = first
-        .handle(
-            Request::get("/api/auth/get-session")
-                .header("authorization", session.as_str())
-                .body(Full::<Bytes>::default())
-                .expect("request"),
-        )
-        .await;
-    let jwt = format!(
-        "Bearer {}",
-        got.headers()["set-auth-jwt"].to_str().expect("ascii")
-    );
+    let session = sign_up(&first).await;
+    let jwt = format!("Bearer {}", jwt(&first, &session).await);
 
-    let guarded = second.require_auth().layer(service_fn(app));
+    let guarded = RequireAuthLayer::new(&second).layer(service_fn(app));
     for expected in 1..=2 {
         let ok = guarded
             .clone()
@@ -269,10 +375,9 @@ async fn the_guard_verifies_a_jwt_once_when_only_the_store_knows_its_session() {
             .await
             .expect("response");
         assert_eq!(ok.status(), StatusCode::OK);
-        let body = ok.into_body().collect().await.expect("body").to_bytes();
-        assert_eq!(body.as_ref(), b"hello ada@example.com");
+        assert_eq!(body(ok).await.as_ref(), b"hello ada@example.com");
         // The first asks the store about the session, the second the revocation cache; each
-        // verifies the token once.
+        // verifies the token once (and the extractor behind the guard not at all).
         assert_eq!(verified.load(Ordering::SeqCst), expected);
     }
 }

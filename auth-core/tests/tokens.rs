@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use auth_core::model::{Timestamp, User};
+use auth_core::model::{SessionId, Timestamp, User, UserId};
 use auth_core::token::{Claims, JwtAlgorithm, JwtIssuer, JwtKey, TokenError, TokenIssuer};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -20,19 +20,23 @@ fn now() -> Timestamp {
 }
 
 fn user() -> User {
-    User {
-        name: "Alice Example".into(),
-        email: "alice@example.com".into(),
-        email_verified: false,
-        image: None,
-        created_at: now(),
-        updated_at: now(),
-        id: "AbY9znP3LstAPbPWXx5CRVAbXIpmENOQ".into(),
-    }
+    User::new(
+        UserId::new("AbY9znP3LstAPbPWXx5CRVAbXIpmENOQ"),
+        "Alice Example",
+        "alice@example.com",
+        now(),
+    )
 }
 
 fn claims(issued: Timestamp, ttl: Duration) -> Claims {
-    Claims::new(&user(), "session-id", issued, issued + ttl, ORIGIN, ORIGIN)
+    Claims::new(
+        &user(),
+        &SessionId::new("session-id"),
+        issued,
+        issued + ttl,
+        ORIGIN,
+        ORIGIN,
+    )
 }
 
 fn issuer(key: JwtKey) -> JwtIssuer {
@@ -46,6 +50,7 @@ fn good_token(issuer: &JwtIssuer) -> String {
     issuer
         .sign(&claims(now(), Duration::from_secs(3600)))
         .expect("sign")
+        .into_string()
 }
 
 fn parts(token: &str) -> Vec<String> {
@@ -155,11 +160,15 @@ fn tampered_tokens_are_refused() {
 fn expired_and_not_yet_valid_tokens_are_refused_with_a_small_leeway() {
     let issuer = issuer(JwtKey::generate_ed25519());
     let hour = Duration::from_secs(3600);
-    let expired = issuer.sign(&claims(now() - 2 * hour, hour)).expect("sign");
+    let expired = issuer
+        .sign(&claims(now() - 2 * hour, hour))
+        .expect("sign")
+        .into_string();
     assert_eq!(issuer.verify(&expired, now()), Err(TokenError::Expired));
     let just_expired = issuer
         .sign(&claims(now() - hour - Duration::from_secs(10), hour))
-        .expect("sign");
+        .expect("sign")
+        .into_string();
     assert!(
         issuer.verify(&just_expired, now()).is_ok(),
         "10 s of skew is tolerated"
@@ -167,7 +176,7 @@ fn expired_and_not_yet_valid_tokens_are_refused_with_a_small_leeway() {
 
     let mut future = claims(now(), hour);
     future.nbf = Some((now() + Duration::from_secs(600)).unix_seconds());
-    let future = issuer.sign(&future).expect("sign");
+    let future = issuer.sign(&future).expect("sign").into_string();
     assert_eq!(issuer.verify(&future, now()), Err(TokenError::NotYetValid));
     assert!(
         issuer
@@ -177,7 +186,8 @@ fn expired_and_not_yet_valid_tokens_are_refused_with_a_small_leeway() {
 
     let issued_later = issuer
         .sign(&claims(now() + Duration::from_secs(600), hour))
-        .expect("sign");
+        .expect("sign")
+        .into_string();
     assert_eq!(
         issuer.verify(&issued_later, now()),
         Err(TokenError::NotYetValid)
@@ -199,13 +209,13 @@ fn wrong_issuer_and_wrong_audience_are_refused() {
     let mut c = claims(now(), Duration::from_secs(3600));
     c.iss = "https://evil.example".into();
     assert_eq!(
-        ours.verify(&other_iss.sign(&c).expect("sign"), now()),
+        ours.verify(&other_iss.sign(&c).expect("sign").into_string(), now()),
         Err(TokenError::WrongIssuer)
     );
     let mut c = claims(now(), Duration::from_secs(3600));
     c.aud = "https://other.example".into();
     assert_eq!(
-        ours.verify(&other_aud.sign(&c).expect("sign"), now()),
+        ours.verify(&other_aud.sign(&c).expect("sign").into_string(), now()),
         Err(TokenError::WrongAudience)
     );
 }
@@ -474,7 +484,8 @@ fn the_verified_token_cache_still_checks_time_and_exact_bytes() {
         .expect("issuer");
     let token = cached
         .sign(&claims(now(), Duration::from_secs(3600)))
-        .expect("sign");
+        .expect("sign")
+        .into_string();
     let first = cached.verify(&token, now()).expect("verified, then cached");
     let again = cached.verify(&token, now()).expect("a hit");
     assert_eq!(first, again);
@@ -494,7 +505,8 @@ fn the_verified_token_cache_still_checks_time_and_exact_bytes() {
             now() + Duration::from_secs(600),
             Duration::from_secs(3600),
         ))
-        .expect("sign");
+        .expect("sign")
+        .into_string();
     assert_eq!(cached.verify(&later, now()), Err(TokenError::NotYetValid));
     assert!(
         cached

@@ -9,7 +9,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use auth_core::model::{Timestamp, User};
+use auth_core::model::{SessionId, Timestamp, User, UserId};
 use auth_core::token::{Claims, JwtIssuer, JwtKey, TokenIssuer};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -44,15 +44,13 @@ fn allocations_during<R>(f: impl FnOnce() -> R) -> (usize, R) {
 #[test]
 fn verify_allocates_only_the_claims() {
     let now = Timestamp::parse("2026-11-25T12:00:00.000Z").expect("time");
-    let user = User {
-        name: "Alice Example".into(),
-        email: "alice@example.com".into(),
-        email_verified: false,
-        image: Some("https://img.example/alice.png".into()),
-        created_at: now,
-        updated_at: now,
-        id: "AbY9znP3LstAPbPWXx5CRVAbXIpmENOQ".into(),
-    };
+    let mut user = User::new(
+        UserId::new("AbY9znP3LstAPbPWXx5CRVAbXIpmENOQ"),
+        "Alice Example",
+        "alice@example.com",
+        now,
+    );
+    user.image = Some("https://img.example/alice.png".into());
     let origin = "http://localhost:3000";
     let keys = [
         JwtKey::generate_ed25519(),
@@ -67,22 +65,23 @@ fn verify_allocates_only_the_claims() {
             .expect("issuer");
         let claims = Claims::new(
             &user,
-            "sid-1",
+            &SessionId::new("sid-1"),
             now,
             now + Duration::from_secs(3600),
             origin,
             origin,
         );
-        let token = issuer.sign(&claims).expect("sign");
+        let signed = issuer.sign(&claims).expect("sign");
+        let token = signed.expose();
         let payload = URL_SAFE_NO_PAD
             .decode(token.split('.').nth(1).expect("payload"))
             .expect("base64");
 
         // Warm up lazily initialised state (none is expected, but be fair to both sides).
-        issuer.verify(&token, now).expect("valid");
+        issuer.verify(token, now).expect("valid");
         let (baseline, parsed) =
             allocations_during(|| serde_json::from_slice::<Claims>(&payload).expect("claims"));
-        let (verify, verified) = allocations_during(|| issuer.verify(&token, now).expect("valid"));
+        let (verify, verified) = allocations_during(|| issuer.verify(token, now).expect("valid"));
         assert_eq!(parsed, verified);
         assert_eq!(
             verify, baseline,

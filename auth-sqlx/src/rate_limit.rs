@@ -27,6 +27,16 @@ impl<P> RateLimits<P> {
     }
 }
 
+/// A new `"rateLimit"` row's id: 32 characters `[A-Za-z0-9]`, as Better Auth's ids.
+pub(crate) fn row_id() -> String {
+    use rand::Rng;
+    rand::rngs::OsRng
+        .sample_iter(&rand::distributions::Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect()
+}
+
 /// Implements `RateLimitStore` for `RateLimits<$pool>`.
 macro_rules! impl_rate_limit_store {
     ($pool:ty) => {
@@ -42,7 +52,7 @@ macro_rules! impl_rate_limit_store {
                     let now_ms = now.unix_millis();
                     let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
                     let row = sqlx::query(sql::HIT_RATE_LIMIT)
-                        .bind(random_id())
+                        .bind(crate::rate_limit::row_id())
                         .bind(key)
                         .bind(now_ms)
                         .bind(window_ms)
@@ -69,10 +79,10 @@ macro_rules! impl_rate_limit_store {
                             tracing::warn!(%error, "could not delete old rate-limit counters");
                         }
                     }
-                    Ok(Hit {
-                        count: u64::try_from(count).unwrap_or(0),
-                        window_start: Timestamp::from_unix_millis(start).unwrap_or(now),
-                    })
+                    Ok(Hit::new(
+                        u64::try_from(count).unwrap_or(0),
+                        Timestamp::from_unix_millis(start).unwrap_or(now),
+                    ))
                 }).await
             }
         }

@@ -1,6 +1,8 @@
 //! Rows to domain types, written once for both drivers through a four-method accessor.
 
-use auth_core::model::{CredentialAccount, Session, Timestamp, User};
+use auth_core::model::{
+    AccountId, CredentialAccount, Session, SessionId, SessionToken, Timestamp, User, UserId,
+};
 use auth_core::store::StoreError;
 
 /// Typed column access; each driver implements it for its row type.
@@ -11,8 +13,20 @@ pub(crate) trait RowAccess {
     fn time(&self, column: &str) -> Result<Timestamp, StoreError>;
 }
 
-pub(crate) fn decode_error(column: &str, error: impl std::fmt::Display) -> StoreError {
-    StoreError::Other(format!("cannot read column {column}: {error}").into())
+/// A column whose value could not be read as the type the domain needs.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read column {column}")]
+pub(crate) struct DecodeError {
+    column: String,
+    #[source]
+    source: auth_core::BoxError,
+}
+
+pub(crate) fn decode_error(column: &str, source: impl Into<auth_core::BoxError>) -> StoreError {
+    StoreError::Other(Box::new(DecodeError {
+        column: column.to_owned(),
+        source: source.into(),
+    }))
 }
 
 /// A `"user"` row; `created`/`updated` name the time columns (aliased in joins).
@@ -22,15 +36,16 @@ pub(crate) fn user(
     created: &str,
     updated: &str,
 ) -> Result<User, StoreError> {
-    Ok(User {
-        name: row.text("name")?,
-        email: row.text("email")?,
-        email_verified: row.flag("emailVerified")?,
-        image: row.opt_text("image")?,
-        created_at: row.time(created)?,
-        updated_at: row.time(updated)?,
-        id: row.text(id)?,
-    })
+    let mut user = User::new(
+        UserId::new(row.text(id)?),
+        row.text("name")?,
+        row.text("email")?,
+        row.time(created)?,
+    );
+    user.email_verified = row.flag("emailVerified")?;
+    user.image = row.opt_text("image")?;
+    user.updated_at = row.time(updated)?;
+    Ok(user)
 }
 
 pub(crate) fn plain_user(row: &impl RowAccess) -> Result<User, StoreError> {
@@ -38,31 +53,33 @@ pub(crate) fn plain_user(row: &impl RowAccess) -> Result<User, StoreError> {
 }
 
 pub(crate) fn session(row: &impl RowAccess) -> Result<Session, StoreError> {
-    Ok(Session {
-        expires_at: row.time("expiresAt")?,
-        token: row.text("token")?,
-        created_at: row.time("createdAt")?,
-        updated_at: row.time("updatedAt")?,
-        ip_address: row.opt_text("ipAddress")?,
-        user_agent: row.opt_text("userAgent")?,
-        user_id: row.text("userId")?,
-        id: row.text("id")?,
-    })
+    let mut session = Session::new(
+        SessionId::new(row.text("id")?),
+        SessionToken::new(row.text("token")?),
+        UserId::new(row.text("userId")?),
+        row.time("createdAt")?,
+        row.time("expiresAt")?,
+    );
+    session.updated_at = row.time("updatedAt")?;
+    session.ip_address = row.opt_text("ipAddress")?;
+    session.user_agent = row.opt_text("userAgent")?;
+    Ok(session)
 }
 
 /// The credential part of a row (`accountRowId` NULL means none, as after a LEFT JOIN).
 pub(crate) fn credential(
     row: &impl RowAccess,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<Option<CredentialAccount>, StoreError> {
     let Some(id) = row.opt_text("accountRowId")? else {
         return Ok(None);
     };
-    Ok(Some(CredentialAccount {
-        id,
-        user_id: user_id.to_owned(),
-        password_hash: row.opt_text("password")?,
-        created_at: row.time("accountCreatedAt")?,
-        updated_at: row.time("accountUpdatedAt")?,
-    }))
+    let mut account = CredentialAccount::new(
+        AccountId::new(id),
+        user_id.clone(),
+        row.opt_text("password")?,
+        row.time("accountCreatedAt")?,
+    );
+    account.updated_at = row.time("accountUpdatedAt")?;
+    Ok(Some(account))
 }

@@ -16,7 +16,7 @@ macro_rules! impl_user_store {
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await.map_err(classify)?;
                 sqlx::query(sql::INSERT_USER)
-                    .bind(&user.id)
+                    .bind(user.id.as_str())
                     .bind(&user.name)
                     .bind(&user.email)
                     .bind(user.email_verified)
@@ -27,8 +27,8 @@ macro_rules! impl_user_store {
                     .await
                     .map_err(classify_user_insert)?;
                 sqlx::query(self.insert_credential_sql())
-                    .bind(&credential.id)
-                    .bind(&user.id)
+                    .bind(credential.id.as_str())
+                    .bind(user.id.as_str())
                     .bind(&credential.password_hash)
                     .bind($time(credential.created_at))
                     .bind($time(credential.updated_at))
@@ -44,14 +44,14 @@ macro_rules! impl_user_store {
 
             async fn insert_session(conn: &mut $conn, session: &Session) -> Result<(), StoreError> {
                 sqlx::query(sql::INSERT_SESSION)
-                    .bind(&session.id)
+                    .bind(session.id.as_str())
                     .bind($time(session.expires_at))
-                    .bind(&session.token)
+                    .bind(session.token.expose())
                     .bind($time(session.created_at))
                     .bind($time(session.updated_at))
                     .bind(&session.ip_address)
                     .bind(&session.user_agent)
-                    .bind(&session.user_id)
+                    .bind(session.user_id.as_str())
                     .execute(conn)
                     .await
                     .map_err(classify)?;
@@ -61,11 +61,8 @@ macro_rules! impl_user_store {
 
         #[async_trait]
         impl UserStore for $store {
-            fn rate_limit_store(&self) -> Option<std::sync::Arc<dyn RateLimitStore>> {
-                Some(std::sync::Arc::new(crate::rate_limit::RateLimits::new(
-                    self.pool.clone(),
-                    std::sync::Arc::clone(&self.availability),
-                )))
+            fn rate_limit_store(&self) -> Option<&dyn RateLimitStore> {
+                Some(&*self.rate_limits)
             }
 
             async fn create_user(
@@ -89,11 +86,11 @@ macro_rules! impl_user_store {
                     .await
             }
 
-            async fn find_user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+            async fn find_user_by_id(&self, id: &UserId) -> Result<Option<User>, StoreError> {
                 self.availability
                     .run(async {
                         let row = sqlx::query(sql::SELECT_USER_BY_ID)
-                            .bind(id)
+                            .bind(id.as_str())
                             .fetch_optional(&self.pool)
                             .await
                             .map_err(classify)?;
@@ -131,21 +128,21 @@ macro_rules! impl_user_store {
                         };
                         let user = rows::plain_user(&row)?;
                         let credential = rows::credential(&row, &user.id)?;
-                        Ok(Some(UserWithCredential { user, credential }))
+                        Ok(Some(UserWithCredential::new(user, credential)))
                     })
                     .await
             }
 
             async fn update_user(
                 &self,
-                id: &str,
+                id: &UserId,
                 update: &UserUpdate,
                 now: Timestamp,
             ) -> Result<Option<User>, StoreError> {
                 self.availability
                     .run(async {
                         let row = sqlx::query(sql::UPDATE_USER)
-                            .bind(id)
+                            .bind(id.as_str())
                             .bind(&update.name)
                             .bind(update.image.is_some())
                             .bind(update.image.clone().flatten())
@@ -160,12 +157,12 @@ macro_rules! impl_user_store {
 
             async fn find_credential(
                 &self,
-                user_id: &str,
+                user_id: &UserId,
             ) -> Result<Option<CredentialAccount>, StoreError> {
                 self.availability
                     .run(async {
                         let row = sqlx::query(sql::SELECT_CREDENTIAL)
-                            .bind(user_id)
+                            .bind(user_id.as_str())
                             .fetch_optional(&self.pool)
                             .await
                             .map_err(classify)?;
@@ -179,14 +176,14 @@ macro_rules! impl_user_store {
 
             async fn set_password_hash(
                 &self,
-                user_id: &str,
+                user_id: &UserId,
                 hash: &str,
                 now: Timestamp,
             ) -> Result<bool, StoreError> {
                 self.availability
                     .run(async {
                         let done = sqlx::query(sql::UPDATE_PASSWORD)
-                            .bind(user_id)
+                            .bind(user_id.as_str())
                             .bind(hash)
                             .bind($time(now))
                             .execute(&self.pool)
@@ -206,11 +203,14 @@ macro_rules! impl_user_store {
                     .await
             }
 
-            async fn find_session(&self, token: &str) -> Result<Option<AuthSession>, StoreError> {
+            async fn find_session(
+                &self,
+                token: &SessionToken,
+            ) -> Result<Option<AuthSession>, StoreError> {
                 self.availability
                     .run(async {
                         let Some(row) = sqlx::query(sql::SELECT_SESSION_WITH_USER)
-                            .bind(token)
+                            .bind(token.expose())
                             .fetch_optional(&self.pool)
                             .await
                             .map_err(classify)?
@@ -219,16 +219,19 @@ macro_rules! impl_user_store {
                         };
                         let session = rows::session(&row)?;
                         let user = rows::user(&row, "userId", "userCreatedAt", "userUpdatedAt")?;
-                        Ok(Some(AuthSession { session, user }))
+                        Ok(Some(AuthSession::new(session, user)))
                     })
                     .await
             }
 
-            async fn find_session_by_id(&self, id: &str) -> Result<Option<Session>, StoreError> {
+            async fn find_session_by_id(
+                &self,
+                id: &SessionId,
+            ) -> Result<Option<Session>, StoreError> {
                 self.availability
                     .run(async {
                         let row = sqlx::query(sql::SELECT_SESSION_BY_ID)
-                            .bind(id)
+                            .bind(id.as_str())
                             .fetch_optional(&self.pool)
                             .await
                             .map_err(classify)?;
@@ -239,14 +242,14 @@ macro_rules! impl_user_store {
 
             async fn extend_session(
                 &self,
-                id: &str,
+                id: &SessionId,
                 expires_at: Timestamp,
                 updated_at: Timestamp,
             ) -> Result<(), StoreError> {
                 self.availability
                     .run(async {
                         sqlx::query(sql::EXTEND_SESSION)
-                            .bind(id)
+                            .bind(id.as_str())
                             .bind($time(expires_at))
                             .bind($time(updated_at))
                             .execute(&self.pool)
@@ -257,46 +260,52 @@ macro_rules! impl_user_store {
                     .await
             }
 
-            async fn delete_session(&self, token: &str) -> Result<Option<String>, StoreError> {
+            async fn delete_session(
+                &self,
+                token: &SessionToken,
+            ) -> Result<Option<SessionId>, StoreError> {
                 self.availability
                     .run(async {
                         let row = sqlx::query(sql::DELETE_SESSION)
-                            .bind(token)
+                            .bind(token.expose())
                             .fetch_optional(&self.pool)
                             .await
                             .map_err(classify)?;
-                        row.map(|r| r.text("id")).transpose()
+                        row.map(|r| r.text("id").map(SessionId::new)).transpose()
                     })
                     .await
             }
 
             async fn delete_user_sessions(
                 &self,
-                user_id: &str,
-                keep: Option<&str>,
-            ) -> Result<Vec<String>, StoreError> {
+                user_id: &UserId,
+                keep: Option<&SessionId>,
+            ) -> Result<Vec<SessionId>, StoreError> {
                 self.availability
                     .run(async {
                         let deleted = sqlx::query(sql::DELETE_USER_SESSIONS)
-                            .bind(user_id)
-                            .bind(keep.unwrap_or(""))
+                            .bind(user_id.as_str())
+                            .bind(keep.map_or("", SessionId::as_str))
                             .fetch_all(&self.pool)
                             .await
                             .map_err(classify)?;
-                        deleted.iter().map(|r| r.text("id")).collect()
+                        deleted
+                            .iter()
+                            .map(|r| r.text("id").map(SessionId::new))
+                            .collect()
                     })
                     .await
             }
 
             async fn list_sessions(
                 &self,
-                user_id: &str,
+                user_id: &UserId,
                 now: Timestamp,
             ) -> Result<Vec<Session>, StoreError> {
                 self.availability
                     .run(async {
                         let found = sqlx::query(sql::LIST_SESSIONS)
-                            .bind(user_id)
+                            .bind(user_id.as_str())
                             .bind($time(now))
                             .fetch_all(&self.pool)
                             .await

@@ -42,10 +42,11 @@ auth_core::user_store_suite!(sqlite_memory, in_memory());
 auth_core::user_store_suite!(sqlite_file, in_file());
 
 fn config() -> AuthConfig {
-    AuthConfig::new(
+    AuthConfig::builder(
         "sqlite-test-secret-0123456789abcdef0123",
         "http://localhost:3000",
     )
+    .build()
     .expect("config")
 }
 

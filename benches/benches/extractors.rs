@@ -50,7 +50,7 @@ fn axum(c: &mut Criterion) {
         .route("/open", get(open))
         .route("/protected", get(protected))
         .merge(guarded)
-        .with_auth(auth);
+        .with_auth(&auth);
     let request = |path: &str| {
         http::Request::get(path)
             .header("authorization", bearer.as_str())
@@ -96,7 +96,7 @@ fn poem(c: &mut Criterion) {
     let app = Route::new()
         .at("/open", get(open))
         .at("/protected", get(protected))
-        .with(install(auth));
+        .with(install(&auth));
     let request = |path: &str| {
         Request::builder()
             .uri_str(path)
@@ -120,22 +120,27 @@ fn poem(c: &mut Criterion) {
 }
 
 fn salvo(c: &mut Criterion) {
-    use auth_salvo::{install, require_auth};
+    use auth_salvo::{CurrentUser, install, require_auth};
     use salvo::conn::ConnCtrl;
     use salvo::http::uri::Scheme;
-    use salvo::{Router, Service, handler};
+    use salvo::{Router, Service, Writer as _, handler};
 
     #[handler]
     async fn hello() -> &'static str {
         "hello"
     }
+    #[handler]
+    async fn protected(_caller: CurrentUser) -> &'static str {
+        "hello"
+    }
     let rt = runtime();
     let (auth, bearer) = warm_auth(&rt);
     let router = Router::new()
-        .hoop(install(auth.clone()))
+        .hoop(install(&auth))
         .push(Router::with_path("open").get(hello))
+        .push(Router::with_path("protected").get(protected))
         .push(
-            Router::with_path("protected")
+            Router::with_path("guarded")
                 .hoop(require_auth(&auth))
                 .get(hello),
         );
@@ -166,9 +171,12 @@ fn salvo(c: &mut Criterion) {
     group.bench_function(OPEN, |b| {
         b.to_async(&rt).iter(|| handler.handle(request("/open")))
     });
-    group.bench_function("require_auth hoop (HS256 JWT, caches warm)", |b| {
+    group.bench_function(PROTECTED, |b| {
         b.to_async(&rt)
             .iter(|| handler.handle(request("/protected")))
+    });
+    group.bench_function("require_auth hoop (HS256 JWT, caches warm)", |b| {
+        b.to_async(&rt).iter(|| handler.handle(request("/guarded")))
     });
     group.finish();
 }

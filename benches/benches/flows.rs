@@ -84,11 +84,10 @@ fn sign_in(c: &mut Criterion) {
     );
     group.bench_function("sign-in flow (MemoryStore)", |b| {
         b.to_async(&rt).iter(|| {
-            let input = SignIn {
-                email: Email::parse("ada@example.com").expect("email"),
-                password: Password::new(PASSWORD),
-                remember_me: true,
-            };
+            let input = SignIn::new(
+                Email::parse("ada@example.com").expect("email"),
+                Password::new(PASSWORD),
+            );
             let auth = auth.clone();
             async move {
                 auth.sign_in(input, &ClientInfo::default())
@@ -116,11 +115,10 @@ fn sign_in_timing(c: &mut Criterion) {
     ] {
         group.bench_function(name, |b| {
             b.to_async(&rt).iter(|| {
-                let input = SignIn {
-                    email: Email::parse(email).expect("email"),
-                    password: Password::new("not the password"),
-                    remember_me: true,
-                };
+                let input = SignIn::new(
+                    Email::parse(email).expect("email"),
+                    Password::new("not the password"),
+                );
                 let auth = auth.clone();
                 async move {
                     let refused = auth.sign_in(input, &ClientInfo::default()).await;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use auth_core::model::{Timestamp, User};
+use auth_core::model::{SessionId, Timestamp, User, UserId};
 use auth_core::token::{Claims, JwtIssuer, JwtKey, TokenIssuer};
 
 /// The issuer and audience of every benchmark token.
@@ -19,16 +19,14 @@ pub const HS_SECRET: &[u8] = b"bench-hs256-secret-0123456789abcdef0123";
 
 /// A user shaped like a real one.
 pub fn user() -> User {
-    let now = Timestamp::now();
-    User {
-        name: "Ada Lovelace".into(),
-        email: "ada.lovelace@example.com".into(),
-        email_verified: false,
-        image: Some("https://images.example.com/u/ada.png".into()),
-        created_at: now,
-        updated_at: now,
-        id: "AbY9znP3LstAPbPWXx5CRVAbXIpmENOQ".into(),
-    }
+    let mut user = User::new(
+        UserId::new("AbY9znP3LstAPbPWXx5CRVAbXIpmENOQ"),
+        "Ada Lovelace",
+        "ada.lovelace@example.com",
+        Timestamp::now(),
+    );
+    user.image = Some("https://images.example.com/u/ada.png".into());
+    user
 }
 
 /// Better Auth's claims plus `sid`, valid for 30 days from now.
@@ -36,7 +34,7 @@ pub fn claims() -> Claims {
     let now = Timestamp::now();
     Claims::new(
         &user(),
-        "bxHA46mrIzRQZzJDsCHQcL2sSa2rzHp9",
+        &SessionId::new("bxHA46mrIzRQZzJDsCHQcL2sSa2rzHp9"),
         now,
         now + Duration::from_secs(30 * 86_400),
         ORIGIN,
@@ -71,6 +69,7 @@ pub fn token(issuer: &JwtIssuer) -> String {
     issuer
         .sign(&claims())
         .unwrap_or_else(|e| panic!("bench token: {e}"))
+        .into_string()
 }
 
 /// An `Auth` on MemoryStore signing HS256, with the default configuration but for the
@@ -78,9 +77,10 @@ pub fn token(issuer: &JwtIssuer) -> String {
 /// `verified_cache` (else off, so that every call pays the full verification).
 pub fn auth(check: auth_core::config::RevocationCheck, verified_cache: bool) -> auth_core::Auth {
     let config =
-        auth_core::config::AuthConfig::new("bench-secret-0123456789abcdef0123456789", ORIGIN)
-            .unwrap_or_else(|e| panic!("bench config: {e}"))
-            .with_revocation_check(check);
+        auth_core::config::AuthConfig::builder("bench-secret-0123456789abcdef0123456789", ORIGIN)
+            .revocation_check(check)
+            .build()
+            .unwrap_or_else(|e| panic!("bench config: {e}"));
     let key = JwtKey::hs256("hs", HS_SECRET).unwrap_or_else(|e| panic!("bench key: {e}"));
     let cache = if verified_cache {
         config.verified_token_cache()
@@ -105,13 +105,7 @@ pub async fn signed_in(auth: &auth_core::Auth) -> (String, String) {
     let email = Email::parse("ada@example.com").unwrap_or_else(|e| panic!("email: {e}"));
     let signed = auth
         .sign_up(
-            SignUp {
-                name: "Ada".into(),
-                email,
-                password: Password::new(PASSWORD),
-                image: None,
-                remember_me: true,
-            },
+            SignUp::new("Ada", email, Password::new(PASSWORD)),
             &ClientInfo::default(),
         )
         .await
@@ -126,7 +120,7 @@ pub async fn signed_in(auth: &auth_core::Auth) -> (String, String) {
     let jwt = auth
         .issue_token(&current)
         .unwrap_or_else(|e| panic!("jwt: {e}"));
-    (jwt, signed.session.token)
+    (jwt.into_string(), signed.session.token.expose().to_owned())
 }
 
 /// A multi-threaded runtime for the async benchmarks.

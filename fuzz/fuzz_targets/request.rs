@@ -9,7 +9,7 @@ use auth_core::Auth;
 use auth_core::clock::ManualClock;
 use auth_core::config::AuthConfig;
 use auth_core::hash::{Argon2Hasher, Argon2Params, HashPool};
-use auth_core::http::ClientAddr;
+use auth_core::http::{AuthService, ClientAddr};
 use auth_core::model::Timestamp;
 use auth_core::store::MemoryStore;
 use auth_core::token::{JwtIssuer, JwtKey};
@@ -19,30 +19,24 @@ use libfuzzer_sys::fuzz_target;
 
 struct World {
     runtime: tokio::runtime::Runtime,
-    auth: Auth,
+    service: AuthService,
     clock: ManualClock,
 }
 
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let config = AuthConfig::new(
+        let config = AuthConfig::builder(
             "throwaway-reference-secret-0123456789abcdef0123456789abcdef",
             "http://127.0.0.1:3005",
         )
-        .expect("config")
-        .with_refusal_pause(std::time::Duration::ZERO);
+        .refusal_pause(std::time::Duration::ZERO)
+        .build()
+        .expect("config");
         let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
         // Cheap hashing: the fuzzer explores inputs, not argon2.
-        let hasher = Argon2Hasher::new(
-            Argon2Params {
-                memory_kib: 8,
-                iterations: 1,
-                parallelism: 1,
-            },
-            HashPool::new(1, 64),
-        )
-        .expect("hasher");
+        let hasher =
+            Argon2Hasher::new(Argon2Params::new(8, 1, 1), HashPool::new(1, 64)).expect("hasher");
         let clock = ManualClock::new(Timestamp::now());
         let auth = Auth::builder()
             .config(config)
@@ -57,7 +51,7 @@ fn world() -> &'static World {
             .expect("runtime");
         World {
             runtime,
-            auth,
+            service: AuthService::new(&auth),
             clock,
         }
     })
@@ -92,7 +86,7 @@ fuzz_target!(|data: &[u8]| {
     // Each input in a rate-limit window of its own: the limiter's code runs, and it never
     // stands between the fuzzer and the handlers.
     world.clock.advance(std::time::Duration::from_secs(11));
-    let response = world.runtime.block_on(world.auth.handle(request));
+    let response = world.runtime.block_on(world.service.respond(request));
     let status = response.status();
     // 503 is the deliberate answer to saturated hashing; nothing else may be a server error.
     assert!(

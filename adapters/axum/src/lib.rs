@@ -16,7 +16,7 @@
 //! let app: Router = Router::new()
 //!     .route("/api/me", get(me))
 //!     // The auth API under /api/auth, the `Auth` for the extractors, and CORS.
-//!     .with_auth(auth);
+//!     .with_auth(&auth);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:4000").await.unwrap();
 //! // With the socket's address, which the rate limits count by.
 //! let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -27,16 +27,20 @@
 //! Serve the app with `into_make_service_with_connect_info::<SocketAddr>()` as above: the
 //! protocol rate-limits sign-in, sign-up and password changes per client address, and axum
 //! tells a handler the address only that way (behind a proxy, see
-//! `AuthConfig::with_client_ip_header` instead).
+//! `AuthConfigBuilder::client_ip_header` instead).
+//!
+//! The same names in every adapter (`auth-axum`, `auth-poem`, `auth-salvo`):
 //!
 //! | item | what it does |
 //! | --- | --- |
 //! | [`routes`] | a `Router` serving the auth API under the base path, to merge |
-//! | [`AuthRouterExt::with_auth`] | merges [`routes`], makes `Auth` available to the extractors, adds CORS |
+//! | [`install`] | the layer around the whole app: `Auth` for the extractors, and CORS |
+//! | [`require_auth`] | a layer that guards a subtree (401 without credentials) |
+//! | [`optional_auth`] | a layer that identifies a subtree's callers, requiring none |
 //! | [`CurrentUser`] | the authenticated caller; 401 with Better Auth's JSON otherwise |
 //! | [`MaybeUser`] | the caller if authenticated, else `None` |
 //! | [`Jwt<C>`](Jwt) | a verified bearer JWT with claims of your own type |
-//! | [`require_auth`] | a layer that guards a subtree |
+//! | [`AuthRouterExt::with_auth`] | axum sugar: [`routes`] and [`install`] in one call |
 
 #![forbid(unsafe_code)]
 
@@ -46,4 +50,4 @@ mod routes;
 
 pub use extract::{CurrentUser, Jwt, MaybeUser};
 pub use rejection::AuthRejection;
-pub use routes::{AuthRouterExt, require_auth, routes};
+pub use routes::{AuthRouterExt, install, optional_auth, require_auth, routes};

@@ -1,6 +1,6 @@
 //! The adapter on a real axum Router: routes, extractors, the guard, and a forgotten install.
 
-use auth_axum::{AuthRouterExt, CurrentUser, MaybeUser, require_auth};
+use auth_axum::{AuthRouterExt, CurrentUser, MaybeUser, optional_auth, require_auth};
 use auth_core::Auth;
 use auth_core::config::AuthConfig;
 use auth_core::store::MemoryStore;
@@ -13,10 +13,11 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 fn auth() -> Auth {
-    let config = AuthConfig::new(
+    let config = AuthConfig::builder(
         "axum-test-secret-0123456789abcdef0123456",
         "http://localhost:4000",
     )
+    .build()
     .expect("config");
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
     Auth::builder()
@@ -61,11 +62,15 @@ async fn routes_extractors_and_guard_work_together() {
     let guarded = Router::new()
         .route("/api/guarded", get(who))
         .route_layer(require_auth(&auth));
+    let identified = Router::new()
+        .route("/api/identified", get(maybe))
+        .route_layer(optional_auth(&auth));
     let app = Router::new()
         .route("/api/me", get(who))
         .route("/api/maybe", get(maybe))
         .merge(guarded)
-        .with_auth(auth);
+        .merge(identified)
+        .with_auth(&auth);
 
     let sign_up = Request::post("/api/auth/sign-up/email")
         .header("content-type", "application/json")
@@ -96,6 +101,17 @@ async fn routes_extractors_and_guard_work_together() {
         call(&app, get_with("/api/maybe", Some("a.b.c"))).await,
         (StatusCode::OK, "anonymous".into())
     );
+    assert_eq!(
+        call(&app, get_with("/api/identified", Some(&token))).await,
+        (StatusCode::OK, "ada@example.com".into())
+    );
+    for bearer in [None, Some("a.b.c")] {
+        assert_eq!(
+            call(&app, get_with("/api/identified", bearer)).await,
+            (StatusCode::OK, "anonymous".into()),
+            "{bearer:?}"
+        );
+    }
 
     let unauthorized = r#"{"message":"Unauthorized","code":"UNAUTHORIZED"}"#.to_owned();
     assert_eq!(
@@ -135,9 +151,7 @@ async fn jwt_claims_deserialise_into_the_applications_type() {
         format!("{} {}", claims.email, claims.sid.len())
     }
     let auth = auth();
-    let app = Router::new()
-        .route("/api/mine", get(mine))
-        .with_auth(auth.clone());
+    let app = Router::new().route("/api/mine", get(mine)).with_auth(&auth);
     let sign_up = Request::post("/api/auth/sign-up/email")
         .header("content-type", "application/json")
         .body(Body::from(

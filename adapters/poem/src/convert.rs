@@ -1,7 +1,7 @@
 //! Translating the protocol's `http` responses into poem's: the whole of this crate's job.
 
 use auth_core::AuthError;
-use auth_core::http::error_response_as;
+use auth_core::http::ProtocolError;
 use bytes::Bytes;
 
 /// A protocol response as a poem response.
@@ -13,6 +13,6 @@ pub(crate) fn to_poem(response: http::Response<Bytes>) -> poem::Response {
 }
 
 /// The protocol's JSON error as a poem error (what extractors and middleware return).
-pub(crate) fn error(error: &AuthError) -> poem::Error {
-    poem::Error::from_response(to_poem(error_response_as(error)))
+pub(crate) fn error(error: AuthError) -> poem::Error {
+    poem::Error::from_response(to_poem(ProtocolError::from(error).response()))
 }

@@ -1,44 +1,86 @@
 //! `CurrentUser`, `MaybeUser` and `Jwt<C>` on poem's `FromRequest`.
 
-use auth_core::http::Authenticated;
-use auth_core::{Auth, AuthError};
+use std::ops::Deref;
+
+use auth_core::http::{Caller, extract};
+use auth_core::token::Claims;
 use poem::{FromRequest, Request, RequestBody};
 
 use crate::convert::error;
 
-auth_core::extractor_types!();
+/// The authenticated caller: a bearer JWT, a bearer session token or the session cookie.
+/// Without valid credentials the request is rejected with 401 and Better Auth's JSON
+/// (`UNAUTHORIZED`, or `TOKEN_EXPIRED` / `INVALID_TOKEN` for a bad JWT).
+///
+/// ```
+/// use auth_poem::CurrentUser;
+/// use poem::handler;
+///
+/// #[handler]
+/// fn me(user: CurrentUser) -> String {
+///     user.user.email.clone()
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub Caller);
 
-/// The `Auth` that `install(auth)` put in the request.
-fn installed(request: &Request) -> poem::Result<&Auth> {
-    request.extensions().get::<Auth>().ok_or_else(|| {
-        tracing::error!("auth-poem: no `Auth` for this route; wrap the app with `.with(auth_poem::install(auth))`");
-        error(&AuthError::internal("auth-poem: Auth is not installed"))
-    })
+impl Deref for CurrentUser {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
 }
+
+/// The caller if the request authenticates, else `None`. Only server faults (a store that is
+/// down) reject the request.
+///
+/// ```
+/// use auth_poem::MaybeUser;
+/// use poem::handler;
+///
+/// #[handler]
+/// fn home(MaybeUser(caller): MaybeUser) -> String {
+///     caller.map_or_else(|| "hello, stranger".into(), |c| format!("hello, {}", c.user.name))
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<Caller>);
+
+/// The request's bearer JWT, verified, with its payload deserialised into `C`: for tokens
+/// that carry claims of your own (the default is Better Auth's user plus `sid`). 401 with
+/// Better Auth's JSON without a valid bearer JWT.
+///
+/// ```
+/// use auth_poem::Jwt;
+/// use poem::handler;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Mine { sub: String }
+///
+/// #[handler]
+/// fn whoami(Jwt(claims): Jwt<Mine>) -> String {
+///     claims.sub
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Jwt<C = Claims>(pub C);
 
 impl<'a> FromRequest<'a> for CurrentUser {
     async fn from_request(request: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        if let Some(caller) = request.extensions().get::<Authenticated>() {
-            return Ok(CurrentUser(caller.clone()));
-        }
-        installed(request)?
-            .current_user(request.headers())
+        extract::current_user(request.headers(), request.extensions())
             .await
             .map(CurrentUser)
-            .map_err(|e| error(&e))
+            .map_err(error)
     }
 }
 
 impl<'a> FromRequest<'a> for MaybeUser {
     async fn from_request(request: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        if let Some(caller) = request.extensions().get::<Authenticated>() {
-            return Ok(MaybeUser(Some(caller.clone())));
-        }
-        installed(request)?
-            .maybe_user(request.headers())
+        extract::maybe_user(request.headers(), request.extensions())
             .await
             .map(MaybeUser)
-            .map_err(|e| error(&e))
+            .map_err(error)
     }
 }
 
@@ -47,10 +89,9 @@ where
     C: serde::de::DeserializeOwned + Send,
 {
     async fn from_request(request: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        installed(request)?
-            .jwt_claims(request.headers())
+        extract::jwt_claims(request.headers(), request.extensions())
             .await
             .map(Jwt)
-            .map_err(|e| error(&e))
+            .map_err(error)
     }
 }

@@ -5,8 +5,8 @@
 //! crate only translates types; every protocol decision lives in `auth-core`.
 //!
 //! ```no_run
-//! use auth_poem::{AuthRouteExt, CurrentUser};
-//! use poem::{EndpointExt, Route, get, handler};
+//! use auth_poem::{AuthRouterExt, CurrentUser};
+//! use poem::{Route, get, handler};
 //! # async fn run(auth: auth_core::Auth) -> std::io::Result<()> {
 //!
 //! #[handler]
@@ -16,28 +16,34 @@
 //!
 //! let app = Route::new()
 //!     .at("/api/me", get(me))
-//!     .auth_routes(&auth) // the auth API under /api/auth
-//!     .with(auth_poem::install(auth)); // `Auth` for the extractors, and CORS
+//!     // The auth API under /api/auth, the `Auth` for the extractors, and CORS.
+//!     .with_auth(&auth);
 //! poem::Server::new(poem::listener::TcpListener::bind("127.0.0.1:4000")).run(app).await
 //! # }
 //! ```
 //!
+//! The same names in every adapter (`auth-axum`, `auth-poem`, `auth-salvo`):
+//!
 //! | item | what it does |
 //! | --- | --- |
-//! | [`AuthEndpoint`] / [`AuthRouteExt::auth_routes`] | the auth API under the base path |
-//! | [`install`] | middleware: makes `Auth` available to the extractors, adds CORS |
+//! | [`routes`] | a `Route` serving the auth API under the base path, to nest at the root |
+//! | [`install`] | middleware around the whole app: `Auth` for the extractors, and CORS |
+//! | [`require_auth`] | middleware that guards a subtree (401 without credentials) |
+//! | [`optional_auth`] | middleware that identifies a subtree's callers, requiring none |
 //! | [`CurrentUser`] | the authenticated caller; 401 with Better Auth's JSON otherwise |
 //! | [`MaybeUser`] | the caller if authenticated, else `None` |
 //! | [`Jwt<C>`](Jwt) | a verified bearer JWT with claims of your own type |
-//! | [`require_auth`] | middleware that guards a subtree |
+//! | [`AuthRouterExt::with_auth`] | poem sugar: [`routes`] and [`install`] in one call |
 
 #![forbid(unsafe_code)]
 
 mod convert;
-mod endpoint;
 mod extract;
 mod middleware;
+mod routes;
 
-pub use endpoint::{AuthEndpoint, AuthRouteExt};
 pub use extract::{CurrentUser, Jwt, MaybeUser};
-pub use middleware::{Install, RequireAuth, install, require_auth};
+pub use middleware::{
+    Install, OptionalAuth, RequireAuth, Wrapped, install, optional_auth, require_auth,
+};
+pub use routes::{AuthRouterExt, routes};

@@ -1,9 +1,9 @@
 //! Translating between salvo's types and `http`'s: the whole of this crate's job.
 
 use auth_core::AuthError;
-use auth_core::http::{ClientAddr, error_response_as};
+use auth_core::http::{ClientAddr, ProtocolError};
 use bytes::Bytes;
-use salvo::{Request, Response};
+use salvo::{Depot, Request, Response, Writer, async_trait};
 
 /// The salvo request as an `http` request for the protocol (the body moves along).
 pub(crate) fn to_http(request: &mut Request) -> http::Request<salvo::http::ReqBody> {
@@ -29,6 +29,17 @@ pub(crate) fn write(response: http::Response<Bytes>, out: &mut Response) {
 }
 
 /// Writes the protocol's JSON error.
-pub(crate) fn write_error(error: &AuthError, out: &mut Response) {
-    write(error_response_as(error), out);
+pub(crate) fn write_error(error: AuthError, out: &mut Response) {
+    write(ProtocolError::from(error).response(), out);
+}
+
+/// An extractor's refusal: written as the protocol's JSON error.
+#[derive(Debug)]
+pub(crate) struct Refusal(pub(crate) AuthError);
+
+#[async_trait]
+impl Writer for Refusal {
+    async fn write(self, _request: &mut Request, _depot: &mut Depot, response: &mut Response) {
+        write_error(self.0, response);
+    }
 }

@@ -1,48 +1,85 @@
-//! Hoops: installing `Auth` (with CORS), guarding a subtree, or identifying the caller.
+//! Hoops: installing `Auth` (with CORS), guarding a subtree, or identifying its callers.
 
-use auth_core::http::{Authenticated, cors};
+use auth_core::http::{Caller, CorsPolicy, extract};
 use auth_core::{Auth, AuthError};
 use http::StatusCode;
 use salvo::{Depot, FlowCtrl, Handler, Request, Response, async_trait};
 
 use crate::convert::write_error;
 
-/// The root router's hoop: `auth` into the `Depot`, CORS answered.
-pub fn install(auth: Auth) -> Install {
-    Install { auth }
+/// The root router's hoop: `auth` for the extractors, CORS answered.
+///
+/// ```
+/// # fn make(auth: auth_core::Auth) {
+/// let router = salvo::Router::new().hoop(auth_salvo::install(&auth));
+/// # let _ = router;
+/// # }
+/// ```
+pub fn install(auth: &Auth) -> Install {
+    Install {
+        auth: auth.clone(),
+        cors: CorsPolicy::new(auth.config()),
+    }
 }
 
-/// A subtree's guard hoop (see [`RequireAuth`]).
+/// A subtree's guard hoop: 401 with Better Auth's JSON without valid credentials; otherwise the
+/// caller is there for [`CurrentUser`](crate::CurrentUser) and
+/// [`DepotAuthExt::current_user`](crate::DepotAuthExt::current_user).
+///
+/// ```
+/// use salvo::prelude::*;
+///
+/// #[handler]
+/// async fn hello() -> &'static str {
+///     "hello"
+/// }
+///
+/// # fn make(auth: auth_core::Auth) {
+/// let private = Router::with_path("api/private/hello")
+///     .hoop(auth_salvo::require_auth(&auth))
+///     .get(hello);
+/// # let _ = private;
+/// # }
+/// ```
 pub fn require_auth(auth: &Auth) -> RequireAuth {
     RequireAuth { auth: auth.clone() }
 }
 
-/// A subtree's identifying hoop (see [`OptionalAuth`]).
+/// A subtree's identifying hoop: every request goes through, with its caller when it
+/// authenticates (for [`MaybeUser`](crate::MaybeUser), found once); only a server fault is
+/// refused.
+///
+/// ```
+/// use salvo::prelude::*;
+///
+/// #[handler]
+/// async fn home() -> &'static str {
+///     "hello"
+/// }
+///
+/// # fn make(auth: auth_core::Auth) {
+/// let pages = Router::new().hoop(auth_salvo::optional_auth(&auth)).get(home);
+/// # let _ = pages;
+/// # }
+/// ```
 pub fn optional_auth(auth: &Auth) -> OptionalAuth {
     OptionalAuth { auth: auth.clone() }
-}
-
-/// Ends the request with the protocol's JSON error.
-fn reject(error: &AuthError, response: &mut Response, ctrl: &mut FlowCtrl) {
-    write_error(error, response);
-    ctrl.skip_rest();
 }
 
 /// The hoop [`install`] makes.
 #[derive(Clone, Debug)]
 pub struct Install {
     auth: Auth,
+    cors: CorsPolicy,
 }
 
-/// Guards a subtree: 401 with Better Auth's JSON without valid credentials; otherwise the caller
-/// is in the `Depot` ([`DepotAuthExt::current_user`](crate::DepotAuthExt::current_user)).
+/// The hoop [`require_auth`] makes.
 #[derive(Clone, Debug)]
 pub struct RequireAuth {
     auth: Auth,
 }
 
-/// Puts the caller in the `Depot` when the request authenticates, and lets every request
-/// through (server faults aside).
+/// The hoop [`optional_auth`] makes.
 #[derive(Clone, Debug)]
 pub struct OptionalAuth {
     auth: Auth,
@@ -57,19 +94,43 @@ impl Handler for Install {
         response: &mut Response,
         ctrl: &mut FlowCtrl,
     ) {
-        let config = self.auth.config();
-        if let Some(headers) = cors::preflight(config, request.method(), request.headers()) {
+        if let Some(headers) = self.cors.preflight(request.method(), request.headers()) {
             response.status_code(StatusCode::NO_CONTENT);
             *response.headers_mut() = headers;
             response.body(bytes::Bytes::new());
             ctrl.skip_rest();
             return;
         }
-        let origin = cors::allowed_origin(config, request.headers());
-        depot.insert_typed(self.auth.clone());
+        let origin = self.cors.allowed_origin(request.headers());
+        extract::install(&self.auth, request.extensions_mut());
         ctrl.call_next(request, depot, response).await;
         if let Some(origin) = origin {
-            cors::decorate(origin, response.headers_mut());
+            self.cors.decorate(origin, response.headers_mut());
+        }
+    }
+}
+
+/// Records what a guard found (in the request for the extractors, in the depot for
+/// `depot.current_user()`) and goes on; or answers with the refusal.
+async fn guard(
+    auth: &Auth,
+    found: Result<extract::Identified, AuthError>,
+    request: &mut Request,
+    depot: &mut Depot,
+    response: &mut Response,
+    ctrl: &mut FlowCtrl,
+) {
+    match found {
+        Ok(identified) => {
+            if let Some(caller) = identified.caller() {
+                depot.insert_typed::<Caller>(caller.clone());
+            }
+            identified.record(auth, request.extensions_mut());
+            ctrl.call_next(request, depot, response).await;
+        }
+        Err(error) => {
+            write_error(error, response);
+            ctrl.skip_rest();
         }
     }
 }
@@ -83,13 +144,8 @@ impl Handler for RequireAuth {
         response: &mut Response,
         ctrl: &mut FlowCtrl,
     ) {
-        match self.auth.current_user(request.headers()).await {
-            Ok(caller) => {
-                depot.insert_typed::<Authenticated>(caller);
-                ctrl.call_next(request, depot, response).await;
-            }
-            Err(error) => reject(&error, response, ctrl),
-        }
+        let found = extract::require(&self.auth, request.headers()).await;
+        guard(&self.auth, found, request, depot, response, ctrl).await;
     }
 }
 
@@ -102,14 +158,7 @@ impl Handler for OptionalAuth {
         response: &mut Response,
         ctrl: &mut FlowCtrl,
     ) {
-        match self.auth.maybe_user(request.headers()).await {
-            Ok(caller) => {
-                if let Some(caller) = caller {
-                    depot.insert_typed::<Authenticated>(caller);
-                }
-                ctrl.call_next(request, depot, response).await;
-            }
-            Err(error) => reject(&error, response, ctrl),
-        }
+        let found = extract::identify(&self.auth, request.headers()).await;
+        guard(&self.auth, found, request, depot, response, ctrl).await;
     }
 }

@@ -6,39 +6,47 @@
 //! `auth-core`.
 //!
 //! ```no_run
-//! use auth_salvo::DepotAuthExt;
+//! use auth_salvo::{AuthRouterExt, CurrentUser};
 //! use salvo::prelude::*;
 //! # async fn run(auth: auth_core::Auth) {
 //!
 //! #[handler]
-//! async fn me(depot: &mut Depot) -> String {
-//!     depot.current_user().map(|u| u.user.email.clone()).unwrap_or_default()
+//! async fn me(user: CurrentUser) -> String {
+//!     user.user.email.clone()
 //! }
 //!
 //! let router = Router::new()
-//!     .hoop(auth_salvo::install(auth.clone())) // `Auth` in the Depot, and CORS
-//!     .push(auth_salvo::routes(&auth)) // the auth API under /api/auth
-//!     .push(Router::with_path("api/me").hoop(auth_salvo::require_auth(&auth)).get(me));
+//!     // The auth API under /api/auth, the `Auth` for the extractors, and CORS.
+//!     .with_auth(&auth)
+//!     .push(Router::with_path("api/me").get(me));
 //! let acceptor = TcpListener::new("127.0.0.1:4000").bind().await;
 //! Server::new(acceptor).serve(router).await;
 //! # }
 //! ```
 //!
+//! The same names in every adapter (`auth-axum`, `auth-poem`, `auth-salvo`):
+//!
 //! | item | what it does |
 //! | --- | --- |
-//! | [`routes`] | a `Router` serving the auth API under the base path |
-//! | [`install`] | hoop: puts `Auth` in the `Depot`, answers CORS |
-//! | [`require_auth`] | hoop: 401 with Better Auth's JSON without credentials; else the caller in the `Depot` |
-//! | [`optional_auth`] | hoop: the caller in the `Depot` when the request authenticates |
-//! | [`DepotAuthExt`] | `depot.current_user()` in handlers |
+//! | [`routes`] | a `Router` serving the auth API under the base path, to push |
+//! | [`install`] | the root hoop: `Auth` for the extractors, and CORS |
+//! | [`require_auth`] | a hoop that guards a subtree (401 without credentials) |
+//! | [`optional_auth`] | a hoop that identifies a subtree's callers, requiring none |
+//! | [`CurrentUser`] | the authenticated caller; 401 with Better Auth's JSON otherwise |
+//! | [`MaybeUser`] | the caller if authenticated, else `None` |
+//! | [`Jwt<C>`](Jwt) | a verified bearer JWT with claims of your own type |
+//! | [`AuthRouterExt::with_auth`] | salvo sugar: [`install`] and [`routes`] in one call |
+//! | [`DepotAuthExt`] | salvo sugar: `depot.current_user()` behind a guard hoop |
 
 #![forbid(unsafe_code)]
 
 mod convert;
 mod depot;
+mod extract;
 mod hoops;
 mod routes;
 
 pub use depot::DepotAuthExt;
+pub use extract::{CurrentUser, Jwt, MaybeUser};
 pub use hoops::{Install, OptionalAuth, RequireAuth, install, optional_auth, require_auth};
-pub use routes::{AuthHandler, routes};
+pub use routes::{AuthRouterExt, routes};

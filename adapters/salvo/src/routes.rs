@@ -1,16 +1,32 @@
-//! The auth API as a salvo handler and router.
+//! The auth API as a salvo router.
 
 use auth_core::Auth;
+use auth_core::http::AuthService;
 use salvo::{Depot, FlowCtrl, Handler, Request, Response, Router, async_trait};
 
 use crate::convert::{to_http, write};
+use crate::hoops::install;
 
-/// Better Auth's API as a salvo handler; [`routes`] mounts it. It answers every outcome itself,
-/// errors included.
-#[derive(Clone, Debug)]
-pub struct AuthHandler {
-    auth: Auth,
+/// A router serving Better Auth's API under the configured base path (default `/api/auth`),
+/// every method and sub-path, so unknown ones are answered as Better Auth does.
+///
+/// ```
+/// use salvo::Router;
+///
+/// # fn make(auth: auth_core::Auth) {
+/// let router = Router::new()
+///     .hoop(auth_salvo::install(&auth))
+///     .push(auth_salvo::routes(&auth));
+/// # let _ = router;
+/// # }
+/// ```
+pub fn routes(auth: &Auth) -> Router {
+    let base = auth.config().base_path().trim_start_matches('/');
+    Router::with_path(format!("{base}/{{**rest}}")).goal(AuthHandler(AuthService::new(auth)))
 }
+
+/// The protocol as a salvo handler; it answers every outcome itself, errors included.
+struct AuthHandler(AuthService);
 
 #[async_trait]
 impl Handler for AuthHandler {
@@ -21,14 +37,29 @@ impl Handler for AuthHandler {
         response: &mut Response,
         ctrl: &mut FlowCtrl,
     ) {
-        write(self.auth.respond(to_http(request)).await, response);
+        write(self.0.respond(to_http(request)).await, response);
         ctrl.skip_rest();
     }
 }
 
-/// A router serving Better Auth's API under the configured base path (default `/api/auth`),
-/// every method and sub-path, so unknown ones are answered as Better Auth does.
-pub fn routes(auth: &Auth) -> Router {
-    let base = auth.config().base_path().trim_start_matches('/');
-    Router::with_path(format!("{base}/{{**rest}}")).goal(AuthHandler { auth: auth.clone() })
+/// Adds auth to a whole router in one call.
+pub trait AuthRouterExt {
+    /// Adds the [`install`] hoop and pushes [`routes`].
+    ///
+    /// ```
+    /// use auth_salvo::AuthRouterExt;
+    /// use salvo::Router;
+    ///
+    /// # fn make(auth: auth_core::Auth) {
+    /// let router = Router::new().with_auth(&auth);
+    /// # let _ = router;
+    /// # }
+    /// ```
+    fn with_auth(self, auth: &Auth) -> Self;
+}
+
+impl AuthRouterExt for Router {
+    fn with_auth(self, auth: &Auth) -> Self {
+        self.hoop(install(auth)).push(routes(auth))
+    }
 }

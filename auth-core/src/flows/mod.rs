@@ -1,5 +1,6 @@
 //! The flows, one file each: what happens on sign-up, sign-in, sign-out, session reads and
-//! revocations, token issue and verification, password change and profile update.
+//! revocations, token issue and verification, password change and profile update. The flows
+//! are methods on [`Auth`]; this module holds their inputs and outputs.
 
 mod password;
 mod session;
@@ -15,10 +16,11 @@ pub use sign_in::SignIn;
 pub use sign_up::SignUp;
 
 use crate::Auth;
-use crate::model::{ClientInfo, Session, User, random_id};
+use crate::model::{ClientInfo, Session, SessionId, SessionToken, User, UserId};
 
 /// The result of a successful sign-up or sign-in: the user and their new session.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignedIn {
     /// The user.
     pub user: User,
@@ -33,7 +35,7 @@ impl Auth {
     /// A new session row for `user_id`, long-lived or (remember me off) one day long.
     pub(crate) fn new_session(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         remember_me: bool,
         client: &ClientInfo,
     ) -> Session {
@@ -44,20 +46,20 @@ impl Auth {
         } else {
             config.short_session_ttl()
         };
-        Session {
-            expires_at: now + ttl,
-            token: random_id(),
-            created_at: now,
-            updated_at: now,
-            ip_address: client.ip_address.clone(),
-            user_agent: client.user_agent.clone(),
-            user_id: user_id.to_owned(),
-            id: random_id(),
-        }
+        let mut session = Session::new(
+            SessionId::generate(),
+            SessionToken::generate(),
+            user_id.clone(),
+            now,
+            now + ttl,
+        );
+        session.ip_address.clone_from(&client.ip_address);
+        session.user_agent.clone_from(&client.user_agent);
+        session
     }
 
     /// Stops tokens of sessions this instance has just ended from verifying (revocation mode).
-    pub(crate) fn forget_sessions(&self, ids: &[String]) {
+    pub(crate) fn forget_sessions(&self, ids: &[SessionId]) {
         if let Some(cache) = &self.inner.revocation {
             cache.forget_all(ids, self.now());
         }

@@ -4,20 +4,46 @@ use crate::Auth;
 use crate::error::AuthError;
 use crate::model::{AuthSession, ClientInfo, Password, Session, User};
 
-/// What a password change needs.
+/// What a password change needs: the password now in use and the new one.
+///
+/// ```
+/// use auth_core::flows::ChangePassword;
+/// use auth_core::model::Password;
+///
+/// let input = ChangePassword::new(Password::new("old password"), Password::new("a much better one"))
+///     .revoke_other_sessions(true);
+/// # let _ = input;
+/// ```
 #[derive(Debug, Clone)]
+#[must_use]
 pub struct ChangePassword {
-    /// The password now in use.
-    pub current_password: Password,
-    /// The new password; checked against the configured policy.
-    pub new_password: Password,
+    pub(crate) current_password: Password,
+    pub(crate) new_password: Password,
+    pub(crate) revoke_other_sessions: bool,
+}
+
+impl ChangePassword {
+    /// A change from `current_password` to `new_password` (checked against the configured
+    /// policy); other sessions stay signed in.
+    pub fn new(current_password: Password, new_password: Password) -> Self {
+        Self {
+            current_password,
+            new_password,
+            revoke_other_sessions: false,
+        }
+    }
+
     /// Also end every session and start a new one for this client (Better Auth's
     /// `revokeOtherSessions`): whoever knew the old password is signed out everywhere.
-    pub revoke_other_sessions: bool,
+    pub fn revoke_other_sessions(mut self, revoke: bool) -> Self {
+        self.revoke_other_sessions = revoke;
+        self
+    }
 }
 
 /// The result of a password change.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PasswordChanged {
     /// The user.
     pub user: User,
@@ -37,7 +63,7 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<PasswordChanged, AuthError> {
         self.config().password_policy().check(&input.new_password)?;
-        let store = &self.inner.store;
+        let store = self.store();
         let hasher = &self.inner.hasher;
         // Room to hash first: a saturated server refuses before it queries the database.
         let _admission = hasher.admit()?;

@@ -3,10 +3,11 @@
 
 use crate::Auth;
 use crate::error::AuthError;
-use crate::model::{AuthSession, Session};
+use crate::model::{AuthSession, Session, SessionToken};
 
 /// A session found by [`Auth::get_session`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SessionLookup {
     /// The session and its user.
     pub current: AuthSession,
@@ -22,10 +23,10 @@ impl Auth {
     /// is extended to now + `session_ttl`, as Better Auth does; otherwise nothing is written.
     pub async fn get_session(
         &self,
-        session_token: &str,
+        session_token: &SessionToken,
         refresh: bool,
     ) -> Result<Option<SessionLookup>, AuthError> {
-        let store = &self.inner.store;
+        let store = self.store();
         let Some(mut current) = store.find_session(session_token).await? else {
             return Ok(None);
         };
@@ -58,11 +59,7 @@ impl Auth {
         if !fresh_age.is_zero() && current.session.created_at + fresh_age <= now {
             return Err(AuthError::SessionNotFresh);
         }
-        Ok(self
-            .inner
-            .store
-            .list_sessions(&current.user.id, now)
-            .await?)
+        Ok(self.store().list_sessions(&current.user.id, now).await?)
     }
 
     /// Ends the session with `session_token` if it belongs to the current user; a token of
@@ -70,10 +67,10 @@ impl Auth {
     pub async fn revoke_session(
         &self,
         current: &AuthSession,
-        session_token: &str,
+        session_token: &SessionToken,
     ) -> Result<(), AuthError> {
-        let store = &self.inner.store;
-        let owned = store
+        let owned = self
+            .store()
             .find_session(session_token)
             .await?
             .is_some_and(|s| s.user.id == current.user.id);
@@ -86,8 +83,7 @@ impl Auth {
     /// Ends all of the current user's sessions, the current one included.
     pub async fn revoke_sessions(&self, current: &AuthSession) -> Result<(), AuthError> {
         let ended = self
-            .inner
-            .store
+            .store()
             .delete_user_sessions(&current.user.id, None)
             .await?;
         self.forget_sessions(&ended);
@@ -96,8 +92,8 @@ impl Auth {
 
     /// Ends all of the current user's sessions except the current one.
     pub async fn revoke_other_sessions(&self, current: &AuthSession) -> Result<(), AuthError> {
-        let store = &self.inner.store;
-        let ended = store
+        let ended = self
+            .store()
             .delete_user_sessions(&current.user.id, Some(&current.session.id))
             .await?;
         self.forget_sessions(&ended);
@@ -106,6 +102,6 @@ impl Auth {
 
     /// Deletes every expired session (housekeeping; run it from a timer).
     pub async fn purge_expired_sessions(&self) -> Result<u64, AuthError> {
-        Ok(self.inner.store.delete_expired_sessions(self.now()).await?)
+        Ok(self.store().delete_expired_sessions(self.now()).await?)
     }
 }

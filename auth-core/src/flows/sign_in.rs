@@ -1,21 +1,47 @@
 //! Sign-in with email and password.
 
 use crate::Auth;
-use crate::error::AuthError;
+use crate::error::{AuthError, Chain};
 use crate::hash::Verification;
 use crate::model::{ClientInfo, Email, Password};
 
 use super::SignedIn;
 
-/// What sign-in needs.
+/// What sign-in needs: an email and the password as typed (no length policy: what was stored
+/// is what is checked).
+///
+/// ```
+/// use auth_core::flows::SignIn;
+/// use auth_core::model::{Email, Password};
+///
+/// let input = SignIn::new(Email::parse("ada@example.com")?, Password::new("correct horse battery"))
+///     .remember_me(false);
+/// # let _ = input;
+/// # Ok::<(), auth_core::model::InvalidEmail>(())
+/// ```
 #[derive(Debug, Clone)]
+#[must_use]
 pub struct SignIn {
-    /// Email address.
-    pub email: Email,
-    /// Password, as typed (no length policy: what was stored is what is checked).
-    pub password: Password,
-    /// Long-lived session (default) or a one-day one.
-    pub remember_me: bool,
+    pub(crate) email: Email,
+    pub(crate) password: Password,
+    pub(crate) remember_me: bool,
+}
+
+impl SignIn {
+    /// A sign-in with this email and password, remembered for the session lifetime.
+    pub fn new(email: Email, password: Password) -> Self {
+        Self {
+            email,
+            password,
+            remember_me: true,
+        }
+    }
+
+    /// Long-lived session (`true`, the default) or a one-day one.
+    pub fn remember_me(mut self, remember: bool) -> Self {
+        self.remember_me = remember;
+        self
+    }
 }
 
 impl Auth {
@@ -26,7 +52,7 @@ impl Auth {
     /// account exists. A hash that needs it (Better Auth's scrypt, weaker argon2) is replaced by
     /// a fresh argon2id hash before the session is created.
     pub async fn sign_in(&self, input: SignIn, client: &ClientInfo) -> Result<SignedIn, AuthError> {
-        let store = &self.inner.store;
+        let store = self.store();
         let hasher = &self.inner.hasher;
         // Room to hash first: a saturated server refuses before it queries the database.
         let _admission = hasher.admit()?;
@@ -44,25 +70,8 @@ impl Auth {
                 tracing::info!(user_id = %user.id, "sign-in refused: wrong password");
                 return Err(AuthError::InvalidEmailOrPassword);
             }
-            Verification::Valid => {}
-            Verification::ValidNeedsRehash => {
-                // The sign-in succeeds even if the upgrade fails; it is retried next time.
-                match hasher.hash(&input.password).await {
-                    Ok(fresh) => {
-                        match store.set_password_hash(&user.id, &fresh, self.now()).await {
-                            Ok(_) => {
-                                tracing::info!(user_id = %user.id, "password hash upgraded to argon2id")
-                            }
-                            Err(error) => {
-                                tracing::warn!(user_id = %user.id, %error, "could not store upgraded hash")
-                            }
-                        }
-                    }
-                    Err(error) => {
-                        tracing::warn!(user_id = %user.id, %error, "could not upgrade password hash")
-                    }
-                }
-            }
+            Verification::ValidNeedsRehash => self.upgrade_hash(&user.id, &input.password).await,
+            _ => {}
         }
         let session = self.new_session(&user.id, input.remember_me, client);
         store.create_session(&session).await?;
@@ -72,5 +81,27 @@ impl Auth {
             session,
             remember_me: input.remember_me,
         })
+    }
+
+    /// Replaces a hash that needs it by a fresh argon2id one. The sign-in succeeds even if this
+    /// fails; it is tried again at the next one.
+    async fn upgrade_hash(&self, user_id: &crate::model::UserId, password: &Password) {
+        let fresh = match self.inner.hasher.hash(password).await {
+            Ok(fresh) => fresh,
+            Err(error) => {
+                tracing::warn!(%user_id, error = %Chain(&error), "could not upgrade password hash");
+                return;
+            }
+        };
+        match self
+            .store()
+            .set_password_hash(user_id, &fresh, self.now())
+            .await
+        {
+            Ok(_) => tracing::info!(%user_id, "password hash upgraded to argon2id"),
+            Err(error) => {
+                tracing::warn!(%user_id, error = %Chain(&error), "could not store upgraded hash")
+            }
+        }
     }
 }

@@ -2,12 +2,13 @@
 
 use crate::Auth;
 use crate::error::AuthError;
+use crate::model::SessionToken;
 
 impl Auth {
     /// Deletes the session with this token, if there is one. Signing out twice, or with an
     /// unknown token, is not an error.
-    pub async fn sign_out(&self, session_token: &str) -> Result<(), AuthError> {
-        if let Some(id) = self.inner.store.delete_session(session_token).await? {
+    pub async fn sign_out(&self, session_token: &SessionToken) -> Result<(), AuthError> {
+        if let Some(id) = self.store().delete_session(session_token).await? {
             self.forget_sessions(&[id]);
         }
         Ok(())

@@ -3,20 +3,20 @@
 
 use std::sync::Arc;
 
-use crate::Auth;
-use crate::error::AuthError;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::model::{AuthSession, Timestamp};
+use crate::Auth;
+use crate::error::AuthError;
+use crate::model::{AuthSession, SessionId, Timestamp, UserId};
 use crate::token::revocation::Known;
-use crate::token::{Claims, TokenError};
+use crate::token::{AccessToken, Claims, TokenError};
 
 impl Auth {
     /// A signed JWT for the current session, valid for `token_ttl` (30 days by default).
-    pub fn issue_token(&self, current: &AuthSession) -> Result<String, AuthError> {
+    pub fn issue_token(&self, current: &AuthSession) -> Result<AccessToken, AuthError> {
         let now = self.now();
-        let issuer = &self.inner.issuer;
+        let issuer = self.issuer();
         let claims = Claims::new(
             &current.user,
             &current.session.id,
@@ -33,8 +33,8 @@ impl Auth {
     /// cached for the configured TTL, so the hot path seldom reaches the store.
     pub async fn verify_token(&self, token: &str) -> Result<Claims, AuthError> {
         let now = self.now();
-        let claims = self.inner.issuer.verify(token, now)?;
-        self.check_session(claims.sid.as_deref(), &claims.sub, now)
+        let claims = self.issuer().verify(token, now)?;
+        self.check_session(claims.sid.as_ref(), &claims.sub, now)
             .await?;
         Ok(claims)
     }
@@ -42,8 +42,8 @@ impl Auth {
     /// [`Auth::verify_token`] without copying the claims out of the verified-token cache.
     pub(crate) async fn verify_token_shared(&self, token: &str) -> Result<Arc<Claims>, AuthError> {
         let now = self.now();
-        let claims = self.inner.issuer.verify_shared(token, now)?;
-        self.check_session(claims.sid.as_deref(), &claims.sub, now)
+        let claims = self.issuer().verify_shared(token, now)?;
+        self.check_session(claims.sid.as_ref(), &claims.sub, now)
             .await?;
         Ok(claims)
     }
@@ -52,21 +52,26 @@ impl Auth {
     /// for applications whose tokens carry claims of their own.
     pub async fn verify_token_as<T: DeserializeOwned>(&self, token: &str) -> Result<T, AuthError> {
         let now = self.now();
-        let payload = self.inner.issuer.verify_value(token, now)?;
-        let sid = payload.get("sid").and_then(Value::as_str);
-        let sub = payload
-            .get("sub")
+        let payload = self.issuer().verify_value(token, now)?;
+        let sid = payload
+            .get("sid")
             .and_then(Value::as_str)
-            .unwrap_or_default();
-        self.check_session(sid, sub, now).await?;
+            .map(SessionId::from);
+        let sub = UserId::new(
+            payload
+                .get("sub")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        );
+        self.check_session(sid.as_ref(), &sub, now).await?;
         serde_json::from_value(payload).map_err(|_| AuthError::InvalidToken(TokenError::Malformed))
     }
 
     /// In revocation-check mode: the token's session must exist, be unexpired and be `sub`'s.
     pub(crate) async fn check_session(
         &self,
-        sid: Option<&str>,
-        sub: &str,
+        sid: Option<&SessionId>,
+        sub: &UserId,
         now: Timestamp,
     ) -> Result<(), AuthError> {
         if let Some(known) = self.check_session_cached(sid, now) {
@@ -75,8 +80,8 @@ impl Auth {
         let (Some(cache), Some(sid)) = (&self.inner.revocation, sid) else {
             return Ok(());
         };
-        let session = self.inner.store.find_session_by_id(sid).await?;
-        let alive = session.filter(|s| !s.is_expired(now) && s.user_id == sub);
+        let session = self.store().find_session_by_id(sid).await?;
+        let alive = session.filter(|s| !s.is_expired(now) && &s.user_id == sub);
         cache.record(sid, alive.as_ref().map(|s| s.expires_at), now);
         match alive {
             Some(_) => Ok(()),
@@ -88,7 +93,7 @@ impl Auth {
     /// answer.
     pub(crate) fn check_session_cached(
         &self,
-        sid: Option<&str>,
+        sid: Option<&SessionId>,
         now: Timestamp,
     ) -> Option<Result<(), AuthError>> {
         let Some(cache) = &self.inner.revocation else {

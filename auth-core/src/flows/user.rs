@@ -15,8 +15,7 @@ impl Auth {
         if update.is_empty() {
             return Err(AuthError::NoFieldsToUpdate);
         }
-        self.inner
-            .store
+        self.store()
             .update_user(&current.user.id, &update, self.now())
             .await?
             .ok_or(AuthError::Unauthorized)

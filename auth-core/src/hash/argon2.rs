@@ -10,7 +10,16 @@ use super::{Admission, HashError, HashPool, PasswordHasher, Verification, memory
 use crate::model::Password;
 
 /// argon2id cost parameters.
+///
+/// ```
+/// use auth_core::hash::Argon2Params;
+///
+/// // OWASP's second recommendation: less memory, more passes.
+/// let params = Argon2Params::new(12_288, 3, 1);
+/// assert_eq!(params.memory_kib, 12_288);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Argon2Params {
     /// Memory in KiB (`m`).
     pub memory_kib: u32,
@@ -32,9 +41,18 @@ impl Default for Argon2Params {
 }
 
 impl Argon2Params {
+    /// `memory_kib` KiB of memory, `iterations` passes, `parallelism` lanes.
+    pub fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> Self {
+        Self {
+            memory_kib,
+            iterations,
+            parallelism,
+        }
+    }
+
     fn build(self) -> Result<Params, HashError> {
         Params::new(self.memory_kib, self.iterations, self.parallelism, None)
-            .map_err(|e| HashError::Internal(format!("argon2 parameters: {e}")))
+            .map_err(HashError::algorithm)
     }
 }
 
@@ -42,8 +60,18 @@ impl Argon2Params {
 /// (`$argon2id$v=19$m=19456,t=2,p=1$…`); Better Auth's scrypt hashes still verify and are
 /// reported as needing a rehash, as are argon2 hashes weaker than the configured parameters.
 ///
-/// All work runs on the [`HashPool`]; cloning shares it. `Argon2Hasher::default()` has OWASP's
-/// parameters and a pool with one thread per core.
+/// All work runs on a [`HashPool`]; cloning shares it. `Argon2Hasher::default()` has OWASP's
+/// parameters and runs on the process's shared pool ([`HashPool::shared`]), so making several
+/// starts no threads beyond the first.
+///
+/// ```
+/// use auth_core::hash::{Argon2Hasher, Argon2Params, HashPool};
+///
+/// // Two threads, room for 64 waiting jobs.
+/// let hasher = Argon2Hasher::new(Argon2Params::default(), HashPool::new(2, 64))?;
+/// assert_eq!(hasher.pool().threads(), 2);
+/// # Ok::<(), auth_core::hash::HashError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Argon2Hasher {
     inner: Arc<Inner>,
@@ -87,7 +115,7 @@ impl Default for Argon2Hasher {
         let inner = Inner {
             params: Argon2Params::default(),
             argon2,
-            pool: HashPool::with_defaults(),
+            pool: HashPool::shared(),
         };
         Self {
             inner: Arc::new(inner),
@@ -99,13 +127,12 @@ impl Inner {
     fn hash_now(&self, password: &Password) -> Result<String, HashError> {
         // The span marks where the CPU-heavy work runs (tests check it is a pool thread).
         let _span = tracing::trace_span!("password_hash", op = "hash").entered();
-        let internal = |e: &dyn std::fmt::Display| HashError::Internal(format!("argon2: {e}"));
         let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
         let mut salt_bytes = [0u8; 64];
         let salt_bytes = salt
             .as_salt()
             .decode_b64(&mut salt_bytes)
-            .map_err(|e| internal(&e))?;
+            .map_err(HashError::algorithm)?;
         let normalized = password.normalized();
         let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
         memory::hash_into(
@@ -115,13 +142,13 @@ impl Inner {
             &mut out,
             self.blocks(),
         )
-        .map_err(|e| internal(&e))?;
+        .map_err(HashError::algorithm)?;
         let phc = PasswordHash {
             algorithm: Algorithm::Argon2id.ident(),
             version: Some(Version::V0x13.into()),
-            params: ParamsString::try_from(self.argon2.params()).map_err(|e| internal(&e))?,
+            params: ParamsString::try_from(self.argon2.params()).map_err(HashError::algorithm)?,
             salt: Some(salt.as_salt()),
-            hash: Some(Output::new(&out).map_err(|e| internal(&e))?),
+            hash: Some(Output::new(&out).map_err(HashError::algorithm)?),
         };
         Ok(phc.to_string())
     }
@@ -253,12 +280,15 @@ mod tests {
             "{stored}"
         );
         assert_eq!(
-            hasher.verify(&password, &stored).await,
-            Ok(Verification::Valid)
+            hasher.verify(&password, &stored).await.expect("verify"),
+            Verification::Valid
         );
         assert_eq!(
-            hasher.verify(&Password::new("wrong"), &stored).await,
-            Ok(Verification::Invalid)
+            hasher
+                .verify(&Password::new("wrong"), &stored)
+                .await
+                .expect("verify"),
+            Verification::Invalid
         );
     }
 
@@ -267,11 +297,7 @@ mod tests {
         // Our hashing reuses each thread's memory; the result must be exactly what the argon2
         // crate's own `hash_password` gives for the same salt, both ways round.
         use argon2::password_hash::PasswordHasher as _;
-        let hasher = cheap(Argon2Params {
-            memory_kib: 256,
-            iterations: 2,
-            parallelism: 1,
-        });
+        let hasher = cheap(Argon2Params::new(256, 2, 1));
         let password = Password::new("correct horse battery");
         let ours = hasher.hash(&password).await.expect("hash");
         let parsed = PasswordHash::new(&ours).expect("phc");
@@ -296,67 +322,64 @@ mod tests {
         .to_string();
         for _ in 0..2 {
             assert_eq!(
-                hasher.verify(&password, &other).await,
-                Ok(Verification::Valid)
+                hasher.verify(&password, &other).await.expect("verify"),
+                Verification::Valid
             );
             assert_eq!(
-                hasher.verify(&Password::new("wrong"), &other).await,
-                Ok(Verification::Invalid)
+                hasher
+                    .verify(&Password::new("wrong"), &other)
+                    .await
+                    .expect("verify"),
+                Verification::Invalid
             );
         }
     }
 
     #[tokio::test]
     async fn weaker_hashes_need_a_rehash_stronger_ones_do_not() {
-        let weak = cheap(Argon2Params {
-            memory_kib: 64,
-            iterations: 1,
-            parallelism: 1,
-        });
-        let strong = cheap(Argon2Params {
-            memory_kib: 128,
-            iterations: 2,
-            parallelism: 1,
-        });
+        let weak = cheap(Argon2Params::new(64, 1, 1));
+        let strong = cheap(Argon2Params::new(128, 2, 1));
         let password = Password::new("correct horse battery");
         let weak_hash = weak.hash(&password).await.expect("hash");
         let strong_hash = strong.hash(&password).await.expect("hash");
         assert_eq!(
-            strong.verify(&password, &weak_hash).await,
-            Ok(Verification::ValidNeedsRehash)
+            strong.verify(&password, &weak_hash).await.expect("verify"),
+            Verification::ValidNeedsRehash
         );
         assert_eq!(
-            weak.verify(&password, &strong_hash).await,
-            Ok(Verification::Valid)
+            weak.verify(&password, &strong_hash).await.expect("verify"),
+            Verification::Valid
         );
         let argon2i =
             "$argon2i$v=19$m=128,t=2,p=1$c29tZXNhbHQ$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
         assert_eq!(
-            strong.verify(&password, argon2i).await,
-            Ok(Verification::Invalid)
+            strong.verify(&password, argon2i).await.expect("verify"),
+            Verification::Invalid
         );
     }
 
     #[tokio::test]
     async fn better_auth_scrypt_hashes_verify_and_need_a_rehash() {
-        let hasher = cheap(Argon2Params {
-            memory_kib: 64,
-            iterations: 1,
-            parallelism: 1,
-        });
+        let hasher = cheap(Argon2Params::new(64, 1, 1));
         let password = Password::new("correct horse battery");
         let legacy = scrypt::hash(&password).expect("scrypt");
         assert_eq!(
-            hasher.verify(&password, &legacy).await,
-            Ok(Verification::ValidNeedsRehash)
+            hasher.verify(&password, &legacy).await.expect("verify"),
+            Verification::ValidNeedsRehash
         );
         assert_eq!(
-            hasher.verify(&Password::new("nope"), &legacy).await,
-            Ok(Verification::Invalid)
+            hasher
+                .verify(&Password::new("nope"), &legacy)
+                .await
+                .expect("verify"),
+            Verification::Invalid
         );
         assert_eq!(
-            hasher.verify(&password, "not a hash").await,
-            Ok(Verification::Invalid)
+            hasher
+                .verify(&password, "not a hash")
+                .await
+                .expect("verify"),
+            Verification::Invalid
         );
     }
 }

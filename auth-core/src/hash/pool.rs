@@ -3,7 +3,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
 use tokio::sync::oneshot;
@@ -84,6 +84,14 @@ impl HashPool {
         Self::new(cores, 64 * cores)
     }
 
+    /// The process's shared pool ([`HashPool::with_defaults`], started on first use and kept
+    /// for the life of the process): the hashers of several `Auth`s in one process share one
+    /// bound on the CPU that hashing may take, instead of each starting threads of its own.
+    pub fn shared() -> Self {
+        static SHARED: OnceLock<HashPool> = OnceLock::new();
+        SHARED.get_or_init(Self::with_defaults).clone()
+    }
+
     /// How many jobs run at once.
     pub fn threads(&self) -> usize {
         self.threads
@@ -111,7 +119,7 @@ impl HashPool {
     /// Runs `job` on a pool thread and waits for its result without blocking the runtime.
     ///
     /// Fails at once with [`HashError::Overloaded`] when the queue is full. A job that panics
-    /// gives [`HashError::Internal`]; the thread survives it.
+    /// gives [`HashError::Panicked`]; the thread survives it.
     pub async fn run<F, R>(&self, job: F) -> Result<R, HashError>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -138,14 +146,10 @@ impl HashPool {
         match self.sender.try_send(job) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => return Err(HashError::Overloaded),
-            Err(TrySendError::Disconnected(_)) => {
-                return Err(HashError::Internal("hashing threads have stopped".into()));
-            }
+            Err(TrySendError::Disconnected(_)) => return Err(HashError::Stopped),
         }
-        Ok(async move {
-            rx.await
-                .map_err(|_| HashError::Internal("a hashing job panicked".into()))
-        })
+        // The sender is dropped without a result only when the job panicked.
+        Ok(async move { rx.await.map_err(|_| HashError::Panicked) })
     }
 }
 
@@ -181,6 +185,15 @@ mod tests {
         assert_eq!(again.len(), 3);
         // Clones share the count.
         assert!(matches!(pool.clone().admit(), Err(HashError::Overloaded)));
+    }
+
+    #[test]
+    fn the_shared_pool_is_started_once() {
+        let a = HashPool::shared();
+        let b = HashPool::shared();
+        // Clones of one pool share their admission count.
+        let _held = a.admit().expect("room");
+        assert!(Arc::ptr_eq(&a.admitted, &b.admitted));
     }
 
     #[tokio::test]
@@ -231,7 +244,7 @@ mod tests {
     async fn a_panicking_job_is_an_error_and_the_thread_survives() {
         let pool = HashPool::new(1, 1);
         let result = pool.run(|| -> u8 { panic!("boom") }).await;
-        assert!(matches!(result, Err(HashError::Internal(_))));
+        assert!(matches!(result, Err(HashError::Panicked)));
         assert_eq!(pool.run(|| 7).await.expect("still works"), 7);
     }
 }

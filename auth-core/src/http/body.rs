@@ -7,7 +7,8 @@ use http_body::Body;
 use http_body_util::{BodyExt, Limited};
 use serde_json::{Map, Value};
 
-use crate::error::{AuthError, BoxError};
+use super::error::ProtocolError;
+use crate::BoxError;
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -22,7 +23,7 @@ pub(crate) async fn read<B>(
     body: B,
     limit: usize,
     accepts_form: bool,
-) -> Result<Option<Value>, AuthError>
+) -> Result<Option<Value>, ProtocolError>
 where
     B: Body,
     B::Error: Into<BoxError>,
@@ -32,7 +33,7 @@ where
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
-        return Err(AuthError::PayloadTooLarge);
+        return Err(ProtocolError::PayloadTooLarge);
     }
     let content_type = headers
         .get(CONTENT_TYPE)
@@ -49,7 +50,7 @@ where
         Some(JSON) => false,
         Some(FORM) if accepts_form => true,
         Some(other) => {
-            return Err(AuthError::UnsupportedMediaType {
+            return Err(ProtocolError::UnsupportedMediaType {
                 given: other.to_owned(),
                 allowed: if accepts_form {
                     "application/x-www-form-urlencoded, application/json"
@@ -62,10 +63,10 @@ where
     let bytes: Bytes = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            return Err(AuthError::PayloadTooLarge);
+            return Err(ProtocolError::PayloadTooLarge);
         }
         // The client went away or sent a broken body: nothing to answer that it will read.
-        Err(_) => return Err(AuthError::InvalidJson),
+        Err(_) => return Err(ProtocolError::InvalidJson),
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
@@ -78,5 +79,5 @@ where
     }
     serde_json::from_slice(&bytes)
         .map(Some)
-        .map_err(|_| AuthError::InvalidJson)
+        .map_err(|_| ProtocolError::InvalidJson)
 }

@@ -12,11 +12,11 @@ use sha2::Sha256;
 use crate::config::AuthConfig;
 
 /// The session cookie (`<prefix>.session_token`): the signed session token.
-pub const SESSION_TOKEN: &str = "session_token";
+pub(crate) const SESSION_TOKEN: &str = "session_token";
 /// Better Auth's cookie cache; never set here, but cleared with the others.
-pub const SESSION_DATA: &str = "session_data";
+pub(crate) const SESSION_DATA: &str = "session_data";
 /// Set (signed `true`) for "remember me: false" sessions: no sliding, browser-session cookie.
-pub const DONT_REMEMBER: &str = "dont_remember";
+pub(crate) const DONT_REMEMBER: &str = "dont_remember";
 
 const PREFIX: &str = "better-auth";
 
@@ -33,7 +33,7 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b')');
 
 /// The full cookie name: `better-auth.<which>`, with `__Secure-` in front on https.
-pub fn cookie_name(config: &AuthConfig, which: &str) -> String {
+pub(crate) fn cookie_name(config: &AuthConfig, which: &str) -> String {
     if config.secure_cookies() {
         format!("__Secure-{PREFIX}.{which}")
     } else {
@@ -48,7 +48,7 @@ fn mac(secret: &[u8]) -> Hmac<Sha256> {
 }
 
 /// `value.signature`, the signature being base64 (standard, padded) of HMAC-SHA256(secret, value).
-pub fn sign(secret: &[u8], value: &str) -> String {
+pub(crate) fn sign(secret: &[u8], value: &str) -> String {
     let mut mac = mac(secret);
     mac.update(value.as_bytes());
     format!("{value}.{}", STANDARD.encode(mac.finalize().into_bytes()))
@@ -56,7 +56,7 @@ pub fn sign(secret: &[u8], value: &str) -> String {
 
 /// The value of a signed `value.signature` string whose signature verifies (in constant time);
 /// either base64 alphabet is accepted, as Better Auth's bearer plugin does.
-pub fn verify(secret: &[u8], signed: &str) -> Option<String> {
+pub(crate) fn verify(secret: &[u8], signed: &str) -> Option<String> {
     let (value, signature) = signed.rsplit_once('.')?;
     if signature.len() != 44 || !signature.ends_with('=') {
         return None;
@@ -117,7 +117,8 @@ pub(crate) fn clear_cookie(config: &AuthConfig, name: &str) -> String {
 mod tests {
     use super::*;
 
-    /// From shared/spec/better-auth-transcripts.md ("Session cookie / bearer token format").
+    /// From the recorded transcripts (tests/conformance/fixtures/better-auth-1.7.25-transcripts.md,
+    /// "Session cookie / bearer token format").
     const SECRET: &str = "throwaway-reference-secret-0123456789abcdef0123456789abcdef";
 
     #[test]
@@ -140,7 +141,9 @@ mod tests {
 
     #[test]
     fn set_cookie_matches_the_recorded_header() {
-        let config = AuthConfig::new(SECRET, "http://127.0.0.1:3005").expect("config");
+        let config = AuthConfig::builder(SECRET, "http://127.0.0.1:3005")
+            .build()
+            .expect("config");
         let value = sign(SECRET.as_bytes(), "YUl3aQquqNzLNUFUV57PtnnZQZaRLcdS");
         let name = cookie_name(&config, SESSION_TOKEN);
         assert_eq!(
@@ -151,7 +154,9 @@ mod tests {
             clear_cookie(&config, &name),
             "better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
         );
-        let secure = AuthConfig::new(SECRET, "https://auth.example.com").expect("config");
+        let secure = AuthConfig::builder(SECRET, "https://auth.example.com")
+            .build()
+            .expect("config");
         let name = cookie_name(&secure, SESSION_TOKEN);
         assert_eq!(name, "__Secure-better-auth.session_token");
         assert!(

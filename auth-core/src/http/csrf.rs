@@ -5,8 +5,8 @@ use http::header::{COOKIE, ORIGIN, REFERER};
 use http::request::Parts;
 use http::{HeaderMap, Method};
 
+use super::error::ProtocolError;
 use crate::config::AuthConfig;
-use crate::error::AuthError;
 
 /// The origin a request claims: `Origin`, or else the origin of `Referer`. `Some("null")` stays.
 fn claimed_origin(headers: &HeaderMap) -> Option<String> {
@@ -22,11 +22,11 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn require_trusted(config: &AuthConfig, origin: Option<&str>) -> Result<(), AuthError> {
+fn require_trusted(config: &AuthConfig, origin: Option<&str>) -> Result<(), ProtocolError> {
     match origin {
-        None | Some("null") | Some("") => Err(AuthError::MissingOrNullOrigin),
+        None | Some("null") | Some("") => Err(ProtocolError::MissingOrNullOrigin),
         Some(origin) if config.is_trusted_origin(origin) => Ok(()),
-        Some(_) => Err(AuthError::InvalidOrigin),
+        Some(_) => Err(ProtocolError::InvalidOrigin),
     }
 }
 
@@ -38,7 +38,7 @@ fn require_trusted(config: &AuthConfig, origin: Option<&str>) -> Result<(), Auth
 /// 3. For sign-in and sign-up without cookies: a cross-site navigation is refused outright; any
 ///    Fetch-Metadata header requires a trusted origin; otherwise an `Origin` or `Referer`, if
 ///    sent, must be trusted. Requests with none of these (curl, servers) pass.
-pub(crate) fn check(parts: &Parts, config: &AuthConfig, login: bool) -> Result<(), AuthError> {
+pub(crate) fn check(parts: &Parts, config: &AuthConfig, login: bool) -> Result<(), ProtocolError> {
     if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
@@ -53,7 +53,7 @@ pub(crate) fn check(parts: &Parts, config: &AuthConfig, login: bool) -> Result<(
     let site = header(headers, "sec-fetch-site");
     let mode = header(headers, "sec-fetch-mode");
     if site == Some("cross-site") && mode == Some("navigate") {
-        return Err(AuthError::CrossSiteNavigationLoginBlocked);
+        return Err(ProtocolError::CrossSiteNavigationLoginBlocked);
     }
     if site.is_some() || mode.is_some() || headers.contains_key("sec-fetch-dest") {
         return require_trusted(config, origin.as_deref());
@@ -65,14 +65,14 @@ pub(crate) fn check(parts: &Parts, config: &AuthConfig, login: bool) -> Result<(
 }
 
 /// A `callbackURL` must be a relative path (not `//host`) or on a trusted origin.
-pub(crate) fn check_callback(config: &AuthConfig, url: Option<&str>) -> Result<(), AuthError> {
+pub(crate) fn check_callback(config: &AuthConfig, url: Option<&str>) -> Result<(), ProtocolError> {
     let Some(url) = url else {
         return Ok(());
     };
     // A URL with a line break or another control character is no URL a browser would send,
     // and it must never reach a `Location` header.
     if url.chars().any(char::is_control) {
-        return Err(AuthError::InvalidCallbackUrl);
+        return Err(ProtocolError::InvalidCallbackUrl);
     }
     if url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\") {
         return Ok(());
@@ -85,7 +85,7 @@ pub(crate) fn check_callback(config: &AuthConfig, url: Option<&str>) -> Result<(
     if trusted {
         Ok(())
     } else {
-        Err(AuthError::InvalidCallbackUrl)
+        Err(ProtocolError::InvalidCallbackUrl)
     }
 }
 
@@ -94,7 +94,8 @@ mod tests {
     use super::*;
 
     fn config() -> AuthConfig {
-        AuthConfig::new("0123456789abcdef0123456789abcdef", "http://127.0.0.1:3005")
+        AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://127.0.0.1:3005")
+            .build()
             .expect("config")
     }
 
@@ -173,7 +174,7 @@ mod tests {
             assert!(
                 matches!(
                     check_callback(&c, Some(bad)),
-                    Err(AuthError::InvalidCallbackUrl)
+                    Err(ProtocolError::InvalidCallbackUrl)
                 ),
                 "{bad}"
             );

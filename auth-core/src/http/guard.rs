@@ -1,5 +1,7 @@
-//! `RequireAuthLayer`: a tower layer that lets only authenticated requests through, putting the
-//! [`Authenticated`] caller into the request's extensions for the handlers.
+//! The guard layers: [`RequireAuthLayer`] lets only authenticated requests through;
+//! [`OptionalAuthLayer`] lets every request through and records the caller when there is one.
+//! Either way the caller is recorded in the request's extensions, where the adapters'
+//! extractors find it without authenticating again (see [`extract`](super::extract)).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,24 +11,67 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http::{Request, Response};
 
-use super::Authenticated;
-use super::authenticate::Cached;
-use super::reply::Reply;
+use super::ProtocolError;
+use super::caller::Cached;
+use super::extract::Identified;
 use crate::Auth;
 use crate::error::AuthError;
 use crate::token::Claims;
 
-/// Guards a subtree: `401 UNAUTHORIZED` (or the token's error) without credentials. Made by
-/// [`Auth::require_auth`].
+/// Guards a subtree: `401 UNAUTHORIZED` (or the token's error) without valid credentials, 503
+/// when the store is down; otherwise the request goes on with its caller recorded.
+///
+/// ```
+/// use auth_core::http::RequireAuthLayer;
+/// use tower::{ServiceBuilder, service_fn};
+///
+/// # fn make(auth: auth_core::Auth) {
+/// let api = ServiceBuilder::new()
+///     .layer(RequireAuthLayer::new(&auth))
+///     .service(service_fn(|_request: http::Request<()>| async {
+///         Ok::<_, std::convert::Infallible>(http::Response::new(bytes::Bytes::from("secret")))
+///     }));
+/// # let _ = api;
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct RequireAuthLayer {
     auth: Auth,
 }
 
-impl Auth {
-    /// A layer that lets only authenticated requests through.
-    pub fn require_auth(&self) -> RequireAuthLayer {
-        RequireAuthLayer { auth: self.clone() }
+impl RequireAuthLayer {
+    /// The layer for `auth`.
+    pub fn new(auth: &Auth) -> Self {
+        Self { auth: auth.clone() }
+    }
+}
+
+/// Identifies the caller of a subtree without requiring one: a request with valid credentials
+/// goes on with its caller recorded, one without (or with bad ones) goes on without; only a
+/// server fault (the store down) is refused.
+///
+/// ```
+/// use auth_core::http::OptionalAuthLayer;
+/// use tower::{ServiceBuilder, service_fn};
+///
+/// # fn make(auth: auth_core::Auth) {
+/// let page = ServiceBuilder::new()
+///     .layer(OptionalAuthLayer::new(&auth))
+///     .service(service_fn(|_request: http::Request<()>| async {
+///         Ok::<_, std::convert::Infallible>(http::Response::new(bytes::Bytes::from("hello")))
+///     }));
+/// # let _ = page;
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct OptionalAuthLayer {
+    auth: Auth,
+}
+
+impl OptionalAuthLayer {
+    /// The layer for `auth`.
+    pub fn new(auth: &Auth) -> Self {
+        Self { auth: auth.clone() }
     }
 }
 
@@ -34,29 +79,38 @@ impl<S> tower::Layer<S> for RequireAuthLayer {
     type Service = RequireAuth<S>;
 
     fn layer(&self, inner: S) -> RequireAuth<S> {
-        RequireAuth {
-            inner,
-            auth: self.auth.clone(),
-        }
+        RequireAuth(Guard::new(inner, &self.auth, true))
+    }
+}
+
+impl<S> tower::Layer<S> for OptionalAuthLayer {
+    type Service = OptionalAuth<S>;
+
+    fn layer(&self, inner: S) -> OptionalAuth<S> {
+        OptionalAuth(Guard::new(inner, &self.auth, false))
     }
 }
 
 /// The service [`RequireAuthLayer`] makes.
 #[derive(Clone, Debug)]
-pub struct RequireAuth<S> {
+pub struct RequireAuth<S>(Guard<S>);
+
+/// The service [`OptionalAuthLayer`] makes.
+#[derive(Clone, Debug)]
+pub struct OptionalAuth<S>(Guard<S>);
+
+/// Both guards: they differ only in whether a caller is required.
+#[derive(Clone, Debug)]
+struct Guard<S> {
     inner: S,
     auth: Auth,
-}
-
-/// The protocol's error response with the body type `R` of the service being guarded.
-pub fn error_response_as<R: From<Bytes>>(error: &AuthError) -> Response<R> {
-    Reply::error(error).into_bytes_response().map(R::from)
+    required: bool,
 }
 
 pin_project_lite::pin_project! {
-    /// The future [`RequireAuth`] returns: the inner service's, at once, when the caller is
-    /// known from the caches (the common case); else one that asks the store first.
-    pub struct RequireAuthFuture<F, T> {
+    /// The future of both guards: the inner service's, at once, when the caller is known from
+    /// the caches (the common case); else one that asks the store first.
+    pub struct ResponseFuture<F, T> {
         #[pin]
         state: State<F, T>,
     }
@@ -74,7 +128,7 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<F, T> Future for RequireAuthFuture<F, T>
+impl<F, T> Future for ResponseFuture<F, T>
 where
     F: Future<Output = T>,
 {
@@ -85,57 +139,68 @@ where
             StateProj::Inner { future } => future.poll(cx),
             StateProj::Refused { response } => match response.take() {
                 Some(response) => Poll::Ready(response),
-                None => panic!("RequireAuthFuture polled after completion"),
+                None => panic!("ResponseFuture polled after completion"),
             },
             StateProj::Lookup { future } => future.as_mut().poll(cx),
         }
     }
 }
 
-impl<S, B, R> tower::Service<Request<B>> for RequireAuth<S>
-where
-    S: tower::Service<Request<B>, Response = Response<R>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-    R: From<Bytes>,
-{
-    type Response = Response<R>;
-    type Error = S::Error;
-    type Future = RequireAuthFuture<S::Future, Result<Response<R>, S::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        let state = match self.auth.authenticate_cached(request.headers()) {
-            Cached::Answered(Ok(caller)) => {
-                request.extensions_mut().insert::<Authenticated>(caller);
-                State::Inner {
-                    future: self.inner.call(request),
-                }
-            }
-            Cached::Answered(Err(error)) => State::Refused {
-                response: Some(Ok(error_response_as(&error))),
-            },
-            Cached::Verified(claims) => State::Lookup {
-                future: self.lookup(request, Some(claims)),
-            },
-            Cached::NoJwt => State::Lookup {
-                future: self.lookup(request, None),
-            },
-        };
-        RequireAuthFuture { state }
-    }
+/// The refusal as the guarded service's response.
+fn refusal<R: From<Bytes>>(error: AuthError) -> Response<R> {
+    ProtocolError::from(error).response()
 }
 
-impl<S> RequireAuth<S> {
+impl<S> Guard<S> {
+    fn new(inner: S, auth: &Auth, required: bool) -> Self {
+        Self {
+            inner,
+            auth: auth.clone(),
+            required,
+        }
+    }
+
+    fn call<B, R>(
+        &mut self,
+        mut request: Request<B>,
+    ) -> ResponseFuture<S::Future, Result<Response<R>, S::Error>>
+    where
+        S: tower::Service<Request<B>, Response = Response<R>> + Clone + Send + 'static,
+        S::Future: Send + 'static,
+        B: Send + 'static,
+        R: From<Bytes>,
+    {
+        let verified = match self.auth.authenticate_cached(request.headers()) {
+            Cached::Answered(found) => {
+                let state = match Identified::decide(self.required, found.map(Some)) {
+                    Ok(identified) => {
+                        identified.record(&self.auth, request.extensions_mut());
+                        State::Inner {
+                            future: self.inner.call(request),
+                        }
+                    }
+                    Err(error) => State::Refused {
+                        response: Some(Ok(refusal(error))),
+                    },
+                };
+                return ResponseFuture { state };
+            }
+            Cached::Verified(claims) => Some(claims),
+            Cached::NoJwt => None,
+        };
+        ResponseFuture {
+            state: State::Lookup {
+                future: self.lookup(request, verified),
+            },
+        }
+    }
+
     /// The slow path: the caller needs the store (a session token or cookie, or a JWT whose
-    /// session the revocation cache does not know yet, already verified: `claims`).
+    /// session the revocation cache does not know yet, already verified: `verified`).
     fn lookup<B, R>(
         &mut self,
         mut request: Request<B>,
-        claims: Option<Arc<Claims>>,
+        verified: Option<Arc<Claims>>,
     ) -> BoxFuture<Result<Response<R>, S::Error>>
     where
         S: tower::Service<Request<B>, Response = Response<R>> + Clone + Send + 'static,
@@ -147,19 +212,44 @@ impl<S> RequireAuth<S> {
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let auth = self.auth.clone();
+        let required = self.required;
         Box::pin(async move {
-            let caller = match claims {
-                Some(claims) => auth.authenticate_verified(&claims).await.map(Some),
-                None => auth.authenticate_headers(request.headers()).await,
-            };
-            match caller {
-                Ok(Some(caller)) => {
-                    request.extensions_mut().insert::<Authenticated>(caller);
+            let found = auth.authenticate_rest(request.headers(), verified).await;
+            match Identified::decide(required, found) {
+                Ok(identified) => {
+                    identified.record(&auth, request.extensions_mut());
                     inner.call(request).await
                 }
-                Ok(None) => Ok(error_response_as(&AuthError::Unauthorized)),
-                Err(error) => Ok(error_response_as(&error)),
+                Err(error) => Ok(refusal(error)),
             }
         })
     }
 }
+
+/// Implements `tower::Service` for a guard newtype by delegating to its `Guard`.
+macro_rules! guard_service {
+    ($name:ident) => {
+        impl<S, B, R> tower::Service<Request<B>> for $name<S>
+        where
+            S: tower::Service<Request<B>, Response = Response<R>> + Clone + Send + 'static,
+            S::Future: Send + 'static,
+            B: Send + 'static,
+            R: From<Bytes>,
+        {
+            type Response = Response<R>;
+            type Error = S::Error;
+            type Future = ResponseFuture<S::Future, Result<Response<R>, S::Error>>;
+
+            fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+                self.0.inner.poll_ready(cx)
+            }
+
+            fn call(&mut self, request: Request<B>) -> Self::Future {
+                self.0.call(request)
+            }
+        }
+    };
+}
+
+guard_service!(RequireAuth);
+guard_service!(OptionalAuth);

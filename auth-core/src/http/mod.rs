@@ -1,20 +1,26 @@
-//! Better Auth's HTTP protocol on `http` types, written once for every framework.
+//! Better Auth's HTTP protocol on `http` types, written once for every framework, and the
+//! tower pieces to run it, tower-http style (a layer and its service side by side):
 //!
-//! * [`AuthService`] (`auth.service()`): the auth API under the base path, a
-//!   `tower::Service<http::Request<B>>`. Same paths, JSON shapes, status codes, error codes,
-//!   cookies and headers as Better Auth 1.7, so its client cannot tell the difference.
-//! * [`Auth::authenticate`](crate::Auth::authenticate): who is calling an API route (JWT, bearer session token or cookie).
-//! * [`RequireAuthLayer`] (`auth.require_auth()`): guards a subtree.
-//! * [`CorsLayer`] (`auth.cors_layer()`): CORS for front ends on other origins.
-//! * [`error_response`]: the JSON error response, for adapters' rejections.
+//! | item | what it does |
+//! | --- | --- |
+//! | [`AuthService`] | the auth API under the base path, a `tower::Service`: same paths, JSON, status codes, error codes, cookies and headers as Better Auth 1.7 |
+//! | [`Auth::authenticate`](crate::Auth::authenticate) | who is calling an API route (JWT, bearer session token or cookie): a [`Caller`] |
+//! | [`RequireAuthLayer`] / [`OptionalAuthLayer`] | guard a subtree, or identify its callers |
+//! | [`CorsLayer`] / [`CorsPolicy`] | CORS for front ends on other origins |
+//! | [`InstallLayer`] | the `Auth` for the extractors, and CORS, around a whole app |
+//! | [`extract`] | the rules every adapter's extractors and guards follow |
+//! | [`ProtocolError`] | every refusal, a flow's included, as an HTTP response |
 
-mod authenticate;
 mod body;
-pub mod cookies;
+mod caller;
+mod cookies;
 pub mod cors;
 mod csrf;
-mod guard;
+mod error;
+pub mod extract;
+pub mod guard;
 mod handlers;
+mod install;
 mod rate_limit;
 mod reply;
 mod request;
@@ -22,9 +28,11 @@ mod router;
 mod service;
 mod validate;
 
-pub use authenticate::{AuthMethod, Authenticated};
-pub use cors::{Cors, CorsLayer};
-pub use guard::{RequireAuth, RequireAuthFuture, RequireAuthLayer, error_response_as};
+pub use caller::{AuthMethod, Caller};
+pub use cors::{Cors, CorsLayer, CorsPolicy};
+pub use error::ProtocolError;
+pub use guard::{OptionalAuth, OptionalAuthLayer, RequireAuth, RequireAuthLayer};
+pub use install::{Install, InstallLayer};
 pub use rate_limit::ClientAddr;
-pub use reply::{ResponseBody, error_response};
+pub use reply::ResponseBody;
 pub use service::AuthService;

@@ -5,12 +5,13 @@ use std::net::IpAddr;
 use http::HeaderMap;
 use http::request::Parts;
 
+use super::error::ProtocolError;
 use crate::Auth;
 use crate::error::AuthError;
-use crate::rate_limit::Decision;
+use crate::rate_limit::{Decision, decide};
 
 /// The address of the client's socket, which an adapter puts in the request's extensions so
-/// that the protocol can rate-limit by it (unless `AuthConfig::with_client_ip_header` names a
+/// that the protocol can rate-limit by it (unless `AuthConfigBuilder::client_ip_header` names a
 /// proxy's header instead).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
@@ -37,7 +38,7 @@ impl Auth {
         &self,
         path: &str,
         ip: Option<IpAddr>,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), ProtocolError> {
         match ip {
             Some(ip) => self.limit(path, &format!("{ip}|{path}")).await,
             None => {
@@ -55,19 +56,23 @@ impl Auth {
         &self,
         path: &str,
         account: &str,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), ProtocolError> {
         self.limit(path, &format!("{account}|{path}")).await
     }
 
-    async fn limit(&self, path: &str, key: &str) -> Result<(), AuthError> {
+    async fn limit(&self, path: &str, key: &str) -> Result<(), ProtocolError> {
         let Some(rule) = self.config().rate_limit().rule_for(path) else {
             return Ok(());
         };
         let now = self.now();
-        let hit = self.inner.rate_limits.hit(key, rule.window, now).await?;
-        match hit.decide(rule.max, rule.window, now) {
+        let hit = self
+            .rate_limit_store()
+            .hit(key, rule.window, now)
+            .await
+            .map_err(AuthError::from)?;
+        match decide(hit, rule.max, rule.window, now) {
             Decision::Allowed => Ok(()),
-            Decision::Limited(retry_after) => Err(AuthError::TooManyRequests { retry_after }),
+            Decision::Limited(retry_after) => Err(ProtocolError::TooManyRequests { retry_after }),
         }
     }
 }

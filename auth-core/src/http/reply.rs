@@ -11,8 +11,10 @@ use http_body_util::Full;
 use serde::Serialize;
 
 use super::cookies::{self, DONT_REMEMBER, SESSION_DATA, SESSION_TOKEN};
+use super::error::ProtocolError;
 use crate::config::AuthConfig;
-use crate::error::AuthError;
+use crate::error::{AuthError, Chain};
+use crate::model::SessionToken;
 
 /// The body type of every response the protocol produces.
 pub type ResponseBody = Full<Bytes>;
@@ -74,7 +76,7 @@ impl Reply {
     pub(crate) fn json(value: &impl Serialize) -> Self {
         match serde_json::to_vec(value) {
             Ok(body) => Self::with_body(StatusCode::OK, body),
-            Err(error) => Self::error(&AuthError::internal(error)),
+            Err(error) => Self::error(&AuthError::internal(error).into()),
         }
     }
 
@@ -103,16 +105,16 @@ impl Reply {
 
     /// The error's status and `{"message","code"}` body; `Retry-After` on 503s. Internal causes
     /// are logged here, once, and never sent.
-    pub(crate) fn error(error: &AuthError) -> Self {
-        if let AuthError::TooManyRequests { retry_after } = error {
+    pub(crate) fn error(error: &ProtocolError) -> Self {
+        if let ProtocolError::TooManyRequests { retry_after } = error {
             return Self::rate_limited(*retry_after);
         }
-        let overloaded = matches!(error, AuthError::Overloaded);
+        let overloaded = matches!(error, ProtocolError::Flow(AuthError::Overloaded));
         if overloaded {
             // Expected under a storm, thousands a second: not worth an error line each.
             tracing::debug!("refused: password hashing is saturated");
         } else if error.status().is_server_error() {
-            tracing::error!(%error, code = error.code(), "request failed");
+            tracing::error!(error = %Chain(error), code = error.code(), "request failed");
         }
         let body = serde_json::to_vec(&ErrorBody {
             message: &error.message(),
@@ -173,11 +175,11 @@ impl Reply {
     pub(crate) fn set_session(
         &mut self,
         config: &AuthConfig,
-        token: &str,
+        token: &SessionToken,
         remember_me: bool,
     ) -> Result<(), AuthError> {
         let secret = config.secret().expose();
-        let signed = cookies::sign(secret, token);
+        let signed = cookies::sign(secret, token.expose());
         let max_age = remember_me.then(|| config.session_ttl().as_secs());
         let name = cookies::cookie_name(config, SESSION_TOKEN);
         self.cookies
@@ -215,18 +217,13 @@ impl Reply {
         Ok(())
     }
 
-    /// The finished `http::Response`.
-    pub(crate) fn into_response(self) -> Response<ResponseBody> {
-        self.into_bytes_response().map(Full::new)
-    }
-
     /// The finished response with the body as plain bytes.
     pub(crate) fn into_bytes_response(self) -> Response<Bytes> {
         let mut cookies = Vec::with_capacity(self.cookies.len());
         for cookie in &self.cookies {
             match header_value("set-cookie", cookie) {
                 Ok(value) => cookies.push(value),
-                Err(error) => return Self::error(&error).into_bytes_response(),
+                Err(error) => return Self::error(&error.into()).into_bytes_response(),
             }
         }
         let mut response = Response::new(self.body.clone().unwrap_or_default());
@@ -249,16 +246,16 @@ impl Reply {
     }
 }
 
-impl From<AuthError> for Reply {
-    fn from(error: AuthError) -> Self {
+impl From<ProtocolError> for Reply {
+    fn from(error: ProtocolError) -> Self {
         Self::error(&error)
     }
 }
 
-/// The JSON error response for `error`, as the protocol sends it: adapters use this to answer
-/// for their extractors, so every framework's errors look the same.
-pub fn error_response(error: &AuthError) -> Response<ResponseBody> {
-    Reply::error(error).into_response()
+impl From<AuthError> for Reply {
+    fn from(error: AuthError) -> Self {
+        Self::error(&error.into())
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use percent_encoding::percent_decode_str;
 
 use super::cookies::{self, DONT_REMEMBER, SESSION_TOKEN};
 use crate::config::AuthConfig;
-use crate::model::ClientInfo;
+use crate::model::{ClientInfo, SessionToken};
 
 /// The `Authorization: Bearer` credential as sent (scheme case-insensitive).
 fn bearer_raw(headers: &HeaderMap) -> Option<&str> {
@@ -55,7 +55,7 @@ fn looks_like_jwt(value: &str) -> bool {
 /// The session token the request presents, as Better Auth's bearer plugin and cookie reader find
 /// it: a bearer `token.signature` whose signature verifies, or a bare bearer token; else the
 /// signed session cookie. A bad signature counts as no token.
-pub(crate) fn session_token(headers: &HeaderMap, config: &AuthConfig) -> Option<String> {
+pub(crate) fn session_token(headers: &HeaderMap, config: &AuthConfig) -> Option<SessionToken> {
     let secret = config.secret().expose();
     if let Some(bearer) = bearer(headers) {
         let from_bearer = if bearer.contains('.') {
@@ -63,12 +63,12 @@ pub(crate) fn session_token(headers: &HeaderMap, config: &AuthConfig) -> Option<
         } else {
             Some(bearer.into_owned())
         };
-        if from_bearer.is_some() {
-            return from_bearer;
+        if let Some(token) = from_bearer {
+            return Some(SessionToken::new(token));
         }
     }
     let cookie = cookies::read(headers, &cookies::cookie_name(config, SESSION_TOKEN))?;
-    cookies::verify(secret, &cookie)
+    cookies::verify(secret, &cookie).map(SessionToken::new)
 }
 
 /// Whether the signed `dont_remember` cookie says the session is a short one.
@@ -95,8 +95,5 @@ pub(crate) fn client_info(headers: &HeaderMap) -> ClientInfo {
         .unwrap_or_default();
     // Cap what a client can make us store.
     let agent: String = agent.chars().take(512).collect();
-    ClientInfo {
-        ip_address: Some(ip),
-        user_agent: Some(agent),
-    }
+    ClientInfo::new(Some(ip), Some(agent))
 }

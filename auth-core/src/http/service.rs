@@ -5,21 +5,35 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use http_body::Body;
+use http_body_util::Full;
 
 use super::body;
+use super::error::ProtocolError;
 use super::handlers::{self, Ctx};
 use super::rate_limit;
 use super::reply::{Reply, ResponseBody};
 use super::router::{self, Routing};
-use crate::Auth;
-use crate::error::{AuthError, BoxError};
+use crate::{Auth, BoxError};
 
 /// Better Auth's email/password API under the configured base path, as a
 /// `tower::Service<http::Request<B>>`. It never fails: every outcome, errors included, is a
 /// response. Requests outside the base path get Better Auth's empty 404, so mount it on the base
-/// path (the adapters' `routes(auth)` do).
+/// path (the adapters' `routes(&auth)` do).
+///
+/// ```
+/// use auth_core::http::AuthService;
+/// use tower::ServiceExt;
+///
+/// # async fn check(auth: auth_core::Auth) -> Result<(), Box<dyn std::error::Error>> {
+/// let request = http::Request::get("/api/auth/ok").body(http_body_util::Empty::<bytes::Bytes>::new())?;
+/// let response = AuthService::new(&auth).oneshot(request).await?;
+/// assert_eq!(response.status(), 200);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct AuthService {
     auth: Auth,
@@ -27,39 +41,24 @@ pub struct AuthService {
 
 impl AuthService {
     /// The service for `auth`.
-    pub fn new(auth: Auth) -> Self {
-        Self { auth }
-    }
-}
-
-impl Auth {
-    /// The protocol as a `tower::Service`.
-    pub fn service(&self) -> AuthService {
-        AuthService::new(self.clone())
+    pub fn new(auth: &Auth) -> Self {
+        Self { auth: auth.clone() }
     }
 
-    /// Answers one request of the protocol.
-    pub async fn handle<B>(&self, request: Request<B>) -> Response<ResponseBody>
+    /// Answers one request, with the body as plain bytes: for adapters whose framework has its
+    /// own body type (tower users call the service).
+    pub async fn respond<B>(&self, request: Request<B>) -> Response<Bytes>
     where
         B: Body,
         B::Error: Into<BoxError>,
     {
-        self.respond(request).await.map(http_body_util::Full::new)
-    }
-
-    /// [`Auth::handle`] with the body as plain bytes, for adapters whose framework has its own
-    /// body type.
-    pub async fn respond<B>(&self, request: Request<B>) -> Response<bytes::Bytes>
-    where
-        B: Body,
-        B::Error: Into<BoxError>,
-    {
+        let auth = &self.auth;
         let (parts, body) = request.into_parts();
-        let route = match router::route(&parts.method, parts.uri.path(), self.config().base_path())
+        let route = match router::route(&parts.method, parts.uri.path(), auth.config().base_path())
         {
             Routing::Found(route) => route,
             Routing::GetSessionPost => {
-                return Reply::error(&AuthError::GetSessionMethodNotAllowed)
+                return Reply::error(&ProtocolError::GetSessionMethodNotAllowed)
                     .no_store()
                     .into_bytes_response();
             }
@@ -70,11 +69,11 @@ impl Auth {
         let path = parts
             .uri
             .path()
-            .strip_prefix(self.config().base_path())
+            .strip_prefix(auth.config().base_path())
             .unwrap_or_default();
-        let ip = rate_limit::client_ip(&parts, self);
-        if let Err(error) = self.limit_by_ip(path, ip).await {
-            return self.held(Reply::error(&error)).await;
+        let ip = rate_limit::client_ip(&parts, auth);
+        if let Err(error) = auth.limit_by_ip(path, ip).await {
+            return held(auth, Reply::error(&error)).await;
         }
         let body = if parts.method == http::Method::GET {
             None
@@ -82,7 +81,7 @@ impl Auth {
             match body::read(
                 &parts.headers,
                 body,
-                self.config().max_body_bytes(),
+                auth.config().max_body_bytes(),
                 route.accepts_form(),
             )
             .await
@@ -92,25 +91,25 @@ impl Auth {
             }
         };
         let mut ctx = Ctx {
-            auth: self,
+            auth,
             parts: &parts,
             body,
         };
         let reply = handlers::dispatch(route, &mut ctx).await;
-        self.held(reply).await
+        held(auth, reply).await
     }
+}
 
-    /// The response, after holding it if it is a refusal that asks the client to wait (see
-    /// `AuthConfig::with_refusal_pause`).
-    async fn held(&self, reply: Reply) -> Response<bytes::Bytes> {
-        if let Some(wait) = reply.hold() {
-            let pause = self.config().refusal_pause().min(wait);
-            if !pause.is_zero() {
-                tokio::time::sleep(pause).await;
-            }
+/// The response, after holding it if it is a refusal that asks the client to wait (see
+/// `AuthConfigBuilder::refusal_pause`).
+async fn held(auth: &Auth, reply: Reply) -> Response<Bytes> {
+    if let Some(wait) = reply.hold() {
+        let pause = auth.config().refusal_pause().min(wait);
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
         }
-        reply.into_bytes_response()
     }
+    reply.into_bytes_response()
 }
 
 impl<B> tower::Service<Request<B>> for AuthService
@@ -128,7 +127,7 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let auth = self.auth.clone();
-        Box::pin(async move { Ok(auth.handle(request).await) })
+        let service = self.clone();
+        Box::pin(async move { Ok(service.respond(request).await.map(Full::new)) })
     }
 }

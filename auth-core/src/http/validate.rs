@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::AuthError;
+use super::error::ProtocolError;
 
 /// Collects the fields of a body and every issue with them.
 pub(crate) struct Fields<'a> {
@@ -137,11 +137,11 @@ impl<'a> Fields<'a> {
     }
 
     /// `Ok` when there were no issues, else `VALIDATION_ERROR` listing them all.
-    pub(crate) fn finish(self) -> Result<(), AuthError> {
+    pub(crate) fn finish(self) -> Result<(), ProtocolError> {
         if self.issues.is_empty() {
             Ok(())
         } else {
-            Err(AuthError::Validation(self.issues.join("; ")))
+            Err(ProtocolError::Validation(self.issues.join("; ")))
         }
     }
 }
@@ -152,9 +152,9 @@ mod tests {
 
     use super::*;
 
-    fn message(result: Result<(), AuthError>) -> String {
+    fn message(result: Result<(), ProtocolError>) -> String {
         match result {
-            Err(AuthError::Validation(m)) => m,
+            Err(ProtocolError::Validation(m)) => m,
             other => panic!("expected a validation error, got {other:?}"),
         }
     }

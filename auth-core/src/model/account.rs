@@ -1,22 +1,18 @@
 //! The credential account: where an email/password user's hash lives.
 
-use super::Timestamp;
-
-/// Better Auth's `providerId` for email/password accounts.
-pub const CREDENTIAL_PROVIDER: &str = "credential";
-
-/// Better Auth 1.7's `issuer` for email/password accounts.
-pub const CREDENTIAL_ISSUER: &str = "local:credential";
+use super::{AccountId, Timestamp, User, UserId};
 
 /// A row of Better Auth's `"account"` table with `providerId = 'credential'`.
 ///
-/// `account_id` equals `user_id` for credential accounts, as in Better Auth.
+/// `accountId` equals `userId` for credential accounts, as in Better Auth. The hash is a secret
+/// too (it allows offline guessing): `Debug` prints nothing of it.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CredentialAccount {
     /// 32-character id.
-    pub id: String,
+    pub id: AccountId,
     /// The owner.
-    pub user_id: String,
+    pub user_id: UserId,
     /// The password hash: argon2id PHC string, or a Better Auth scrypt hash until upgraded.
     pub password_hash: Option<String>,
     /// When the account was created.
@@ -25,8 +21,25 @@ pub struct CredentialAccount {
     pub updated_at: Timestamp,
 }
 
+impl CredentialAccount {
+    /// `user_id`'s credential account, created at `created_at` with `password_hash`.
+    pub fn new(
+        id: AccountId,
+        user_id: UserId,
+        password_hash: Option<String>,
+        created_at: Timestamp,
+    ) -> Self {
+        Self {
+            id,
+            user_id,
+            password_hash,
+            created_at,
+            updated_at: created_at,
+        }
+    }
+}
+
 impl std::fmt::Debug for CredentialAccount {
-    // The hash is a secret too (offline guessing); keep it out of logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CredentialAccount")
             .field("id", &self.id)
@@ -43,9 +56,17 @@ impl std::fmt::Debug for CredentialAccount {
 
 /// A user found by email together with their credential account, in one store round trip.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UserWithCredential {
     /// The user.
-    pub user: super::User,
+    pub user: User,
     /// The credential account, when the user has one.
     pub credential: Option<CredentialAccount>,
+}
+
+impl UserWithCredential {
+    /// The user and their credential account, if any.
+    pub fn new(user: User, credential: Option<CredentialAccount>) -> Self {
+        Self { user, credential }
+    }
 }

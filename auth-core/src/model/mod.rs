@@ -8,10 +8,11 @@ mod session;
 mod timestamp;
 mod user;
 
-pub use account::{CREDENTIAL_ISSUER, CREDENTIAL_PROVIDER, CredentialAccount, UserWithCredential};
+pub use account::{CredentialAccount, UserWithCredential};
 pub use email::{Email, InvalidEmail};
-pub use id::{ID_LENGTH, random_id};
-pub use password::{Password, PasswordPolicy};
+pub(crate) use id::random_id;
+pub use id::{AccountId, SessionId, SessionToken, UserId};
+pub use password::{Password, PasswordPolicy, PasswordPolicyError};
 pub use session::{AuthSession, ClientInfo, Session};
 pub use timestamp::Timestamp;
 pub use user::{User, UserUpdate};

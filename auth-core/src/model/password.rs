@@ -5,8 +5,6 @@ use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use crate::error::AuthError;
-
 /// A plain-text password as the user typed it.
 ///
 /// The bytes are wiped when the value is dropped, `Debug` prints nothing of it, and it has no
@@ -44,8 +42,28 @@ impl fmt::Debug for Password {
     }
 }
 
+/// Why a new password was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PasswordPolicyError {
+    /// Shorter than the policy's minimum.
+    #[error("password too short")]
+    TooShort,
+    /// Longer than the policy's maximum.
+    #[error("password too long")]
+    TooLong,
+}
+
 /// Length limits for new passwords (sign-up, change-password).
+///
+/// ```
+/// use auth_core::model::{Password, PasswordPolicy, PasswordPolicyError};
+///
+/// let policy = PasswordPolicy::new(12, 128);
+/// assert_eq!(policy.check(&Password::new("short")), Err(PasswordPolicyError::TooShort));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PasswordPolicy {
     /// Shortest accepted password, in UTF-16 code units (default 8).
     pub min_length: usize,
@@ -63,14 +81,22 @@ impl Default for PasswordPolicy {
 }
 
 impl PasswordPolicy {
-    /// `Ok` when the password's length is within the limits, else `PASSWORD_TOO_SHORT` /
-    /// `PASSWORD_TOO_LONG`.
-    pub fn check(&self, password: &Password) -> Result<(), AuthError> {
+    /// Passwords of `min_length` to `max_length` UTF-16 code units (the configuration refuses
+    /// an empty range or a zero minimum).
+    pub fn new(min_length: usize, max_length: usize) -> Self {
+        Self {
+            min_length,
+            max_length,
+        }
+    }
+
+    /// `Ok` when the password's length is within the limits.
+    pub fn check(&self, password: &Password) -> Result<(), PasswordPolicyError> {
         let len = password.utf16_len();
         if len < self.min_length {
-            Err(AuthError::PasswordTooShort)
+            Err(PasswordPolicyError::TooShort)
         } else if len > self.max_length {
-            Err(AuthError::PasswordTooLong)
+            Err(PasswordPolicyError::TooLong)
         } else {
             Ok(())
         }
@@ -99,18 +125,18 @@ mod tests {
         let policy = PasswordPolicy::default();
         assert!(matches!(
             policy.check(&Password::new("short")),
-            Err(AuthError::PasswordTooShort)
+            Err(PasswordPolicyError::TooShort)
         ));
         assert!(matches!(
             policy.check(&Password::new("x".repeat(129))),
-            Err(AuthError::PasswordTooLong)
+            Err(PasswordPolicyError::TooLong)
         ));
         assert!(policy.check(&Password::new("x".repeat(128))).is_ok());
         // Four emoji are 8 UTF-16 units (surrogate pairs), as JS `.length` says.
         assert!(policy.check(&Password::new("😀😀😀😀")).is_ok());
         assert!(matches!(
             policy.check(&Password::new("😀😀😀")),
-            Err(AuthError::PasswordTooShort)
+            Err(PasswordPolicyError::TooShort)
         ));
     }
 }

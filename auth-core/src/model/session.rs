@@ -2,19 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Timestamp, User};
+use super::{SessionId, SessionToken, Timestamp, User, UserId};
 
 /// A session row, as stored in Better Auth's `"session"` table and sent in its JSON.
 ///
-/// The `token` is the bearer secret (the session cookie carries it with an HMAC); `id` is
-/// what JWTs carry as `sid`, so a leaked JWT never reveals the session token.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The `token` is the bearer secret (the session cookie carries it with an HMAC; its `Debug`
+/// prints nothing of it); `id` is what JWTs carry as `sid`, so a leaked JWT never reveals the
+/// session token. A store builds one with [`Session::new`] and sets the other fields from its
+/// row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Session {
     /// When the session stops being valid.
     pub expires_at: Timestamp,
     /// 32-character random token.
-    pub token: String,
+    pub token: SessionToken,
     /// When the session was created (sign-in time).
     pub created_at: Timestamp,
     /// When the row last changed (a sliding refresh bumps it).
@@ -24,28 +27,33 @@ pub struct Session {
     /// Client `User-Agent`, if known.
     pub user_agent: Option<String>,
     /// The owner.
-    pub user_id: String,
+    pub user_id: UserId,
     /// 32-character id.
-    pub id: String,
-}
-
-impl std::fmt::Debug for Session {
-    // The token is a bearer credential: whoever reads it from a log is signed in.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("expires_at", &self.expires_at)
-            .field("token", &"<redacted>")
-            .field("created_at", &self.created_at)
-            .field("updated_at", &self.updated_at)
-            .field("ip_address", &self.ip_address)
-            .field("user_agent", &self.user_agent)
-            .field("user_id", &self.user_id)
-            .field("id", &self.id)
-            .finish()
-    }
+    pub id: SessionId,
 }
 
 impl Session {
+    /// A session of `user_id` created at `created_at`, valid until `expires_at`, with no client
+    /// facts recorded.
+    pub fn new(
+        id: SessionId,
+        token: SessionToken,
+        user_id: UserId,
+        created_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Self {
+        Self {
+            expires_at,
+            token,
+            created_at,
+            updated_at: created_at,
+            ip_address: None,
+            user_agent: None,
+            user_id,
+            id,
+        }
+    }
+
     /// True once `now` has reached `expires_at`.
     pub fn is_expired(&self, now: Timestamp) -> bool {
         self.expires_at <= now
@@ -54,6 +62,7 @@ impl Session {
 
 /// A valid session together with its user: what "signed in" means to the flows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuthSession {
     /// The session.
     pub session: Session,
@@ -61,11 +70,36 @@ pub struct AuthSession {
     pub user: User,
 }
 
+impl AuthSession {
+    /// The session and its user.
+    pub fn new(session: Session, user: User) -> Self {
+        Self { session, user }
+    }
+}
+
 /// Facts about the client that a new session records.
+///
+/// ```
+/// use auth_core::model::ClientInfo;
+///
+/// let client = ClientInfo::new(Some("203.0.113.9".into()), Some("curl/8.5".into()));
+/// assert_eq!(client.ip_address.as_deref(), Some("203.0.113.9"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ClientInfo {
     /// The client's IP address, when it is known and trustworthy.
     pub ip_address: Option<String>,
     /// The `User-Agent` header.
     pub user_agent: Option<String>,
+}
+
+impl ClientInfo {
+    /// A client with this address and `User-Agent`.
+    pub fn new(ip_address: Option<String>, user_agent: Option<String>) -> Self {
+        Self {
+            ip_address,
+            user_agent,
+        }
+    }
 }

@@ -2,13 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Timestamp;
+use super::{Timestamp, UserId};
 
 /// A user, as stored in Better Auth's `"user"` table and sent in its JSON.
 ///
 /// Fields are declared in the order Better Auth's JSON uses, so responses match it key for key.
+/// A store builds one with [`User::new`] and sets the other fields from its row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct User {
     /// Display name (may be empty).
     pub name: String,
@@ -23,11 +25,40 @@ pub struct User {
     /// When the profile last changed.
     pub updated_at: Timestamp,
     /// 32-character id.
-    pub id: String,
+    pub id: UserId,
+}
+
+impl User {
+    /// A user created at `created_at`: unverified, without an image, not updated since.
+    pub fn new(
+        id: UserId,
+        name: impl Into<String>,
+        email: impl Into<String>,
+        created_at: Timestamp,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            email: email.into(),
+            email_verified: false,
+            image: None,
+            created_at,
+            updated_at: created_at,
+            id,
+        }
+    }
 }
 
 /// A profile change: each `Some` field is written, each `None` left alone.
+///
+/// ```
+/// use auth_core::model::UserUpdate;
+///
+/// let update = UserUpdate::default().with_name("Ada Lovelace").with_image(None); // removes the avatar
+/// assert_eq!(update.image, Some(None));
+/// assert!(!update.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UserUpdate {
     /// A new display name.
     pub name: Option<String>,
@@ -36,6 +67,20 @@ pub struct UserUpdate {
 }
 
 impl UserUpdate {
+    /// Also sets the display name.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Also sets the avatar URL (`None` removes it).
+    #[must_use]
+    pub fn with_image(mut self, image: Option<String>) -> Self {
+        self.image = Some(image);
+        self
+    }
+
     /// True when the update would change nothing.
     pub fn is_empty(&self) -> bool {
         self.name.is_none() && self.image.is_none()

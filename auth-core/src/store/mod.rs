@@ -1,24 +1,29 @@
-//! The `UserStore` trait: the persistence the flows need, and nothing more.
+//! Persistence: the [`UserStore`] trait (users, credential accounts, sessions) and the
+//! [`RateLimitStore`] trait (request counters), each with an in-memory implementation.
 //!
-//! Implementations: [`MemoryStore`] here; PostgreSQL and SQLite in the `auth-sqlx` crate.
-//! The behaviour every implementation must have is pinned by `store::suite` (feature
-//! `test-suite`), which each store's tests run.
+//! PostgreSQL and SQLite implementations are in the `auth-sqlx` crate. The behaviour every
+//! `UserStore` must have is pinned by `store::suite` (feature `test-suite`), which each store's
+//! tests run.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::error::BoxError;
+use crate::BoxError;
 use crate::model::{
-    AuthSession, CredentialAccount, Email, Session, Timestamp, User, UserUpdate, UserWithCredential,
+    AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User,
+    UserId, UserUpdate, UserWithCredential,
 };
-use crate::rate_limit::RateLimitStore;
 
 mod memory;
+mod memory_rate_limits;
+mod rate_limit;
 #[cfg(feature = "test-suite")]
 pub mod suite;
 
 pub use memory::MemoryStore;
+pub use memory_rate_limits::MemoryRateLimits;
+pub use rate_limit::{Hit, RateLimitStore};
 
 /// Why a store call failed.
 #[derive(Debug, thiserror::Error)]
@@ -29,24 +34,29 @@ pub enum StoreError {
     EmailTaken,
     /// The store cannot be reached right now (connection refused, pool timed out); retrying
     /// later may succeed.
-    #[error("store unavailable: {0}")]
+    #[error("store unavailable")]
     Unavailable(#[source] BoxError),
     /// Any other failure.
-    #[error("store error: {0}")]
+    #[error("store failure")]
     Other(#[source] BoxError),
 }
 
 /// Persistence for users, credential accounts and sessions.
 ///
-/// Methods take and return domain types, never rows. All writes are single statements or
-/// transactions: after any error, nothing was half-written. Used as `Arc<dyn UserStore>`, so
-/// adapters and extractors are not generic over it.
+/// Methods take and return domain types, never rows; ids and session tokens have types of their
+/// own, so a session's id cannot be passed where its token is expected. All writes are single
+/// statements or transactions: after any error, nothing was half-written. `Arc<S>` is a store
+/// when `S` is, so one store can be shared with other parts of an application.
 #[async_trait]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `UserStore`",
+    note = "an `Auth` needs a store: `MemoryStore` here, or auth-sqlx's `PgStore` / `SqliteStore`"
+)]
 pub trait UserStore: Send + Sync + 'static {
     /// Where the rate limiter keeps its counters unless the application names another store
-    /// (`AuthBuilder::rate_limit_store`): a database store returns itself, so that every
+    /// (`AuthBuilder::rate_limit_store`): a database store returns its own, so that every
     /// instance on the database shares one limit. `None`, the default, keeps them in memory.
-    fn rate_limit_store(&self) -> Option<Arc<dyn RateLimitStore>> {
+    fn rate_limit_store(&self) -> Option<&dyn RateLimitStore> {
         None
     }
 
@@ -74,7 +84,7 @@ pub trait UserStore: Send + Sync + 'static {
     }
 
     /// The user with this id.
-    async fn find_user_by_id(&self, id: &str) -> Result<Option<User>, StoreError>;
+    async fn find_user_by_id(&self, id: &UserId) -> Result<Option<User>, StoreError>;
 
     /// The user with this email.
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
@@ -89,19 +99,21 @@ pub trait UserStore: Send + Sync + 'static {
     /// such user.
     async fn update_user(
         &self,
-        id: &str,
+        id: &UserId,
         update: &UserUpdate,
         now: Timestamp,
     ) -> Result<Option<User>, StoreError>;
 
     /// The user's credential account.
-    async fn find_credential(&self, user_id: &str)
-    -> Result<Option<CredentialAccount>, StoreError>;
+    async fn find_credential(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Option<CredentialAccount>, StoreError>;
 
     /// Replaces the hash in the user's credential account; `false` when there is none.
     async fn set_password_hash(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         hash: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
@@ -111,36 +123,147 @@ pub trait UserStore: Send + Sync + 'static {
 
     /// The session with this token and its user, in one round trip (expired ones included:
     /// the caller decides).
-    async fn find_session(&self, token: &str) -> Result<Option<AuthSession>, StoreError>;
+    async fn find_session(&self, token: &SessionToken) -> Result<Option<AuthSession>, StoreError>;
 
     /// The session with this id (the JWT `sid`).
-    async fn find_session_by_id(&self, id: &str) -> Result<Option<Session>, StoreError>;
+    async fn find_session_by_id(&self, id: &SessionId) -> Result<Option<Session>, StoreError>;
 
     /// Moves a session's expiry (sliding refresh).
     async fn extend_session(
         &self,
-        id: &str,
+        id: &SessionId,
         expires_at: Timestamp,
         updated_at: Timestamp,
     ) -> Result<(), StoreError>;
 
     /// Deletes the session with this token; returns its id if it existed.
-    async fn delete_session(&self, token: &str) -> Result<Option<String>, StoreError>;
+    async fn delete_session(&self, token: &SessionToken) -> Result<Option<SessionId>, StoreError>;
 
     /// Deletes all of a user's sessions except the one with id `keep`; returns the deleted ids.
     async fn delete_user_sessions(
         &self,
-        user_id: &str,
-        keep: Option<&str>,
-    ) -> Result<Vec<String>, StoreError>;
+        user_id: &UserId,
+        keep: Option<&SessionId>,
+    ) -> Result<Vec<SessionId>, StoreError>;
 
     /// The user's sessions that have not expired at `now`, oldest first.
     async fn list_sessions(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         now: Timestamp,
     ) -> Result<Vec<Session>, StoreError>;
 
     /// Deletes every session that has expired at `now`; returns how many.
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError>;
+}
+
+#[async_trait]
+impl<S: UserStore + ?Sized> UserStore for Arc<S> {
+    fn rate_limit_store(&self) -> Option<&dyn RateLimitStore> {
+        (**self).rate_limit_store()
+    }
+
+    async fn create_user(
+        &self,
+        user: &User,
+        credential: &CredentialAccount,
+    ) -> Result<(), StoreError> {
+        (**self).create_user(user, credential).await
+    }
+
+    async fn create_user_with_session(
+        &self,
+        user: &User,
+        credential: &CredentialAccount,
+        session: &Session,
+    ) -> Result<(), StoreError> {
+        (**self)
+            .create_user_with_session(user, credential, session)
+            .await
+    }
+
+    async fn find_user_by_id(&self, id: &UserId) -> Result<Option<User>, StoreError> {
+        (**self).find_user_by_id(id).await
+    }
+
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        (**self).find_user_by_email(email).await
+    }
+
+    async fn find_user_with_credential(
+        &self,
+        email: &Email,
+    ) -> Result<Option<UserWithCredential>, StoreError> {
+        (**self).find_user_with_credential(email).await
+    }
+
+    async fn update_user(
+        &self,
+        id: &UserId,
+        update: &UserUpdate,
+        now: Timestamp,
+    ) -> Result<Option<User>, StoreError> {
+        (**self).update_user(id, update, now).await
+    }
+
+    async fn find_credential(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Option<CredentialAccount>, StoreError> {
+        (**self).find_credential(user_id).await
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: &UserId,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        (**self).set_password_hash(user_id, hash, now).await
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        (**self).create_session(session).await
+    }
+
+    async fn find_session(&self, token: &SessionToken) -> Result<Option<AuthSession>, StoreError> {
+        (**self).find_session(token).await
+    }
+
+    async fn find_session_by_id(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
+        (**self).find_session_by_id(id).await
+    }
+
+    async fn extend_session(
+        &self,
+        id: &SessionId,
+        expires_at: Timestamp,
+        updated_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        (**self).extend_session(id, expires_at, updated_at).await
+    }
+
+    async fn delete_session(&self, token: &SessionToken) -> Result<Option<SessionId>, StoreError> {
+        (**self).delete_session(token).await
+    }
+
+    async fn delete_user_sessions(
+        &self,
+        user_id: &UserId,
+        keep: Option<&SessionId>,
+    ) -> Result<Vec<SessionId>, StoreError> {
+        (**self).delete_user_sessions(user_id, keep).await
+    }
+
+    async fn list_sessions(
+        &self,
+        user_id: &UserId,
+        now: Timestamp,
+    ) -> Result<Vec<Session>, StoreError> {
+        (**self).list_sessions(user_id, now).await
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
+        (**self).delete_expired_sessions(now).await
+    }
 }

@@ -10,9 +10,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{StoreError, UserStore};
-use crate::model::{CredentialAccount, Email, Session, Timestamp, User, UserUpdate, random_id};
-use crate::rate_limit::{MemoryRateLimits, RateLimitStore};
+use super::{Hit, MemoryRateLimits, StoreError, UserStore};
+use crate::model::{
+    AccountId, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User, UserId,
+    UserUpdate,
+};
 
 /// Generates one `#[tokio::test]` per behaviour in a module named `$name`, each on a fresh
 /// store made by `$make` (an expression evaluating to a future of a store).
@@ -55,38 +57,29 @@ fn at(millis: i64) -> Timestamp {
 }
 
 fn user(email: &str) -> User {
-    User {
-        name: "Alice Example".into(),
-        email: email.into(),
-        email_verified: false,
-        image: None,
-        created_at: at(1),
-        updated_at: at(1),
-        id: random_id(),
-    }
+    User::new(UserId::generate(), "Alice Example", email, at(1))
 }
 
 fn credential(user: &User, hash: &str) -> CredentialAccount {
-    CredentialAccount {
-        id: random_id(),
-        user_id: user.id.clone(),
-        password_hash: Some(hash.into()),
-        created_at: user.created_at,
-        updated_at: user.created_at,
-    }
+    CredentialAccount::new(
+        AccountId::generate(),
+        user.id.clone(),
+        Some(hash.into()),
+        user.created_at,
+    )
 }
 
 fn session(user: &User, created: i64, expires: i64) -> Session {
-    Session {
-        expires_at: at(expires),
-        token: random_id(),
-        created_at: at(created),
-        updated_at: at(created),
-        ip_address: Some("203.0.113.7".into()),
-        user_agent: Some("suite/1.0".into()),
-        user_id: user.id.clone(),
-        id: random_id(),
-    }
+    let mut session = Session::new(
+        SessionId::generate(),
+        SessionToken::generate(),
+        user.id.clone(),
+        at(created),
+        at(expires),
+    );
+    session.ip_address = Some("203.0.113.7".into());
+    session.user_agent = Some("suite/1.0".into());
+    session
 }
 
 fn email(s: &str) -> Email {
@@ -130,7 +123,10 @@ pub async fn create_and_find_user<S: UserStore + ?Sized>(store: Arc<S>) {
         Some(account)
     );
     assert_eq!(
-        store.find_user_by_id("missing").await.expect("lookup"),
+        store
+            .find_user_by_id(&UserId::new("missing"))
+            .await
+            .expect("lookup"),
         None
     );
     assert_eq!(
@@ -216,10 +212,9 @@ pub async fn concurrent_sign_ups_of_one_email_make_one_user<S: UserStore + ?Size
 /// `update_user` writes the given fields and `updatedAt`, nothing else.
 pub async fn update_user_changes_only_given_fields<S: UserStore + ?Sized>(store: Arc<S>) {
     let u = new_user(&*store, "alice@example.com").await;
-    let update = UserUpdate {
-        name: Some("Alice B.".into()),
-        image: Some(Some("https://img.example/a.png".into())),
-    };
+    let update = UserUpdate::default()
+        .with_name("Alice B.")
+        .with_image(Some("https://img.example/a.png".into()));
     let updated = store
         .update_user(&u.id, &update, at(5_000))
         .await
@@ -230,10 +225,7 @@ pub async fn update_user_changes_only_given_fields<S: UserStore + ?Sized>(store:
     assert_eq!(updated.updated_at, at(5_000));
     assert_eq!(updated.created_at, u.created_at);
     assert_eq!(updated.email, u.email);
-    let clear = UserUpdate {
-        name: None,
-        image: Some(None),
-    };
+    let clear = UserUpdate::default().with_image(None);
     let cleared = store
         .update_user(&u.id, &clear, at(6_000))
         .await
@@ -247,7 +239,7 @@ pub async fn update_user_changes_only_given_fields<S: UserStore + ?Sized>(store:
     );
     assert_eq!(
         store
-            .update_user("missing", &update, at(7_000))
+            .update_user(&UserId::new("missing"), &update, at(7_000))
             .await
             .expect("update"),
         None
@@ -272,7 +264,7 @@ pub async fn password_hash_is_replaced<S: UserStore + ?Sized>(store: Arc<S>) {
     assert_eq!(account.updated_at, at(9_000));
     assert!(
         !store
-            .set_password_hash("missing", "hash-3", at(9_000))
+            .set_password_hash(&UserId::new("missing"), "hash-3", at(9_000))
             .await
             .expect("set")
     );
@@ -325,7 +317,7 @@ pub async fn session_lifecycle<S: UserStore + ?Sized>(store: Arc<S>) {
     );
     assert!(
         store
-            .find_session("no-such-token")
+            .find_session(&SessionToken::new("no-such-token"))
             .await
             .expect("lookup")
             .is_none()
@@ -468,18 +460,31 @@ pub async fn timestamps_round_trip_to_the_millisecond<S: UserStore + ?Sized>(sto
     );
 }
 
-/// The store's rate-limit counters, as `Auth` would pick them (its own, else memory).
-fn rate_limits<S: UserStore + ?Sized>(store: &S) -> Arc<dyn RateLimitStore> {
-    store
-        .rate_limit_store()
-        .unwrap_or_else(|| Arc::new(MemoryRateLimits::new()))
+/// The store's rate-limit counters, as `Auth` picks them: its own, else memory.
+struct Counters<S: ?Sized> {
+    store: Arc<S>,
+    memory: MemoryRateLimits,
+}
+
+impl<S: UserStore + ?Sized> Counters<S> {
+    fn of(store: Arc<S>) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            memory: MemoryRateLimits::new(),
+        })
+    }
+
+    async fn hit(&self, key: &str, window: Duration, now: Timestamp) -> Result<Hit, StoreError> {
+        let counters = self.store.rate_limit_store().unwrap_or(&self.memory);
+        counters.hit(key, window, now).await
+    }
 }
 
 /// Counts within a window, per key, and starts again once the window is over.
 pub async fn rate_limits_count_in_windows<S: UserStore + ?Sized>(store: Arc<S>) {
-    let limits = rate_limits(&*store);
+    let limits = Counters::of(store);
     let window = Duration::from_secs(10);
-    let key = format!("203.0.113.5|/sign-in/email|{}", random_id());
+    let key = format!("203.0.113.5|/sign-in/email|{}", UserId::generate());
     for expected in 1..=4 {
         let hit = limits.hit(&key, window, at(0)).await.expect("hit");
         assert_eq!((hit.count, hit.window_start), (expected, at(0)));
@@ -497,8 +502,8 @@ pub async fn rate_limits_count_in_windows<S: UserStore + ?Sized>(store: Arc<S>) 
 
 /// Concurrent hits on one key each get their own count: none is lost, none counted twice.
 pub async fn concurrent_rate_limit_hits_each_count_once<S: UserStore + ?Sized>(store: Arc<S>) {
-    let limits = rate_limits(&*store);
-    let key = format!("user:{}|/change-password", random_id());
+    let limits = Counters::of(store);
+    let key = format!("user:{}|/change-password", UserId::generate());
     let hits = (0..40).map(|_| {
         let limits = Arc::clone(&limits);
         let key = key.clone();

@@ -3,11 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Timestamp, User};
+use crate::model::{SessionId, Timestamp, User, UserId};
 
 /// JWT claims, in Better Auth's key order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Claims {
     /// Issued at (seconds since the epoch).
     pub iat: i64,
@@ -24,9 +25,9 @@ pub struct Claims {
     /// When the user was last updated.
     pub updated_at: Timestamp,
     /// The user's id.
-    pub id: String,
+    pub id: UserId,
     /// Subject: the user's id.
-    pub sub: String,
+    pub sub: UserId,
     /// Expiry (seconds since the epoch).
     pub exp: i64,
     /// Issuer: the auth server's origin.
@@ -38,14 +39,14 @@ pub struct Claims {
     pub nbf: Option<i64>,
     /// The session id; absent in tokens that Better Auth itself issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
+    pub sid: Option<SessionId>,
 }
 
 impl Claims {
     /// Claims for `user`'s session `session_id`, valid from `issued_at` until `expires_at`.
     pub fn new(
         user: &User,
-        session_id: &str,
+        session_id: &SessionId,
         issued_at: Timestamp,
         expires_at: Timestamp,
         issuer: &str,
@@ -65,20 +66,21 @@ impl Claims {
             iss: issuer.to_owned(),
             aud: audience.to_owned(),
             nbf: None,
-            sid: Some(session_id.to_owned()),
+            sid: Some(session_id.clone()),
         }
     }
 
     /// The user as the token describes them (as of when it was issued).
     pub fn user(&self) -> User {
-        User {
-            name: self.name.clone(),
-            email: self.email.clone(),
-            email_verified: self.email_verified,
-            image: self.image.clone(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            id: self.id.clone(),
-        }
+        let mut user = User::new(
+            self.id.clone(),
+            self.name.clone(),
+            self.email.clone(),
+            self.created_at,
+        );
+        user.email_verified = self.email_verified;
+        user.image.clone_from(&self.image);
+        user.updated_at = self.updated_at;
+        user
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use jsonwebtoken::Header;
 
 use super::verify::{self, Expectations};
-use super::{Claims, Jwks, JwtKey, KeyError, TokenError, TokenIssuer};
+use super::{AccessToken, Claims, Jwks, JwtKey, KeyError, SigningError, TokenError, TokenIssuer};
 use crate::config::AuthConfig;
 use crate::model::Timestamp;
 
@@ -21,19 +21,17 @@ use crate::model::Timestamp;
 ///
 /// ```
 /// use auth_core::config::AuthConfig;
-/// use auth_core::model::{Timestamp, User};
+/// use auth_core::model::{SessionId, Timestamp, User, UserId};
 /// use auth_core::token::{Claims, JwtIssuer, JwtKey, TokenIssuer};
 ///
-/// let config = AuthConfig::new("0123456789abcdef0123456789abcdef", "http://localhost:3000")?;
+/// let config = AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
 /// let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
 /// let now = Timestamp::now();
-/// let user = User {
-///     name: "Ada".into(), email: "ada@example.com".into(), email_verified: false, image: None,
-///     created_at: now, updated_at: now, id: "u1".into(),
-/// };
-/// let claims = Claims::new(&user, "s1", now, now + config.token_ttl(), issuer.issuer(), issuer.audience());
+/// let user = User::new(UserId::new("u1"), "Ada", "ada@example.com", now);
+/// let session = SessionId::new("s1");
+/// let claims = Claims::new(&user, &session, now, now + config.token_ttl(), issuer.issuer(), issuer.audience());
 /// let token = issuer.sign(&claims)?;
-/// assert_eq!(issuer.verify(&token, now)?.sub, "u1");
+/// assert_eq!(issuer.verify(token.expose(), now)?.sub, user.id);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
@@ -194,13 +192,14 @@ impl TokenIssuer for JwtIssuer {
         &self.audience
     }
 
-    fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
+    fn sign(&self, claims: &Claims) -> Result<AccessToken, SigningError> {
         let key = self
             .signing
             .encoding()
-            .ok_or_else(|| TokenError::Signing("no private key".into()))?;
+            .ok_or_else(|| SigningError("the signing key has no private part".into()))?;
         jsonwebtoken::encode(&self.header, claims, key)
-            .map_err(|e| TokenError::Signing(e.to_string()))
+            .map(AccessToken::new)
+            .map_err(|e| SigningError(Box::new(e)))
     }
 
     fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {

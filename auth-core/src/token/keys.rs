@@ -46,6 +46,7 @@ fn invalid(kind: &'static str) -> impl Fn(&dyn fmt::Display) -> KeyError {
 
 /// The signature algorithms a [`JwtKey`] can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JwtAlgorithm {
     /// Ed25519 signatures (Better Auth's default; public key in JWKS).
     EdDsa,
@@ -80,6 +81,7 @@ impl JwtAlgorithm {
 
 /// A public key in JWK form, as Better Auth's `/jwks` lists it (no `use` member).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PublicJwk {
     /// The algorithm the key is for.
     pub alg: &'static str,
@@ -106,6 +108,7 @@ pub struct PublicJwk {
 
 /// A JWK set: the body of `GET /jwks`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Jwks {
     /// The public keys.
     pub keys: Vec<PublicJwk>,

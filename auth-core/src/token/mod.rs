@@ -1,20 +1,28 @@
 //! Access tokens: the `TokenIssuer` trait, the default `JwtIssuer`, keys and JWKS, claims.
 
+mod access_token;
 mod claims;
 mod jwt;
 mod keys;
 pub(crate) mod revocation;
 mod verify;
 
+pub use access_token::AccessToken;
 pub use claims::Claims;
 pub use jwt::{JwtIssuer, JwtIssuerBuilder};
 pub use keys::{Jwks, JwtAlgorithm, JwtKey, KeyError, PublicJwk};
 
 use std::sync::Arc;
 
+use crate::BoxError;
 use crate::model::Timestamp;
 
-/// Why a token was refused (or could not be made).
+/// A token could not be signed: a server-side fault, never the client's.
+#[derive(Debug, thiserror::Error)]
+#[error("the access token could not be signed")]
+pub struct SigningError(#[source] pub BoxError);
+
+/// Why a token was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
@@ -46,15 +54,16 @@ pub enum TokenError {
     /// The token's session has ended (signed out, revoked or expired).
     #[error("session revoked")]
     Revoked,
-    /// Signing failed (a server-side fault, not the client's).
-    #[error("signing failed: {0}")]
-    Signing(String),
 }
 
 /// Signs and verifies access tokens and publishes the public keys.
 ///
 /// Verification is on the hot path of every API request: implementations prepare keys once and
-/// take no lock in `verify`.
+/// take no lock in `verify`. `Arc<T>` is an issuer when `T` is.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `TokenIssuer`",
+    note = "an `Auth` needs a token issuer: `JwtIssuer::for_config(&config, key)`, or auth-sqlx's `store.jwt_issuer(&config)`"
+)]
 pub trait TokenIssuer: Send + Sync + 'static {
     /// The `iss` this issuer writes and requires.
     fn issuer(&self) -> &str;
@@ -63,7 +72,7 @@ pub trait TokenIssuer: Send + Sync + 'static {
     fn audience(&self) -> &str;
 
     /// Signs `claims` with the current signing key.
-    fn sign(&self, claims: &Claims) -> Result<String, TokenError>;
+    fn sign(&self, claims: &Claims) -> Result<AccessToken, SigningError>;
 
     /// Verifies signature, `exp`, `nbf`, `iss` and `aud` at time `now`, and returns the claims.
     fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError>;
@@ -80,4 +89,34 @@ pub trait TokenIssuer: Send + Sync + 'static {
 
     /// The public keys, for `GET /jwks`.
     fn jwks(&self) -> &Jwks;
+}
+
+impl<T: TokenIssuer + ?Sized> TokenIssuer for Arc<T> {
+    fn issuer(&self) -> &str {
+        (**self).issuer()
+    }
+
+    fn audience(&self) -> &str {
+        (**self).audience()
+    }
+
+    fn sign(&self, claims: &Claims) -> Result<AccessToken, SigningError> {
+        (**self).sign(claims)
+    }
+
+    fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {
+        (**self).verify(token, now)
+    }
+
+    fn verify_shared(&self, token: &str, now: Timestamp) -> Result<Arc<Claims>, TokenError> {
+        (**self).verify_shared(token, now)
+    }
+
+    fn verify_value(&self, token: &str, now: Timestamp) -> Result<serde_json::Value, TokenError> {
+        (**self).verify_value(token, now)
+    }
+
+    fn jwks(&self) -> &Jwks {
+        (**self).jwks()
+    }
 }

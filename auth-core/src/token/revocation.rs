@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use quick_cache::sync::Cache;
 
-use crate::model::Timestamp;
+use crate::model::{SessionId, Timestamp};
 
 #[derive(Clone)]
 struct Entry {
@@ -25,7 +25,7 @@ pub(crate) enum Known {
 }
 
 pub(crate) struct RevocationCache {
-    entries: Cache<String, Entry>,
+    entries: Cache<SessionId, Entry>,
     ttl: Duration,
 }
 
@@ -37,7 +37,7 @@ impl RevocationCache {
         }
     }
 
-    pub(crate) fn get(&self, session_id: &str, now: Timestamp) -> Known {
+    pub(crate) fn get(&self, session_id: &SessionId, now: Timestamp) -> Known {
         match self.entries.get(session_id) {
             Some(entry) if fresh(entry.checked, now, self.ttl) => match entry.alive_until {
                 Some(expiry) if expiry > now => Known::Alive,
@@ -47,9 +47,14 @@ impl RevocationCache {
         }
     }
 
-    pub(crate) fn record(&self, session_id: &str, alive_until: Option<Timestamp>, now: Timestamp) {
+    pub(crate) fn record(
+        &self,
+        session_id: &SessionId,
+        alive_until: Option<Timestamp>,
+        now: Timestamp,
+    ) {
         self.entries.insert(
-            session_id.to_owned(),
+            session_id.clone(),
             Entry {
                 alive_until,
                 checked: now,
@@ -60,7 +65,7 @@ impl RevocationCache {
     /// Marks sessions this instance has just ended, so their tokens stop working at once.
     pub(crate) fn forget_all<'a>(
         &self,
-        session_ids: impl IntoIterator<Item = &'a String>,
+        session_ids: impl IntoIterator<Item = &'a SessionId>,
         now: Timestamp,
     ) {
         for id in session_ids {

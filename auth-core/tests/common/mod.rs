@@ -6,13 +6,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use auth_core::clock::ManualClock;
-use auth_core::config::AuthConfig;
+use auth_core::config::{AuthConfig, AuthConfigBuilder};
 use auth_core::flows::{SignIn, SignUp, SignedIn};
 use auth_core::hash::{
     Admission, Argon2Hasher, Argon2Params, HashError, HashPool, PasswordHasher, Verification,
 };
-use auth_core::model::{AuthSession, ClientInfo, Email, Password, Timestamp};
-use auth_core::store::{MemoryStore, UserStore};
+use auth_core::model::{AuthSession, ClientInfo, Email, Password, SessionToken, Timestamp};
+use auth_core::store::MemoryStore;
 use auth_core::token::{JwtIssuer, JwtKey};
 use auth_core::{Auth, AuthError};
 
@@ -21,11 +21,7 @@ pub const PASSWORD: &str = "correct horse battery";
 
 /// Cheap argon2id so that flow tests hash quickly; the hashing tests use the real parameters.
 pub fn cheap_params() -> Argon2Params {
-    Argon2Params {
-        memory_kib: 64,
-        iterations: 1,
-        parallelism: 1,
-    }
+    Argon2Params::new(64, 1, 1)
 }
 
 /// Counts calls and delegates to a real hasher.
@@ -74,8 +70,12 @@ pub struct Harness {
     pub hasher: CountingHasher,
 }
 
+pub fn config_builder() -> AuthConfigBuilder {
+    AuthConfig::builder(SECRET, "http://localhost:3000")
+}
+
 pub fn config() -> AuthConfig {
-    AuthConfig::new(SECRET, "http://localhost:3000").expect("valid config")
+    config_builder().build().expect("valid config")
 }
 
 pub fn harness() -> Harness {
@@ -89,7 +89,7 @@ pub fn harness_with(config: AuthConfig, pool: HashPool) -> Harness {
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
     let auth = Auth::builder()
         .config(config)
-        .shared_store(store.clone() as Arc<dyn UserStore>)
+        .store(Arc::clone(&store))
         .issuer(issuer)
         .hasher(hasher.clone())
         .clock(clock.clone())
@@ -107,28 +107,15 @@ pub fn email(s: &str) -> Email {
 }
 
 pub fn client() -> ClientInfo {
-    ClientInfo {
-        ip_address: Some("203.0.113.9".into()),
-        user_agent: Some("tests/1.0".into()),
-    }
+    ClientInfo::new(Some("203.0.113.9".into()), Some("tests/1.0".into()))
 }
 
 pub fn sign_up_input(address: &str, password: &str) -> SignUp {
-    SignUp {
-        name: "Alice Example".into(),
-        email: email(address),
-        password: Password::new(password),
-        image: None,
-        remember_me: true,
-    }
+    SignUp::new("Alice Example", email(address), Password::new(password))
 }
 
 pub fn sign_in_input(address: &str, password: &str) -> SignIn {
-    SignIn {
-        email: email(address),
-        password: Password::new(password),
-        remember_me: true,
-    }
+    SignIn::new(email(address), Password::new(password))
 }
 
 impl Harness {
@@ -146,7 +133,7 @@ impl Harness {
     }
 
     /// The valid session for `token` (panics if there is none).
-    pub async fn current(&self, token: &str) -> AuthSession {
+    pub async fn current(&self, token: &SessionToken) -> AuthSession {
         self.auth
             .get_session(token, true)
             .await
@@ -156,7 +143,7 @@ impl Harness {
     }
 
     /// Whether `token` names a valid session.
-    pub async fn is_live(&self, token: &str) -> bool {
+    pub async fn is_live(&self, token: &SessionToken) -> bool {
         self.auth
             .get_session(token, true)
             .await

@@ -14,6 +14,7 @@ use sqlx::{Executor, Row};
 use crate::availability::Availability;
 use crate::error::classify;
 use crate::keys::{KeyPlan, KeyRow, issuer_with_new_key, plan};
+use crate::rate_limit::RateLimits;
 use crate::rows::{RowAccess, decode_error};
 use crate::{StoreOptions, sql};
 
@@ -37,6 +38,8 @@ pub struct PgStore {
     pool: PgPool,
     /// Fails calls fast while the server is unreachable.
     availability: Arc<Availability>,
+    /// The rate-limit counters, in the same database behind the same gate.
+    rate_limits: Arc<RateLimits<PgPool>>,
     /// Whether `"account"` has Better Auth's later `"issuer"` column, which is NOT NULL there.
     account_has_issuer: AtomicBool,
 }
@@ -48,9 +51,9 @@ impl PgStore {
     /// Errors: `Unavailable` when the server stayed unreachable; `Other` for a bad URL or a
     /// refused login (retrying cannot fix those). The URL never reaches a log.
     pub async fn connect(url: &str, options: StoreOptions) -> Result<Self, StoreError> {
-        let connect: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| {
-            StoreError::Other(format!("DATABASE_URL is not a PostgreSQL URL: {e}").into())
-        })?;
+        let connect: PgConnectOptions = url
+            .parse()
+            .map_err(|e: sqlx::Error| StoreError::Other(Box::new(NotAPostgresUrl(e))))?;
         let pool_options = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout);
@@ -85,9 +88,11 @@ impl PgStore {
 
     /// Wraps an existing pool (its settings are the caller's).
     pub fn from_pool(pool: PgPool) -> Self {
+        let availability = Arc::new(Availability::new());
         Self {
+            rate_limits: Arc::new(RateLimits::new(pool.clone(), Arc::clone(&availability))),
             pool,
-            availability: Arc::new(Availability::new()),
+            availability,
             account_has_issuer: AtomicBool::new(false),
         }
     }
@@ -162,6 +167,11 @@ impl PgStore {
         issuer_with_new_key(config, row, rows, now)
     }
 }
+
+/// The connection URL does not parse (its text is not repeated: it may hold a password).
+#[derive(Debug, thiserror::Error)]
+#[error("DATABASE_URL is not a PostgreSQL URL")]
+struct NotAPostgresUrl(#[source] sqlx::Error);
 
 /// Like [`classify`], except that a certificate which does not verify (rustls reports it as
 /// invalid data) is a configuration error, not worth retrying.

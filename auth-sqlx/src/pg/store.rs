@@ -2,14 +2,12 @@
 
 use async_trait::async_trait;
 use auth_core::model::{
-    AuthSession, CredentialAccount, Email, Session, Timestamp, User, UserUpdate, UserWithCredential,
+    AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User,
+    UserId, UserUpdate, UserWithCredential,
 };
-use std::time::Duration;
-
-use auth_core::model::random_id;
-use auth_core::rate_limit::{Hit, RateLimitStore};
-use auth_core::store::{StoreError, UserStore};
+use auth_core::store::{Hit, RateLimitStore, StoreError, UserStore};
 use sqlx::Row;
+use std::time::Duration;
 
 use super::PgStore;
 use crate::error::{classify, classify_user_insert};

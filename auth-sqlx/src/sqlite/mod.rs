@@ -17,6 +17,7 @@ use sqlx::{Executor, Row};
 use crate::availability::Availability;
 use crate::error::classify;
 use crate::keys::{KeyPlan, KeyRow, issuer_with_new_key, plan};
+use crate::rate_limit::RateLimits;
 use crate::rows::{RowAccess, decode_error};
 use crate::{StoreOptions, sql};
 
@@ -52,6 +53,7 @@ const LEDGER: &str = r#"CREATE TABLE IF NOT EXISTS "_auth_sqlx_migrations" ("ver
 pub struct SqliteStore {
     pool: SqlitePool,
     availability: Arc<Availability>,
+    rate_limits: Arc<RateLimits<SqlitePool>>,
 }
 
 impl SqliteStore {
@@ -89,9 +91,11 @@ impl SqliteStore {
     }
 
     fn with_pool(pool: SqlitePool) -> Self {
+        let availability = Arc::new(Availability::never_down());
         Self {
+            rate_limits: Arc::new(RateLimits::new(pool.clone(), Arc::clone(&availability))),
             pool,
-            availability: Arc::new(Availability::never_down()),
+            availability,
         }
     }
 

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use auth_core::model::UserId;
 use auth_core::store::{StoreError, UserStore};
 use auth_sqlx::{PgStore, StoreOptions};
 use auth_test_harness::postgres::PgServer;
@@ -9,6 +10,10 @@ use auth_test_harness::postgres::PgServer;
 const ACQUIRE: Duration = Duration::from_secs(2);
 
 /// Runs `call`, failing the test if it hangs, and returns its result and how long it took.
+fn nobody() -> UserId {
+    UserId::new("nobody")
+}
+
 async fn bounded<T>(call: impl Future<Output = T>) -> (T, Duration) {
     let started = Instant::now();
     let result = tokio::time::timeout(ACQUIRE * 10, call)
@@ -28,7 +33,7 @@ async fn with_the_server_stopped_calls_fail_with_unavailable_within_the_acquire_
     store.migrate().await.expect("migrate");
     assert!(
         store
-            .find_user_by_id("nobody")
+            .find_user_by_id(&nobody())
             .await
             .expect("works while up")
             .is_none()
@@ -36,7 +41,7 @@ async fn with_the_server_stopped_calls_fail_with_unavailable_within_the_acquire_
 
     server.stop();
     for _ in 0..3 {
-        let (result, took) = bounded(store.find_user_by_id("nobody")).await;
+        let (result, took) = bounded(store.find_user_by_id(&nobody())).await;
         assert!(
             matches!(result, Err(StoreError::Unavailable(_))),
             "got {result:?}"
@@ -72,7 +77,7 @@ async fn an_exhausted_pool_is_unavailable_not_a_hang() {
     let store = PgStore::connect(&db.url, options).await.expect("connect");
     store.migrate().await.expect("migrate");
     let held = store.pool().acquire().await.expect("the only connection");
-    let (result, _) = bounded(store.find_user_by_id("nobody")).await;
+    let (result, _) = bounded(store.find_user_by_id(&nobody())).await;
     assert!(
         matches!(result, Err(StoreError::Unavailable(_))),
         "got {result:?}"
@@ -80,7 +85,7 @@ async fn an_exhausted_pool_is_unavailable_not_a_hang() {
     drop(held);
     assert!(
         store
-            .find_user_by_id("nobody")
+            .find_user_by_id(&nobody())
             .await
             .expect("works once the connection is back")
             .is_none()
@@ -99,7 +104,7 @@ async fn once_the_server_is_found_down_calls_fail_at_once_and_recover_when_it_re
 
     server.pause();
     // The first call finds the server gone, within the acquire timeout.
-    let (first, _) = bounded(store.find_user_by_id("nobody")).await;
+    let (first, _) = bounded(store.find_user_by_id(&nobody())).await;
     assert!(
         matches!(first, Err(StoreError::Unavailable(_))),
         "got {first:?}"
@@ -108,12 +113,12 @@ async fn once_the_server_is_found_down_calls_fail_at_once_and_recover_when_it_re
     // One call at a time waits on the database to see whether it is back...
     let probe = tokio::spawn({
         let store = std::sync::Arc::clone(&store);
-        async move { store.find_user_by_id("nobody").await }
+        async move { store.find_user_by_id(&nobody()).await }
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
     // ... and every other is refused at once (well inside the acquire timeout).
     for _ in 0..20 {
-        let (result, took) = bounded(store.find_user_by_id("nobody")).await;
+        let (result, took) = bounded(store.find_user_by_id(&nobody())).await;
         assert!(
             matches!(result, Err(StoreError::Unavailable(_))),
             "got {result:?}"
@@ -126,7 +131,7 @@ async fn once_the_server_is_found_down_calls_fail_at_once_and_recover_when_it_re
     // Once the server is back, a probe gets an answer within sqlx's reconnect backoff (at most
     // a fifth of the acquire timeout) and opens the way for everyone.
     loop {
-        match store.find_user_by_id("nobody").await {
+        match store.find_user_by_id(&nobody()).await {
             Ok(found) => {
                 assert!(found.is_none());
                 break;
@@ -143,6 +148,12 @@ async fn once_the_server_is_found_down_calls_fail_at_once_and_recover_when_it_re
         }
     }
     let _ = probe.await.expect("the probe ran");
-    assert!(store.find_user_by_id("nobody").await.expect("up").is_none());
+    assert!(
+        store
+            .find_user_by_id(&nobody())
+            .await
+            .expect("up")
+            .is_none()
+    );
     server.stop();
 }

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use auth_core::config::AuthConfig;
 use auth_core::flows::SignUp;
 use auth_core::model::{ClientInfo, Email, Password};
-use auth_core::store::UserStore;
 use auth_core::token::{JwtIssuer, JwtKey};
 use auth_core::{Auth, AuthError};
 
@@ -14,15 +13,16 @@ use crate::common::{count, store};
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_sign_ups_of_one_email_leave_one_user_and_one_account() {
     let store = Arc::new(store().await);
-    let config = AuthConfig::new(
+    let config = AuthConfig::builder(
         "pg-test-secret-0123456789abcdef0123456",
         "http://localhost:3000",
     )
+    .build()
     .expect("config");
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
     let auth = Auth::builder()
         .config(config)
-        .shared_store(store.clone() as Arc<dyn UserStore>)
+        .store(Arc::clone(&store))
         .issuer(issuer)
         .default_hasher()
         .build();
@@ -35,13 +35,11 @@ async fn fifty_concurrent_sign_ups_of_one_email_leave_one_user_and_one_account()
             } else {
                 "Race@Example.com"
             };
-            let input = SignUp {
-                name: format!("racer {i}"),
-                email: Email::parse(email).expect("email"),
-                password: Password::new("correct horse battery"),
-                image: None,
-                remember_me: true,
-            };
+            let input = SignUp::new(
+                format!("racer {i}"),
+                Email::parse(email).expect("email"),
+                Password::new("correct horse battery"),
+            );
             auth.sign_up(input, &ClientInfo::default()).await
         }));
     }

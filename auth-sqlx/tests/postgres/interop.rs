@@ -6,7 +6,7 @@ use std::sync::Arc;
 use auth_core::clock::ManualClock;
 use auth_core::config::AuthConfig;
 use auth_core::flows::SignIn;
-use auth_core::model::{ClientInfo, Email, Password, Timestamp};
+use auth_core::model::{ClientInfo, Email, Password, SessionToken, Timestamp};
 use auth_core::store::UserStore;
 use auth_core::token::TokenIssuer;
 use auth_core::{Auth, AuthError};
@@ -50,7 +50,9 @@ async fn better_auths_users_sessions_and_keys_keep_working() {
         .await
         .expect("migrate over Better Auth's database");
 
-    let config = AuthConfig::new(SECRET, "http://127.0.0.1:3005").expect("config");
+    let config = AuthConfig::builder(SECRET, "http://127.0.0.1:3005")
+        .build()
+        .expect("config");
     let issuer = store
         .jwt_issuer(&config)
         .await
@@ -68,30 +70,31 @@ async fn better_auths_users_sessions_and_keys_keep_working() {
     let claims = issuer
         .verify(RECORDED_JWT, at_issue)
         .expect("Better Auth's JWT verifies");
-    assert_eq!(claims.sub, "AbY9znP3LstAPbPWXx5CRVAbXIpmENOQ");
+    assert_eq!(claims.sub.as_str(), "AbY9znP3LstAPbPWXx5CRVAbXIpmENOQ");
 
     let clock = ManualClock::new(Timestamp::parse("2026-11-25T13:00:00.000Z").expect("time"));
     let auth = Auth::builder()
         .config(config)
-        .shared_store(store.clone() as Arc<dyn UserStore>)
+        .store(Arc::clone(&store))
         .issuer(issuer)
         .clock(clock)
         .default_hasher()
         .build();
 
     // The recorded session is found by its token.
+    let token = SessionToken::new("YUl3aQquqNzLNUFUV57PtnnZQZaRLcdS");
     let found = store
-        .find_session("YUl3aQquqNzLNUFUV57PtnnZQZaRLcdS")
+        .find_session(&token)
         .await
         .expect("lookup")
         .expect("found");
-    assert_eq!(found.session.id, "bxHA46mrIzRQZzJDsCHQcL2sSa2rzHp9");
+    assert_eq!(
+        found.session.id.as_str(),
+        "bxHA46mrIzRQZzJDsCHQcL2sSa2rzHp9"
+    );
     assert_eq!(found.session.ip_address.as_deref(), Some(""));
     assert_eq!(found.user.email, "alice.mww4l1jd@example.com");
-    let lookup = auth
-        .get_session("YUl3aQquqNzLNUFUV57PtnnZQZaRLcdS", true)
-        .await
-        .expect("get-session");
+    let lookup = auth.get_session(&token, true).await.expect("get-session");
     let current = lookup.expect("valid").current;
     assert_eq!(
         current.user.created_at.to_string(),
@@ -99,15 +102,13 @@ async fn better_auths_users_sessions_and_keys_keep_working() {
     );
     // A JWT we issue for it is signed with Better Auth's key.
     let jwt = auth.issue_token(&current).expect("token");
-    auth.verify_token(&jwt).await.expect("our token verifies");
+    auth.verify_token(jwt.expose())
+        .await
+        .expect("our token verifies");
 
     // The recorded password signs in, and the scrypt hash becomes argon2id.
     let email = Email::parse("alice.mww4l1jd@example.com").expect("email");
-    let sign_in = |password: &str| SignIn {
-        email: email.clone(),
-        password: Password::new(password),
-        remember_me: true,
-    };
+    let sign_in = |password: &str| SignIn::new(email.clone(), Password::new(password));
     let wrong = auth
         .sign_in(sign_in("wrong password"), &ClientInfo::default())
         .await;

@@ -8,7 +8,9 @@ use auth_sqlx::keys::decrypt_private_key;
 use crate::common::{count, options, store, store_and_url};
 
 fn config(secret: &str) -> AuthConfig {
-    AuthConfig::new(secret, "http://localhost:3000").expect("config")
+    AuthConfig::builder(secret, "http://localhost:3000")
+        .build()
+        .expect("config")
 }
 
 const SECRET: &str = "pg-key-secret-0123456789abcdef0123456789";

@@ -4,20 +4,21 @@ use std::time::Duration;
 
 use auth_core::Auth;
 use auth_core::config::AuthConfig;
-use auth_core::http::ClientAddr;
+use auth_core::http::{AuthService, ClientAddr};
 use auth_core::rate_limit::RateLimit;
 use auth_sqlx::PgStore;
 
 use crate::common::{options, store_and_url};
 
 async fn instance(store: PgStore) -> Auth {
-    let config = AuthConfig::new(
+    let config = AuthConfig::builder(
         "rate-limit-secret-0123456789abcdef012345",
         "http://127.0.0.1:3000",
     )
-    .expect("config")
-    .with_rate_limit(RateLimit::better_auth())
-    .with_refusal_pause(Duration::ZERO);
+    .rate_limit(RateLimit::better_auth())
+    .refusal_pause(Duration::ZERO)
+    .build()
+    .expect("config");
     let issuer = store.jwt_issuer(&config).await.expect("issuer");
     // No rate-limit store named: the builder takes the database store's own.
     Auth::builder()
@@ -28,7 +29,7 @@ async fn instance(store: PgStore) -> Auth {
         .build()
 }
 
-async fn sign_in(auth: &Auth, email: &str) -> http::Response<http_body_util::Full<bytes::Bytes>> {
+async fn sign_in(auth: &Auth, email: &str) -> http::Response<bytes::Bytes> {
     let body = format!(r#"{{"email":"{email}","password":"whatever123"}}"#);
     let mut request = http::Request::post("/api/auth/sign-in/email")
         .header("content-type", "application/json")
@@ -37,7 +38,7 @@ async fn sign_in(auth: &Auth, email: &str) -> http::Response<http_body_util::Ful
     request
         .extensions_mut()
         .insert(ClientAddr("203.0.113.20".parse().expect("ip")));
-    auth.handle(request).await
+    AuthService::new(auth).respond(request).await
 }
 
 #[tokio::test]

@@ -34,7 +34,7 @@ async fn sslmode_require_and_verify_full_connect_over_tls() {
         store.migrate().await.expect("migrate over TLS");
         assert!(
             store
-                .find_user_by_id("nobody")
+                .find_user_by_id(&auth_core::model::UserId::new("nobody"))
                 .await
                 .expect("query over TLS")
                 .is_none()

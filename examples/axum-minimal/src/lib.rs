@@ -25,5 +25,5 @@ pub fn app(auth: Auth) -> Router {
     Router::new()
         .route("/api/me", get(me))
         .merge(private)
-        .with_auth(auth)
+        .with_auth(&auth)
 }

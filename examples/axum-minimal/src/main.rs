@@ -2,18 +2,19 @@
 
 use auth_core::{
     Auth,
-    config::AuthConfig,
+    config::AuthConfigBuilder,
     store::MemoryStore,
     token::{JwtIssuer, JwtKey},
 };
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let config = AuthConfig::from_lookup(|name| match name {
+    let config = AuthConfigBuilder::from_lookup(|name| match name {
         "AUTH_SECRET" => Some("dev-only-secret-do-not-use-in-production!".into()),
         "AUTH_BASE_URL" => Some("http://localhost:4001".into()),
         other => std::env::var(other).ok(),
-    })?;
+    })?
+    .build()?;
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
     let auth = Auth::builder()
         .config(config)

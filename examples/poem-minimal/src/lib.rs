@@ -2,7 +2,7 @@
 //! guarded subtree.
 
 use auth_core::Auth;
-use auth_poem::{AuthRouteExt, CurrentUser, install, require_auth};
+use auth_poem::{AuthRouterExt, CurrentUser, require_auth};
 use poem::web::Json;
 use poem::{Endpoint, EndpointExt, Route, get, handler};
 use serde_json::{Value, json};
@@ -24,6 +24,5 @@ pub fn app(auth: Auth) -> impl Endpoint {
     Route::new()
         .at("/api/me", get(me))
         .at("/api/private/hello", get(hello).with(require_auth(&auth)))
-        .auth_routes(&auth)
-        .with(install(auth))
+        .with_auth(&auth)
 }

@@ -16,9 +16,9 @@ use std::sync::Arc;
 
 use auth_axum::{AuthRouterExt, CurrentUser, require_auth};
 use auth_core::Auth;
-use auth_core::config::AuthConfig;
+use auth_core::config::AuthConfigBuilder;
 use auth_core::http::AuthMethod;
-use auth_core::model::User;
+use auth_core::model::{SessionId, User};
 use auth_core::store::UserStore;
 use auth_sqlx::{PgStore, SqliteStore, StoreOptions};
 use axum::extract::DefaultBodyLimit;
@@ -50,8 +50,9 @@ async fn run() -> Result<(), String> {
         println!("settings: read .env");
     }
     let settings = Settings::load()?;
-    let config =
-        AuthConfig::from_lookup(|name| settings.lookup(name)).map_err(|e| e.to_string())?;
+    let config = AuthConfigBuilder::from_lookup(|name| settings.lookup(name))
+        .and_then(AuthConfigBuilder::build)
+        .map_err(|e| e.to_string())?;
     let (store, issuer): (Arc<dyn UserStore>, _) = match &settings.database_url {
         Some(url) => {
             let store = PgStore::connect(url, StoreOptions::default())
@@ -92,7 +93,7 @@ async fn run() -> Result<(), String> {
     };
     let auth = Auth::builder()
         .config(config)
-        .shared_store(store)
+        .store(store)
         .issuer(issuer)
         .default_hasher()
         .build();
@@ -139,14 +140,14 @@ fn app(auth: Auth) -> Router {
         .fallback(api_error::not_found)
         .method_not_allowed_fallback(api_error::method_not_allowed)
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .with_auth(auth)
+        .with_auth(&auth)
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Me {
     user: User,
-    session_id: Option<String>,
+    session_id: Option<SessionId>,
     method: &'static str,
 }
 
@@ -166,6 +167,7 @@ async fn me(caller: CurrentUser) -> Json<Me> {
     let method = match caller.method {
         AuthMethod::Jwt => "jwt",
         AuthMethod::Session => "session",
+        _ => "other",
     };
     Json(Me {
         user: caller.user,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use auth_axum::CurrentUser;
-use auth_core::model::{Timestamp, random_id};
+use auth_core::model::{Timestamp, UserId};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,7 +15,7 @@ use crate::api_error::{ApiError, JsonBody};
 
 /// Notes by user id.
 #[derive(Clone, Default)]
-pub struct Notes(Arc<Mutex<HashMap<String, Vec<Note>>>>);
+pub struct Notes(Arc<Mutex<HashMap<UserId, Vec<Note>>>>);
 
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -31,13 +31,23 @@ pub struct NewNote {
 }
 
 impl Notes {
-    fn with<R>(&self, f: impl FnOnce(&mut HashMap<String, Vec<Note>>) -> R) -> R {
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<UserId, Vec<Note>>) -> R) -> R {
         let mut map = self
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut map)
     }
+}
+
+/// A new note's id: 16 random alphanumerics.
+fn note_id() -> String {
+    use rand::Rng;
+    rand::thread_rng()
+        .sample_iter(&rand::distributions::Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
 }
 
 /// `GET /api/notes`: the caller's notes, oldest first.
@@ -60,7 +70,7 @@ pub async fn create(
         ));
     }
     let note = Note {
-        id: random_id(),
+        id: note_id(),
         text: text.to_owned(),
         created_at: Timestamp::now(),
     };

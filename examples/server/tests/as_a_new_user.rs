@@ -383,7 +383,7 @@ fn refuses_to_start_in_production_without_a_secret() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_token_is_told_so() {
     use auth_core::config::AuthConfig;
-    use auth_core::model::{Timestamp, User};
+    use auth_core::model::{SessionId, Timestamp, User};
     use auth_core::token::{Claims, TokenIssuer};
     use std::time::Duration;
 
@@ -405,8 +405,9 @@ async fn an_expired_token_is_told_so() {
     // Sign a token that expired an hour ago with the server's own key (from its database and
     // its development secret), as if it had been issued 31 days ago.
     let secret = std::fs::read_to_string(dir.join("data/dev-secret")).expect("secret");
-    let config =
-        AuthConfig::new(secret.trim(), &format!("http://localhost:{port}")).expect("config");
+    let config = AuthConfig::builder(secret.trim(), format!("http://localhost:{port}"))
+        .build()
+        .expect("config");
     let store =
         auth_sqlx::SqliteStore::open(dir.join("data/auth.db"), auth_sqlx::StoreOptions::default())
             .await
@@ -415,13 +416,13 @@ async fn an_expired_token_is_told_so() {
     let issued = Timestamp::now() - Duration::from_secs(31 * 86_400);
     let claims = Claims::new(
         &user,
-        "session",
+        &SessionId::new("session"),
         issued,
         issued + Duration::from_secs(30 * 86_400) - Duration::from_secs(3600),
         issuer.issuer(),
         issuer.audience(),
     );
-    let jwt = issuer.sign(&claims).expect("sign");
+    let jwt = issuer.sign(&claims).expect("sign").into_string();
 
     let reply = server.request(
         "GET",

@@ -26,23 +26,23 @@ fn free_port() -> u16 {
 }
 
 fn auth(port: u16) -> Auth {
-    let config = AuthConfig::new(
+    let config = AuthConfig::builder(
         "conformance-secret-0123456789abcdef0123",
-        &format!("http://127.0.0.1:{port}"),
+        format!("http://127.0.0.1:{port}"),
     )
-    .expect("config")
-    .with_trusted_origins([FRONT_END])
-    .expect("origins")
+    .trusted_origins([FRONT_END])
     // Better Auth's limits, but room for the scenarios' sign-ups and sign-ins from one address;
     // `/ok` allows three an hour, which the last scenarios use up.
-    .with_rate_limit(
+    .rate_limit(
         RateLimit::better_auth()
-            .with_rule("/sign-in", Duration::from_secs(10), 100)
-            .with_rule("/sign-up", Duration::from_secs(10), 100)
-            .with_rule("/change-password", Duration::from_secs(10), 100)
-            .with_rule("/ok", Duration::from_secs(3600), 3),
+            .rule("/sign-in", Duration::from_secs(10), 100)
+            .rule("/sign-up", Duration::from_secs(10), 100)
+            .rule("/change-password", Duration::from_secs(10), 100)
+            .rule("/ok", Duration::from_secs(3600), 3),
     )
-    .with_refusal_pause(Duration::ZERO);
+    .refusal_pause(Duration::ZERO)
+    .build()
+    .expect("config");
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
     Auth::builder()
         .config(config)

@@ -107,9 +107,10 @@ async fn hostile_input_gets_documented_4xx_and_writes_nothing() {
         .await
         .expect("connect");
     store.migrate().await.expect("migrate");
-    let config = AuthConfig::new(SECRET, ORIGIN)
-        .expect("config")
-        .with_rate_limit(RateLimit::disabled());
+    let config = AuthConfig::builder(SECRET, ORIGIN)
+        .rate_limit(RateLimit::disabled())
+        .build()
+        .expect("config");
     let key = JwtKey::ed25519_from_seed("hostile", &SEED).expect("key");
     let public = key.public_jwk().expect("public").clone();
     let issuer = JwtIssuer::for_config(&config, key).expect("issuer");
@@ -124,7 +125,7 @@ async fn hostile_input_gets_documented_4xx_and_writes_nothing() {
     }
     let app: Router = Router::new()
         .route("/api/me", axum::routing::get(me))
-        .with_auth(auth.clone());
+        .with_auth(&auth);
 
     // One real user, whose session and JWT the forgeries imitate.
     let up = call(

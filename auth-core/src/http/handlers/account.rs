@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use super::{Ctx, Outcome, TokenAndUser};
-use crate::AuthError;
 use crate::flows::ChangePassword;
+use crate::http::error::ProtocolError;
 use crate::http::reply::Reply;
 use crate::http::request::client_info;
 use crate::http::validate::Fields;
@@ -17,25 +17,22 @@ pub(crate) async fn change_password(ctx: &mut Ctx<'_>) -> Outcome {
     let revoke = fields.opt_bool("revokeOtherSessions").unwrap_or(false);
     fields.finish()?;
     let (Some(new_password), Some(current_password)) = (new_password, current_password) else {
-        return Err(Reply::error(&AuthError::Validation("invalid body".into())));
+        return Err(ProtocolError::Validation("invalid body".into()).into());
     };
     ctx.csrf(false)?;
     let current = ctx.require_session().await?;
     ctx.auth
         .limit_by_account("/change-password", &format!("user:{}", current.user.id))
         .await?;
-    let input = ChangePassword {
-        current_password: Password::new(current_password),
-        new_password: Password::new(new_password),
-        revoke_other_sessions: revoke,
-    };
+    let input = ChangePassword::new(Password::new(current_password), Password::new(new_password))
+        .revoke_other_sessions(revoke);
     let changed = ctx
         .auth
         .change_password(&current, input, &client_info(&ctx.parts.headers))
         .await?;
-    let token = changed.new_session.as_ref().map(|s| s.token.as_str());
+    let token = changed.new_session.as_ref().map(|s| &s.token);
     let mut reply = Reply::json(&TokenAndUser {
-        token,
+        token: token.map(|t| t.expose()),
         user: &changed.user,
     });
     if let Some(token) = token {
@@ -46,7 +43,7 @@ pub(crate) async fn change_password(ctx: &mut Ctx<'_>) -> Outcome {
 
 pub(crate) async fn update_user(ctx: &mut Ctx<'_>) -> Outcome {
     if !matches!(ctx.body, Some(Value::Object(_))) {
-        return Err(Reply::error(&AuthError::BodyMustBeAnObject));
+        return Err(ProtocolError::BodyMustBeAnObject.into());
     }
     let mut fields = Fields::required(ctx.body.as_ref());
     let has_email = fields.has("email");
@@ -57,7 +54,7 @@ pub(crate) async fn update_user(ctx: &mut Ctx<'_>) -> Outcome {
     fields.finish()?;
     ctx.csrf(false)?;
     if has_email {
-        return Err(Reply::error(&AuthError::EmailCanNotBeUpdated));
+        return Err(ProtocolError::EmailCanNotBeUpdated.into());
     }
     let current = ctx.require_session().await?;
     ctx.auth

@@ -12,12 +12,13 @@ use http::request::Parts;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::error::ProtocolError;
 use super::reply::Reply;
 use super::router::Route;
 use super::{csrf, request};
 use crate::Auth;
 use crate::error::AuthError;
-use crate::model::{AuthSession, User};
+use crate::model::{AuthSession, SessionToken, User};
 
 /// `{"token", "user"}` (sign-up, change-password). Response bodies are structs, never
 /// `serde_json::Value`, whose maps would reorder the keys.
@@ -38,12 +39,12 @@ pub(crate) type Outcome = Result<Reply, Reply>;
 
 impl Ctx<'_> {
     /// The Origin / Fetch-Metadata rules.
-    pub(crate) fn csrf(&self, login: bool) -> Result<(), AuthError> {
+    pub(crate) fn csrf(&self, login: bool) -> Result<(), ProtocolError> {
         csrf::check(self.parts, self.auth.config(), login)
     }
 
     /// The session token the request presents, if its signature (when signed) verifies.
-    pub(crate) fn session_token(&self) -> Option<String> {
+    pub(crate) fn session_token(&self) -> Option<SessionToken> {
         request::session_token(&self.parts.headers, self.auth.config())
     }
 
@@ -51,12 +52,12 @@ impl Ctx<'_> {
     /// presented but leads nowhere, as Better Auth answers).
     pub(crate) async fn require_session(&self) -> Result<AuthSession, Reply> {
         let Some(token) = self.session_token() else {
-            return Err(Reply::error(&AuthError::Unauthorized));
+            return Err(AuthError::Unauthorized.into());
         };
         match self.auth.get_session(&token, false).await {
             Ok(Some(found)) => Ok(found.current),
             Ok(None) => {
-                let mut reply = Reply::error(&AuthError::Unauthorized);
+                let mut reply = Reply::from(AuthError::Unauthorized);
                 reply.clear_session(self.auth.config());
                 Err(reply)
             }

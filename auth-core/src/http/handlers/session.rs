@@ -4,10 +4,11 @@
 use serde_json::{Value, json};
 
 use super::{Ctx, Outcome};
-use crate::AuthError;
+use crate::http::error::ProtocolError;
 use crate::http::reply::Reply;
 use crate::http::request;
 use crate::http::validate::Fields;
+use crate::model::SessionToken;
 
 fn query_flag(ctx: &Ctx<'_>, name: &str) -> bool {
     ctx.parts.uri.query().is_some_and(|query| {
@@ -29,7 +30,7 @@ pub(crate) async fn get_session(ctx: &mut Ctx<'_>) -> Outcome {
         .auth
         .get_session(&token, refresh)
         .await
-        .map_err(|e| Reply::error(&e).no_store())?
+        .map_err(|e| Reply::from(e).no_store())?
     else {
         let mut reply = Reply::json(&Value::Null).no_store();
         reply.clear_session(config);
@@ -37,7 +38,7 @@ pub(crate) async fn get_session(ctx: &mut Ctx<'_>) -> Outcome {
     };
     let jwt = ctx.auth.issue_token(&found.current)?;
     let mut reply = Reply::json(&found.current).no_store();
-    reply.set_jwt(&jwt)?;
+    reply.set_jwt(jwt.expose())?;
     if found.refreshed {
         reply.set_session(config, &token, true)?;
     }
@@ -54,10 +55,12 @@ pub(crate) async fn revoke_session(ctx: &mut Ctx<'_>) -> Outcome {
     let mut fields = Fields::required(ctx.body.as_ref());
     let token = fields.string("token");
     fields.finish()?;
-    let token = token.ok_or_else(|| AuthError::Validation("[body.token] Required".into()))?;
+    let token = token.ok_or_else(|| ProtocolError::Validation("[body.token] Required".into()))?;
     ctx.csrf(false)?;
     let current = ctx.require_session().await?;
-    ctx.auth.revoke_session(&current, &token).await?;
+    ctx.auth
+        .revoke_session(&current, &SessionToken::new(token))
+        .await?;
     Ok(Reply::json(&json!({ "status": true })))
 }
 

@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::{Ctx, Outcome};
-use crate::AuthError;
 use crate::flows::SignIn;
 use crate::http::csrf;
+use crate::http::error::ProtocolError;
 use crate::http::reply::Reply;
 use crate::http::request::client_info;
 use crate::http::validate::Fields;
@@ -28,28 +28,24 @@ pub(crate) async fn sign_in(ctx: &mut Ctx<'_>) -> Outcome {
     let remember_me = fields.opt_bool("rememberMe").unwrap_or(true);
     fields.finish()?;
     let (Some(email), Some(password)) = (email, password) else {
-        return Err(Reply::error(&AuthError::Validation("invalid body".into())));
+        return Err(ProtocolError::Validation("invalid body".into()).into());
     };
     ctx.csrf(true)?;
     csrf::check_callback(ctx.auth.config(), callback.as_deref())?;
     // Unlike sign-up, Better Auth reports a malformed address here as INVALID_EMAIL.
-    let email = Email::parse(&email).map_err(|_| AuthError::InvalidEmail)?;
+    let email = Email::parse(&email).map_err(|_| ProtocolError::InvalidEmail)?;
     ctx.auth
         .limit_by_account("/sign-in/email", &format!("email:{}", email.as_str()))
         .await?;
 
-    let input = SignIn {
-        email,
-        password: Password::new(password),
-        remember_me,
-    };
+    let input = SignIn::new(email, Password::new(password)).remember_me(remember_me);
     let signed = ctx
         .auth
         .sign_in(input, &client_info(&ctx.parts.headers))
         .await?;
     let body = SignedIn {
         redirect: callback.is_some(),
-        token: &signed.session.token,
+        token: signed.session.token.expose(),
         url: callback.as_deref(),
         user: &signed.user,
     };

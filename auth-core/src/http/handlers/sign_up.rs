@@ -3,6 +3,7 @@
 use super::{Ctx, Outcome, TokenAndUser};
 use crate::flows::SignUp;
 use crate::http::csrf;
+use crate::http::error::ProtocolError;
 use crate::http::reply::Reply;
 use crate::http::request::client_info;
 use crate::http::validate::Fields;
@@ -28,9 +29,7 @@ pub(crate) async fn sign_up(ctx: &mut Ctx<'_>) -> Outcome {
     let remember_me = fields.opt_bool("rememberMe").unwrap_or(true);
     fields.finish()?;
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        return Err(Reply::error(&crate::AuthError::Validation(
-            "invalid body".into(),
-        )));
+        return Err(ProtocolError::Validation("invalid body".into()).into());
     };
     ctx.csrf(true)?;
     csrf::check_callback(ctx.auth.config(), callback.as_deref())?;
@@ -38,19 +37,16 @@ pub(crate) async fn sign_up(ctx: &mut Ctx<'_>) -> Outcome {
         .limit_by_account("/sign-up/email", &format!("email:{}", email.as_str()))
         .await?;
 
-    let input = SignUp {
-        name,
-        email,
-        password: Password::new(password),
-        image,
-        remember_me,
-    };
+    let mut input = SignUp::new(name, email, Password::new(password)).remember_me(remember_me);
+    if let Some(image) = image {
+        input = input.image(image);
+    }
     let signed = ctx
         .auth
         .sign_up(input, &client_info(&ctx.parts.headers))
         .await?;
     let mut reply = Reply::json(&TokenAndUser {
-        token: Some(&signed.session.token),
+        token: Some(signed.session.token.expose()),
         user: &signed.user,
     });
     reply.set_session(ctx.auth.config(), &signed.session.token, signed.remember_me)?;

@@ -8,5 +8,5 @@ use crate::http::reply::Reply;
 pub(crate) async fn token(ctx: &mut Ctx<'_>) -> Outcome {
     let current = ctx.require_session().await?;
     let jwt = ctx.auth.issue_token(&current)?;
-    Ok(Reply::json(&json!({ "token": jwt })))
+    Ok(Reply::json(&json!({ "token": jwt.expose() })))
 }

@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{Hit, RateLimitStore};
+use super::{Hit, RateLimitStore, StoreError};
 use crate::model::Timestamp;
-use crate::store::StoreError;
 
 /// Counters in a map behind a mutex (held for a lookup, never across an await). Windows that
 /// have ended are swept out as the map grows, so memory follows the request rate, not the
@@ -48,10 +47,7 @@ impl RateLimitStore for MemoryRateLimits {
             Err(poisoned) => poisoned.into_inner(),
         };
         let fresh = Entry {
-            hit: Hit {
-                count: 1,
-                window_start: now,
-            },
+            hit: Hit::new(1, now),
             ends: now + window,
         };
         let hit = match counters.entries.get_mut(key) {
