@@ -22,9 +22,9 @@ cargo run -q --locked -p auth-conformance --bin fuzz-seeds -- "$corpus/seeds"
 # sanitizer would need nightly, and the code under test has no `unsafe`.
 (cd fuzz && cargo fuzz build --sanitizer none --release --debug-assertions)
 
-targets=(token_verify request)
+targets=(token_verify token_differential request)
 for target in "${targets[@]}"; do
-  mkdir -p "$corpus/$target"
+  mkdir -p "$corpus/$target" "$corpus/seeds/$target"
   (cd fuzz && cargo fuzz run --sanitizer none --release --debug-assertions "$target" \
       "$corpus/$target" "$corpus/seeds/$target" -- -max_total_time="$seconds" \
       >"$corpus/$target.log" 2>&1; echo $? >"$corpus/$target.status") &

@@ -75,11 +75,28 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --lock
 
 echo "==> cargo test"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log.package"' EXIT
 set +e
 cargo test --workspace --all-features --locked --no-fail-fast -j "$jobs" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+
+# Every publishable crate as crates.io would get it: `cargo package` builds each from its .crate
+# file, against the others packaged the same way, so a file left out, a path dependency without a
+# version or a feature that only the workspace turns on fails here, not at `cargo publish`.
+echo "==> cargo package (the publishable crates)"
+set +e
+cargo package --locked --allow-dirty -j "$jobs" \
+  -p auth-core -p auth-sqlx -p auth-axum -p auth-poem -p auth-salvo >"$log.package" 2>&1
+package_status=$?
+set -e
+if [ "$package_status" = 0 ]; then
+  echo "check package: ok ($(grep -c '^ *Packaged' "$log.package") crates)" | tee -a "$log"
+else
+  echo "check package: FAILED; the end of its output:" | tee -a "$log"
+  tail -n 40 "$log.package"
+fi
+rm -f "$log.package"
 
 echo "==> fuzzing (scripts/fuzz.sh, ${FUZZ_SECONDS:-60} s per target)"
 set +e
@@ -113,9 +130,10 @@ else
 fi
 
 # One closing line for the whole run, summed over every test binary and the doc tests, with
-# each fuzz target and the leftover-process check counted as one test each.
+# each fuzz target, the packaging and the leftover-process check counted as one test each.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
      /^(fuzz|check) [a-z_-]+: ok/ { p += 1 } /^(fuzz|check) [a-z_-]+: FAILED/ { f += 1 }
      END { printf "summary: %d passed, %d failed\n", p, f }' "$log"
 if [ "$status" != 0 ]; then exit "$status"; fi
+if [ "$package_status" != 0 ]; then exit "$package_status"; fi
 exit "$after_tests_status"

@@ -124,9 +124,31 @@ pub struct HasherMissing;
 pub struct IssuerMissing;
 
 /// Builds an [`Auth`]; `build` exists only once the configuration, store, hasher and issuer are
-/// all set.
+/// all set. The clock and the rate-limit counters are optional:
 ///
-/// Forgetting one is a compile error, not a runtime surprise:
+/// ```
+/// use std::sync::Arc;
+/// use auth_core::{Auth, clock::ManualClock, config::AuthConfig, model::Timestamp};
+/// use auth_core::store::{MemoryRateLimits, MemoryStore};
+/// use auth_core::token::{JwtIssuer, JwtKey};
+///
+/// let config = AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())?;
+/// let store = Arc::new(MemoryStore::new()); // shared with the rest of the application
+/// let clock = ManualClock::new(Timestamp::parse("2026-11-29T12:00:00.000Z")?);
+/// let auth = Auth::builder()
+///     .config(config)
+///     .store(Arc::clone(&store))
+///     .default_hasher()
+///     .issuer(issuer)
+///     .clock(clock.clone())
+///     .rate_limit_store(MemoryRateLimits::new())
+///     .build();
+/// assert_eq!(auth.now().to_string(), "2026-11-29T12:00:00.000Z");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Forgetting a required part is a compile error, not a runtime surprise:
 ///
 /// ```compile_fail
 /// use auth_core::{Auth, config::AuthConfig, store::MemoryStore};

@@ -65,3 +65,8 @@ pub use error::AuthError;
 
 /// A boxed error kept as the cause (`source`) of a failure, for logs.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The README's example, compiled (and run) with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -103,7 +103,8 @@ fn header_is_exactly_alg_and_kid_and_payload_has_better_auths_claims() {
 
 #[test]
 fn a_token_signed_by_better_auth_verifies_against_its_published_key() {
-    // From shared/spec/better-auth-transcripts.md: the jwks row's public key and a /token JWT.
+    // From tests/conformance/fixtures/better-auth-1.7.25-transcripts.md: the jwks row's public
+    // key and a /token JWT.
     let x = URL_SAFE_NO_PAD
         .decode("U7ojDIFx2gQfWMvv66cg1BCp1j0rFLpLZCCaLLHxabo")
         .expect("x");
@@ -423,6 +424,30 @@ fn headers_with_extensions_we_do_not_implement_are_refused() {
         &c,
     );
     assert_eq!(issuer.verify(&b64, now()), Err(TokenError::Malformed));
+    // A token that brings its own key, or says it is something else than a plain JWS.
+    for (member, value) in [
+        (
+            "jwk",
+            serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}),
+        ),
+        ("jku", serde_json::json!("https://evil.example/jwks")),
+        ("x5u", serde_json::json!("https://evil.example/cert")),
+        ("x5c", serde_json::json!(["MIIB"])),
+        ("x5t", serde_json::json!("AAAA")),
+        ("x5t#S256", serde_json::json!("AAAA")),
+        ("cty", serde_json::json!("JWT")),
+        ("enc", serde_json::json!("A256GCM")),
+        ("zip", serde_json::json!("DEF")),
+    ] {
+        let mut header = serde_json::json!({"alg": "EdDSA", "kid": "k1"});
+        header[member] = value;
+        let token = hand_signed(&header, &c);
+        assert_eq!(
+            issuer.verify(&token, now()),
+            Err(TokenError::Malformed),
+            "{member}"
+        );
+    }
     let typ = hand_signed(
         &serde_json::json!({"alg": "EdDSA", "kid": "k1", "typ": "JWT"}),
         &c,
@@ -442,6 +467,47 @@ fn headers_with_extensions_we_do_not_implement_are_refused() {
             "typ {other}"
         );
     }
+}
+
+#[test]
+fn times_before_1970_are_malformed() {
+    let issuer = issuer(JwtKey::ed25519_from_seed("k1", &[1u8; 32]).expect("key"));
+    let header = serde_json::json!({"alg": "EdDSA", "kid": "k1"});
+    let good = claims(now(), Duration::from_secs(3600));
+    assert!(issuer.verify(&hand_signed(&header, &good), now()).is_ok());
+    for field in ["exp", "nbf", "iat"] {
+        let mut c = good.clone();
+        match field {
+            "exp" => c.exp = -1,
+            "nbf" => c.nbf = Some(-1),
+            _ => c.iat = -1,
+        }
+        assert_eq!(
+            issuer.verify(&hand_signed(&header, &c), now()),
+            Err(TokenError::Malformed),
+            "{field}"
+        );
+    }
+}
+
+#[test]
+fn claims_written_with_json_escapes_verify() {
+    // Some JSON encoders (PHP's, Java's) write `/` as `\/`: the same issuer, spelled otherwise.
+    use ed25519_dalek::Signer;
+    let issuer = issuer(JwtKey::ed25519_from_seed("k1", &[1u8; 32]).expect("key"));
+    let c = claims(now(), Duration::from_secs(3600));
+    let payload = serde_json::to_string(&c)
+        .expect("json")
+        .replace("http://", "http:\\/\\/");
+    assert!(payload.contains(r#""iss":"http:\/\/"#), "{payload}");
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA","kid":"k1"}"#),
+        URL_SAFE_NO_PAD.encode(payload)
+    );
+    let signature = ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]).sign(message.as_bytes());
+    let token = format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()));
+    assert_eq!(issuer.verify(&token, now()), Ok(c));
 }
 
 #[test]

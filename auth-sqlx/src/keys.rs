@@ -235,8 +235,8 @@ pub(crate) fn issuer_with_new_key(
 mod tests {
     use super::*;
 
-    /// From shared/spec/better-auth-transcripts.md: a `"jwks"` row written by Better Auth 1.7.25
-    /// with the throwaway secret below, and what it decrypts to.
+    /// From tests/conformance/fixtures/better-auth-1.7.25-transcripts.md: a `"jwks"` row written
+    /// by Better Auth 1.7.25 with the throwaway secret below, and what it decrypts to.
     const SECRET: &str = "throwaway-reference-secret-0123456789abcdef0123456789abcdef";
     const PRIVATE_COLUMN: &str = "\"f0361fb24746e09b92d926c445f111e3dccb2039b300a61557fa88d07f4d6e79e3a643f8d292077fb9d74cdf6529674d01de620a461fa0263a0b373e4ef70684eadb28cd5c54600ba79f4cd58a806f6de5cf9f3a2c197cb5156ebc25499fa891a0ffc1eea71ab5de9784bf14c6578251eb62ece0bd94c6e2333b144cbc1661088e7eb213f20c82f51770b40f7f796e5364432121f47789be6e06cadb1f9425f7d0c54fb57363a5002d\"";
 

@@ -48,3 +48,8 @@ pub use options::StoreOptions;
 pub use pg::PgStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+
+/// The README's example, compiled (and run) with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

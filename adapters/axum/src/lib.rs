@@ -51,3 +51,8 @@ mod routes;
 pub use extract::{CurrentUser, Jwt, MaybeUser};
 pub use rejection::AuthRejection;
 pub use routes::{AuthRouterExt, install, optional_auth, require_auth, routes};
+
+/// The README's example, compiled (and run) with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -13,10 +13,30 @@ use tower::ServiceExt;
 /// ones as Better Auth does.
 ///
 /// ```
-/// # fn make(auth: auth_core::Auth) {
-/// let app: axum::Router = axum::Router::new()
+/// use axum::Router;
+///
+/// # async fn get(app: &axum::Router, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     use http_body_util::BodyExt;
+/// #     use tower::ServiceExt;
+/// #     let mut request = http::Request::get(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.clone().oneshot(request.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+/// #     let status = response.status().as_u16();
+/// #     let body = response.into_body().collect().await.unwrap().to_bytes();
+/// #     (status, String::from_utf8_lossy(&body).into_owned())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let app: Router = Router::new()
 ///     .merge(auth_axum::routes(&auth))
 ///     .layer(auth_axum::install(&auth));
+/// assert_eq!(get(&app, "/api/auth/ok", None).await, (200, r#"{"ok":true}"#.into()));
+/// # Ok(())
 /// # }
 /// ```
 pub fn routes<S>(auth: &Auth) -> Router<S>
@@ -47,15 +67,34 @@ fn with_client_addr<B>(mut request: http::Request<B>) -> http::Request<B> {
 /// use axum::{Router, routing::get};
 /// use auth_axum::CurrentUser;
 ///
-/// # fn make(auth: auth_core::Auth) {
 /// async fn me(user: CurrentUser) -> String {
 ///     user.user.email.clone()
 /// }
 ///
+/// # async fn call(app: &axum::Router, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     use http_body_util::BodyExt;
+/// #     use tower::ServiceExt;
+/// #     let mut request = http::Request::get(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.clone().oneshot(request.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+/// #     let status = response.status().as_u16();
+/// #     let body = response.into_body().collect().await.unwrap().to_bytes();
+/// #     (status, String::from_utf8_lossy(&body).into_owned())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
 /// let app: Router = Router::new()
 ///     .route("/api/me", get(me))
 ///     .merge(auth_axum::routes(&auth))
 ///     .layer(auth_axum::install(&auth));
+/// let (status, body) = call(&app, "/api/me", None).await;
+/// assert_eq!((status, body.as_str()), (401, r#"{"message":"Unauthorized","code":"UNAUTHORIZED"}"#));
+/// # Ok(())
 /// # }
 /// ```
 pub fn install(auth: &Auth) -> InstallLayer {
@@ -68,11 +107,32 @@ pub fn install(auth: &Auth) -> InstallLayer {
 ///
 /// ```
 /// use axum::{Router, routing::get};
+/// use auth_axum::AuthRouterExt;
 ///
-/// # fn make(auth: auth_core::Auth) {
-/// let private: Router = Router::new()
+/// # async fn call(app: &axum::Router, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     use http_body_util::BodyExt;
+/// #     use tower::ServiceExt;
+/// #     let mut request = http::Request::get(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.clone().oneshot(request.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+/// #     let status = response.status().as_u16();
+/// #     let body = response.into_body().collect().await.unwrap().to_bytes();
+/// #     (status, String::from_utf8_lossy(&body).into_owned())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let private = Router::new()
 ///     .route("/api/private/hello", get(|| async { "hello" }))
 ///     .route_layer(auth_axum::require_auth(&auth));
+/// let app: Router = Router::new().merge(private).with_auth(&auth);
+/// assert_eq!(call(&app, "/api/private/hello", None).await.0, 401);
+/// assert_eq!(call(&app, "/api/private/hello", Some("not-a-session")).await.0, 401);
+/// # Ok(())
 /// # }
 /// ```
 pub fn require_auth(auth: &Auth) -> RequireAuthLayer {
@@ -85,9 +145,8 @@ pub fn require_auth(auth: &Auth) -> RequireAuthLayer {
 ///
 /// ```
 /// use axum::{Router, routing::get};
-/// use auth_axum::MaybeUser;
+/// use auth_axum::{AuthRouterExt, MaybeUser};
 ///
-/// # fn make(auth: auth_core::Auth) {
 /// async fn home(user: MaybeUser) -> String {
 ///     match user.0 {
 ///         Some(caller) => format!("hello, {}", caller.user.name),
@@ -95,9 +154,29 @@ pub fn require_auth(auth: &Auth) -> RequireAuthLayer {
 ///     }
 /// }
 ///
-/// let pages: Router = Router::new()
+/// # async fn call(app: &axum::Router, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     use http_body_util::BodyExt;
+/// #     use tower::ServiceExt;
+/// #     let mut request = http::Request::get(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.clone().oneshot(request.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+/// #     let status = response.status().as_u16();
+/// #     let body = response.into_body().collect().await.unwrap().to_bytes();
+/// #     (status, String::from_utf8_lossy(&body).into_owned())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let pages = Router::new()
 ///     .route("/", get(home))
 ///     .route_layer(auth_axum::optional_auth(&auth));
+/// let app: Router = Router::new().merge(pages).with_auth(&auth);
+/// assert_eq!(call(&app, "/", Some("a.b.c")).await, (200, "hello, stranger".into()));
+/// # Ok(())
 /// # }
 /// ```
 pub fn optional_auth(auth: &Auth) -> OptionalAuthLayer {
@@ -112,10 +191,29 @@ pub trait AuthRouterExt {
     /// use axum::{Router, routing::get};
     /// use auth_axum::AuthRouterExt;
     ///
-    /// # fn make(auth: auth_core::Auth) {
+    /// # async fn call(app: &axum::Router, path: &str, bearer: Option<&str>) -> (u16, String) {
+    /// #     use http_body_util::BodyExt;
+    /// #     use tower::ServiceExt;
+    /// #     let mut request = http::Request::get(path);
+    /// #     if let Some(bearer) = bearer {
+    /// #         request = request.header("authorization", format!("Bearer {bearer}"));
+    /// #     }
+    /// #     let response = app.clone().oneshot(request.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+    /// #     let status = response.status().as_u16();
+    /// #     let body = response.into_body().collect().await.unwrap().to_bytes();
+    /// #     (status, String::from_utf8_lossy(&body).into_owned())
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+    /// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+    /// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
     /// let app: Router = Router::new()
     ///     .route("/api/hello", get(|| async { "hello" }))
     ///     .with_auth(&auth);
+    /// assert_eq!(call(&app, "/api/hello", None).await, (200, "hello".into()));
+    /// assert_eq!(call(&app, "/api/auth/get-session", None).await, (200, "null".into()));
+    /// # Ok(())
     /// # }
     /// ```
     fn with_auth(self, auth: &Auth) -> Self;

@@ -13,13 +13,43 @@ use crate::convert::error;
 /// (`UNAUTHORIZED`, or `TOKEN_EXPIRED` / `INVALID_TOKEN` for a bad JWT).
 ///
 /// ```
-/// use auth_poem::CurrentUser;
-/// use poem::handler;
+/// use auth_poem::{AuthRouterExt, CurrentUser};
+/// use poem::{Route, get, handler};
 ///
 /// #[handler]
 /// fn me(user: CurrentUser) -> String {
-///     user.user.email.clone()
+///     format!("{} ({:?})", user.user.email, user.method)
 /// }
+///
+/// # async fn call(app: &impl poem::Endpoint, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     let mut request = poem::Request::builder().uri_str(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.get_response(request.finish()).await;
+/// #     let status = response.status().as_u16();
+/// #     (status, response.into_body().into_string().await.unwrap())
+/// # }
+/// # async fn sign_up(app: &impl poem::Endpoint) -> String {
+/// #     let request = poem::Request::builder()
+/// #         .method(poem::http::Method::POST)
+/// #         .uri_str("/api/auth/sign-up/email")
+/// #         .content_type("application/json")
+/// #         .body(r#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#);
+/// #     let response = app.get_response(request).await;
+/// #     response.headers()["set-auth-token"].to_str().unwrap().to_owned()
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let app = Route::new().at("/api/me", get(me)).with_auth(&auth);
+/// let token = sign_up(&app).await;
+/// assert_eq!(call(&app, "/api/me", Some(&token)).await, (200, "ada@example.com (Session)".into()));
+/// assert_eq!(call(&app, "/api/me", None).await.0, 401);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub Caller);
@@ -36,13 +66,43 @@ impl Deref for CurrentUser {
 /// down) reject the request.
 ///
 /// ```
-/// use auth_poem::MaybeUser;
-/// use poem::handler;
+/// use auth_poem::{AuthRouterExt, MaybeUser};
+/// use poem::{Route, get, handler};
 ///
 /// #[handler]
 /// fn home(MaybeUser(caller): MaybeUser) -> String {
 ///     caller.map_or_else(|| "hello, stranger".into(), |c| format!("hello, {}", c.user.name))
 /// }
+///
+/// # async fn call(app: &impl poem::Endpoint, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     let mut request = poem::Request::builder().uri_str(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.get_response(request.finish()).await;
+/// #     let status = response.status().as_u16();
+/// #     (status, response.into_body().into_string().await.unwrap())
+/// # }
+/// # async fn sign_up(app: &impl poem::Endpoint) -> String {
+/// #     let request = poem::Request::builder()
+/// #         .method(poem::http::Method::POST)
+/// #         .uri_str("/api/auth/sign-up/email")
+/// #         .content_type("application/json")
+/// #         .body(r#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#);
+/// #     let response = app.get_response(request).await;
+/// #     response.headers()["set-auth-token"].to_str().unwrap().to_owned()
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let app = Route::new().at("/", get(home)).with_auth(&auth);
+/// let token = sign_up(&app).await;
+/// assert_eq!(call(&app, "/", Some(&token)).await, (200, "hello, Ada".into()));
+/// assert_eq!(call(&app, "/", None).await, (200, "hello, stranger".into()));
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct MaybeUser(pub Option<Caller>);
@@ -52,16 +112,47 @@ pub struct MaybeUser(pub Option<Caller>);
 /// Better Auth's JSON without a valid bearer JWT.
 ///
 /// ```
-/// use auth_poem::Jwt;
-/// use poem::handler;
+/// use auth_poem::{AuthRouterExt, Jwt};
+/// use poem::{Route, get, handler};
 ///
 /// #[derive(serde::Deserialize)]
-/// struct Mine { sub: String }
+/// struct Mine { email: String }
 ///
 /// #[handler]
 /// fn whoami(Jwt(claims): Jwt<Mine>) -> String {
-///     claims.sub
+///     claims.email
 /// }
+///
+/// # async fn call(app: &impl poem::Endpoint, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     let mut request = poem::Request::builder().uri_str(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.get_response(request.finish()).await;
+/// #     let status = response.status().as_u16();
+/// #     (status, response.into_body().into_string().await.unwrap())
+/// # }
+/// # async fn sign_up(app: &impl poem::Endpoint) -> String {
+/// #     let request = poem::Request::builder()
+/// #         .method(poem::http::Method::POST)
+/// #         .uri_str("/api/auth/sign-up/email")
+/// #         .content_type("application/json")
+/// #         .body(r#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#);
+/// #     let response = app.get_response(request).await;
+/// #     response.headers()["set-auth-token"].to_str().unwrap().to_owned()
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let app = Route::new().at("/api/whoami", get(whoami)).with_auth(&auth);
+/// let session = sign_up(&app).await;
+/// let (_, token) = call(&app, "/api/auth/token", Some(&session)).await;
+/// let jwt = serde_json::from_str::<serde_json::Value>(&token)?["token"].as_str().unwrap_or_default().to_owned();
+/// assert_eq!(call(&app, "/api/whoami", Some(&jwt)).await, (200, "ada@example.com".into()));
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Jwt<C = Claims>(pub C);

@@ -26,7 +26,7 @@
 //!
 //! | item | what it does |
 //! | --- | --- |
-//! | [`routes`] | a `Route` serving the auth API under the base path, to nest at the root |
+//! | [`routes`] | a `Route` serving the auth API, to nest (unstripped) at the base path |
 //! | [`install`] | middleware around the whole app: `Auth` for the extractors, and CORS |
 //! | [`require_auth`] | middleware that guards a subtree (401 without credentials) |
 //! | [`optional_auth`] | middleware that identifies a subtree's callers, requiring none |
@@ -47,3 +47,8 @@ pub use middleware::{
     Install, OptionalAuth, RequireAuth, Wrapped, install, optional_auth, require_auth,
 };
 pub use routes::{AuthRouterExt, routes};
+
+/// The README's example, compiled (and run) with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

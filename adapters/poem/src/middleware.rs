@@ -9,13 +9,44 @@ use crate::convert::error;
 /// Wraps the whole app: `auth` for the extractors, CORS for the trusted origins.
 ///
 /// ```
-/// use poem::{EndpointExt, Route};
+/// use auth_poem::CurrentUser;
+/// use poem::{EndpointExt, Route, get, handler};
 ///
-/// # fn make(auth: auth_core::Auth) {
+/// #[handler]
+/// fn me(user: CurrentUser) -> String {
+///     user.user.email.clone()
+/// }
+///
+/// # async fn call(app: &impl poem::Endpoint, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     let mut request = poem::Request::builder().uri_str(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.get_response(request.finish()).await;
+/// #     let status = response.status().as_u16();
+/// #     (status, response.into_body().into_string().await.unwrap())
+/// # }
+/// # async fn sign_up(app: &impl poem::Endpoint) -> String {
+/// #     let request = poem::Request::builder()
+/// #         .method(poem::http::Method::POST)
+/// #         .uri_str("/api/auth/sign-up/email")
+/// #         .content_type("application/json")
+/// #         .body(r#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#);
+/// #     let response = app.get_response(request).await;
+/// #     response.headers()["set-auth-token"].to_str().unwrap().to_owned()
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
 /// let app = Route::new()
-///     .nest("/", auth_poem::routes(&auth))
+///     .at("/api/me", get(me))
+///     .nest_no_strip(auth.config().base_path(), auth_poem::routes(&auth))
 ///     .with(auth_poem::install(&auth));
-/// # let _ = app;
+/// let token = sign_up(&app).await;
+/// assert_eq!(call(&app, "/api/me", Some(&token)).await, (200, "ada@example.com".into()));
+/// # Ok(())
 /// # }
 /// ```
 pub fn install(auth: &Auth) -> Install {
@@ -29,6 +60,7 @@ pub fn install(auth: &Auth) -> Install {
 /// caller for [`CurrentUser`](crate::CurrentUser) (found without a second lookup).
 ///
 /// ```
+/// use auth_poem::AuthRouterExt;
 /// use poem::{EndpointExt, Route, get, handler};
 ///
 /// #[handler]
@@ -36,9 +68,36 @@ pub fn install(auth: &Auth) -> Install {
 ///     "hello"
 /// }
 ///
-/// # fn make(auth: auth_core::Auth) {
-/// let app = Route::new().at("/api/private/hello", get(hello).with(auth_poem::require_auth(&auth)));
-/// # let _ = app;
+/// # async fn call(app: &impl poem::Endpoint, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     let mut request = poem::Request::builder().uri_str(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.get_response(request.finish()).await;
+/// #     let status = response.status().as_u16();
+/// #     (status, response.into_body().into_string().await.unwrap())
+/// # }
+/// # async fn sign_up(app: &impl poem::Endpoint) -> String {
+/// #     let request = poem::Request::builder()
+/// #         .method(poem::http::Method::POST)
+/// #         .uri_str("/api/auth/sign-up/email")
+/// #         .content_type("application/json")
+/// #         .body(r#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#);
+/// #     let response = app.get_response(request).await;
+/// #     response.headers()["set-auth-token"].to_str().unwrap().to_owned()
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let app = Route::new()
+///     .at("/api/private/hello", get(hello).with(auth_poem::require_auth(&auth)))
+///     .with_auth(&auth);
+/// assert_eq!(call(&app, "/api/private/hello", None).await.0, 401);
+/// let token = sign_up(&app).await;
+/// assert_eq!(call(&app, "/api/private/hello", Some(&token)).await, (200, "hello".into()));
+/// # Ok(())
 /// # }
 /// ```
 pub fn require_auth(auth: &Auth) -> RequireAuth {
@@ -50,16 +109,42 @@ pub fn require_auth(auth: &Auth) -> RequireAuth {
 /// refused.
 ///
 /// ```
+/// use auth_poem::{AuthRouterExt, MaybeUser};
 /// use poem::{EndpointExt, Route, get, handler};
 ///
 /// #[handler]
-/// fn home() -> &'static str {
-///     "hello"
+/// fn home(MaybeUser(caller): MaybeUser) -> String {
+///     caller.map_or_else(|| "hello, stranger".into(), |c| format!("hello, {}", c.user.name))
 /// }
 ///
-/// # fn make(auth: auth_core::Auth) {
-/// let app = Route::new().at("/", get(home).with(auth_poem::optional_auth(&auth)));
-/// # let _ = app;
+/// # async fn call(app: &impl poem::Endpoint, path: &str, bearer: Option<&str>) -> (u16, String) {
+/// #     let mut request = poem::Request::builder().uri_str(path);
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let response = app.get_response(request.finish()).await;
+/// #     let status = response.status().as_u16();
+/// #     (status, response.into_body().into_string().await.unwrap())
+/// # }
+/// # async fn sign_up(app: &impl poem::Endpoint) -> String {
+/// #     let request = poem::Request::builder()
+/// #         .method(poem::http::Method::POST)
+/// #         .uri_str("/api/auth/sign-up/email")
+/// #         .content_type("application/json")
+/// #         .body(r#"{"name":"Ada","email":"ada@example.com","password":"correct horse battery"}"#);
+/// #     let response = app.get_response(request).await;
+/// #     response.headers()["set-auth-token"].to_str().unwrap().to_owned()
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let app = Route::new()
+///     .at("/", get(home).with(auth_poem::optional_auth(&auth)))
+///     .with_auth(&auth);
+/// assert_eq!(call(&app, "/", Some("a.b.c")).await, (200, "hello, stranger".into()));
+/// # Ok(())
 /// # }
 /// ```
 pub fn optional_auth(auth: &Auth) -> OptionalAuth {

@@ -21,13 +21,37 @@ use crate::convert::Refusal;
 /// (`UNAUTHORIZED`, or `TOKEN_EXPIRED` / `INVALID_TOKEN` for a bad JWT).
 ///
 /// ```
-/// use auth_salvo::CurrentUser;
+/// use auth_salvo::{AuthRouterExt, CurrentUser};
 /// use salvo::prelude::*;
 ///
 /// #[handler]
 /// async fn me(user: CurrentUser) -> String {
 ///     user.user.email.clone()
 /// }
+///
+/// # async fn status(router: salvo::Router, path: &str, bearer: Option<&str>) -> u16 {
+/// #     use salvo::conn::ConnCtrl;
+/// #     use salvo::http::uri::Scheme;
+/// #     let addr: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+/// #     let handler = salvo::Service::new(router)
+/// #         .hyper_handler(addr.into(), addr.into(), Scheme::HTTP, None, ConnCtrl::new(), None);
+/// #     let mut request = http::Request::get(format!("http://localhost{path}"));
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let request = request.body(salvo::http::ReqBody::None).unwrap();
+/// #     let response = handler.handle(salvo::Request::from_hyper(request, Scheme::HTTP)).await;
+/// #     response.status_code.map_or(404, |code| code.as_u16())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let router = Router::new().with_auth(&auth).push(Router::with_path("api/me").get(me));
+/// assert_eq!(status(router, "/api/me", Some("not-a-session")).await, 401);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub Caller);
@@ -44,13 +68,37 @@ impl Deref for CurrentUser {
 /// down) refuse the request.
 ///
 /// ```
-/// use auth_salvo::MaybeUser;
+/// use auth_salvo::{AuthRouterExt, MaybeUser};
 /// use salvo::prelude::*;
 ///
 /// #[handler]
 /// async fn home(user: MaybeUser) -> String {
 ///     user.0.map_or_else(|| "hello, stranger".into(), |c| format!("hello, {}", c.user.name))
 /// }
+///
+/// # async fn status(router: salvo::Router, path: &str, bearer: Option<&str>) -> u16 {
+/// #     use salvo::conn::ConnCtrl;
+/// #     use salvo::http::uri::Scheme;
+/// #     let addr: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+/// #     let handler = salvo::Service::new(router)
+/// #         .hyper_handler(addr.into(), addr.into(), Scheme::HTTP, None, ConnCtrl::new(), None);
+/// #     let mut request = http::Request::get(format!("http://localhost{path}"));
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let request = request.body(salvo::http::ReqBody::None).unwrap();
+/// #     let response = handler.handle(salvo::Request::from_hyper(request, Scheme::HTTP)).await;
+/// #     response.status_code.map_or(404, |code| code.as_u16())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let router = Router::new().with_auth(&auth).push(Router::new().get(home));
+/// assert_eq!(status(router, "/", None).await, 200);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct MaybeUser(pub Option<Caller>);
@@ -60,7 +108,7 @@ pub struct MaybeUser(pub Option<Caller>);
 /// Better Auth's JSON without a valid bearer JWT.
 ///
 /// ```
-/// use auth_salvo::Jwt;
+/// use auth_salvo::{AuthRouterExt, Jwt};
 /// use salvo::prelude::*;
 ///
 /// #[derive(serde::Deserialize)]
@@ -70,6 +118,30 @@ pub struct MaybeUser(pub Option<Caller>);
 /// async fn whoami(claims: Jwt<Mine>) -> String {
 ///     claims.0.sub
 /// }
+///
+/// # async fn status(router: salvo::Router, path: &str, bearer: Option<&str>) -> u16 {
+/// #     use salvo::conn::ConnCtrl;
+/// #     use salvo::http::uri::Scheme;
+/// #     let addr: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+/// #     let handler = salvo::Service::new(router)
+/// #         .hyper_handler(addr.into(), addr.into(), Scheme::HTTP, None, ConnCtrl::new(), None);
+/// #     let mut request = http::Request::get(format!("http://localhost{path}"));
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let request = request.body(salvo::http::ReqBody::None).unwrap();
+/// #     let response = handler.handle(salvo::Request::from_hyper(request, Scheme::HTTP)).await;
+/// #     response.status_code.map_or(404, |code| code.as_u16())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let router = Router::new().with_auth(&auth).push(Router::with_path("api/whoami").get(whoami));
+/// assert_eq!(status(router, "/api/whoami", None).await, 401);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Jwt<C = Claims>(pub C);

@@ -10,9 +10,38 @@ use crate::convert::write_error;
 /// The root router's hoop: `auth` for the extractors, CORS answered.
 ///
 /// ```
-/// # fn make(auth: auth_core::Auth) {
-/// let router = salvo::Router::new().hoop(auth_salvo::install(&auth));
-/// # let _ = router;
+/// use auth_salvo::CurrentUser;
+/// use salvo::prelude::*;
+///
+/// #[handler]
+/// async fn me(user: CurrentUser) -> String {
+///     user.user.email.clone()
+/// }
+///
+/// # async fn status(router: salvo::Router, path: &str, bearer: Option<&str>) -> u16 {
+/// #     use salvo::conn::ConnCtrl;
+/// #     use salvo::http::uri::Scheme;
+/// #     let addr: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+/// #     let handler = salvo::Service::new(router)
+/// #         .hyper_handler(addr.into(), addr.into(), Scheme::HTTP, None, ConnCtrl::new(), None);
+/// #     let mut request = http::Request::get(format!("http://localhost{path}"));
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let request = request.body(salvo::http::ReqBody::None).unwrap();
+/// #     let response = handler.handle(salvo::Request::from_hyper(request, Scheme::HTTP)).await;
+/// #     response.status_code.map_or(404, |code| code.as_u16())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
+/// let router = salvo::Router::new()
+///     .hoop(auth_salvo::install(&auth))
+///     .push(salvo::Router::with_path("api/me").get(me));
+/// assert_eq!(status(router, "/api/me", None).await, 401);
+/// # Ok(())
 /// # }
 /// ```
 pub fn install(auth: &Auth) -> Install {
@@ -34,11 +63,30 @@ pub fn install(auth: &Auth) -> Install {
 ///     "hello"
 /// }
 ///
-/// # fn make(auth: auth_core::Auth) {
+/// # async fn status(router: salvo::Router, path: &str, bearer: Option<&str>) -> u16 {
+/// #     use salvo::conn::ConnCtrl;
+/// #     use salvo::http::uri::Scheme;
+/// #     let addr: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+/// #     let handler = salvo::Service::new(router)
+/// #         .hyper_handler(addr.into(), addr.into(), Scheme::HTTP, None, ConnCtrl::new(), None);
+/// #     let mut request = http::Request::get(format!("http://localhost{path}"));
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let request = request.body(salvo::http::ReqBody::None).unwrap();
+/// #     let response = handler.handle(salvo::Request::from_hyper(request, Scheme::HTTP)).await;
+/// #     response.status_code.map_or(404, |code| code.as_u16())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
 /// let private = Router::with_path("api/private/hello")
 ///     .hoop(auth_salvo::require_auth(&auth))
 ///     .get(hello);
-/// # let _ = private;
+/// assert_eq!(status(Router::new().push(private), "/api/private/hello", None).await, 401);
+/// # Ok(())
 /// # }
 /// ```
 pub fn require_auth(auth: &Auth) -> RequireAuth {
@@ -50,16 +98,36 @@ pub fn require_auth(auth: &Auth) -> RequireAuth {
 /// refused.
 ///
 /// ```
+/// use auth_salvo::MaybeUser;
 /// use salvo::prelude::*;
 ///
 /// #[handler]
-/// async fn home() -> &'static str {
-///     "hello"
+/// async fn home(user: MaybeUser) -> String {
+///     user.0.map_or_else(|| "hello, stranger".into(), |c| format!("hello, {}", c.user.name))
 /// }
 ///
-/// # fn make(auth: auth_core::Auth) {
+/// # async fn status(router: salvo::Router, path: &str, bearer: Option<&str>) -> u16 {
+/// #     use salvo::conn::ConnCtrl;
+/// #     use salvo::http::uri::Scheme;
+/// #     let addr: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+/// #     let handler = salvo::Service::new(router)
+/// #         .hyper_handler(addr.into(), addr.into(), Scheme::HTTP, None, ConnCtrl::new(), None);
+/// #     let mut request = http::Request::get(format!("http://localhost{path}"));
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let request = request.body(salvo::http::ReqBody::None).unwrap();
+/// #     let response = handler.handle(salvo::Request::from_hyper(request, Scheme::HTTP)).await;
+/// #     response.status_code.map_or(404, |code| code.as_u16())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
 /// let pages = Router::new().hoop(auth_salvo::optional_auth(&auth)).get(home);
-/// # let _ = pages;
+/// assert_eq!(status(pages, "/", Some("a.b.c")).await, 200);
+/// # Ok(())
 /// # }
 /// ```
 pub fn optional_auth(auth: &Auth) -> OptionalAuth {

@@ -50,3 +50,8 @@ pub use depot::DepotAuthExt;
 pub use extract::{CurrentUser, Jwt, MaybeUser};
 pub use hoops::{Install, OptionalAuth, RequireAuth, install, optional_auth, require_auth};
 pub use routes::{AuthRouterExt, routes};
+
+/// The README's example, compiled (and run) with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -13,11 +13,30 @@ use crate::hoops::install;
 /// ```
 /// use salvo::Router;
 ///
-/// # fn make(auth: auth_core::Auth) {
+/// # async fn status(router: salvo::Router, path: &str, bearer: Option<&str>) -> u16 {
+/// #     use salvo::conn::ConnCtrl;
+/// #     use salvo::http::uri::Scheme;
+/// #     let addr: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+/// #     let handler = salvo::Service::new(router)
+/// #         .hyper_handler(addr.into(), addr.into(), Scheme::HTTP, None, ConnCtrl::new(), None);
+/// #     let mut request = http::Request::get(format!("http://localhost{path}"));
+/// #     if let Some(bearer) = bearer {
+/// #         request = request.header("authorization", format!("Bearer {bearer}"));
+/// #     }
+/// #     let request = request.body(salvo::http::ReqBody::None).unwrap();
+/// #     let response = handler.handle(salvo::Request::from_hyper(request, Scheme::HTTP)).await;
+/// #     response.status_code.map_or(404, |code| code.as_u16())
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
 /// let router = Router::new()
 ///     .hoop(auth_salvo::install(&auth))
 ///     .push(auth_salvo::routes(&auth));
-/// # let _ = router;
+/// assert_eq!(status(router, "/api/auth/ok", None).await, 200);
+/// # Ok(())
 /// # }
 /// ```
 pub fn routes(auth: &Auth) -> Router {
@@ -50,9 +69,28 @@ pub trait AuthRouterExt {
     /// use auth_salvo::AuthRouterExt;
     /// use salvo::Router;
     ///
-    /// # fn make(auth: auth_core::Auth) {
+    /// # async fn status(router: salvo::Router, path: &str, bearer: Option<&str>) -> u16 {
+    /// #     use salvo::conn::ConnCtrl;
+    /// #     use salvo::http::uri::Scheme;
+    /// #     let addr: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    /// #     let handler = salvo::Service::new(router)
+    /// #         .hyper_handler(addr.into(), addr.into(), Scheme::HTTP, None, ConnCtrl::new(), None);
+    /// #     let mut request = http::Request::get(format!("http://localhost{path}"));
+    /// #     if let Some(bearer) = bearer {
+    /// #         request = request.header("authorization", format!("Bearer {bearer}"));
+    /// #     }
+    /// #     let request = request.body(salvo::http::ReqBody::None).unwrap();
+    /// #     let response = handler.handle(salvo::Request::from_hyper(request, Scheme::HTTP)).await;
+    /// #     response.status_code.map_or(404, |code| code.as_u16())
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+    /// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+    /// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
     /// let router = Router::new().with_auth(&auth);
-    /// # let _ = router;
+    /// assert_eq!(status(router, "/api/auth/get-session", None).await, 200);
+    /// # Ok(())
     /// # }
     /// ```
     fn with_auth(self, auth: &Auth) -> Self;

@@ -70,7 +70,7 @@ mod tests {
     use super::*;
 
     /// The account row recorded from a real Better Auth 1.7.25 server
-    /// (shared/spec/better-auth-transcripts.md, "Stored rows").
+    /// (tests/conformance/fixtures/better-auth-1.7.25-transcripts.md, "Stored rows").
     const RECORDED: &str = "7f7ab9ab7a57f9b073ed2264aed8dc25:b18719cee76219a3111280669b0f175f5cbbabc79747f99585fa01c26bfa98cff0f1346eff35bd044656e07f5c6aadbde91bd07c5c9aa09f4c8ae86a010b9fb8";
 
     #[test]

@@ -131,16 +131,28 @@ fn expose(headers: &mut HeaderMap) {
 /// Applies the [`CorsPolicy`] of a configuration around a service; see the module docs.
 ///
 /// ```
+/// use auth_core::config::AuthConfig;
 /// use auth_core::http::CorsLayer;
-/// use tower::{ServiceBuilder, service_fn};
+/// use tower::{ServiceBuilder, ServiceExt, service_fn};
 ///
-/// # fn make(auth: auth_core::Auth) {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let config = AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:4000")
+///     .trusted_origins(["http://localhost:3000"])
+///     .build()?;
 /// let app = ServiceBuilder::new()
-///     .layer(CorsLayer::new(auth.config()))
+///     .layer(CorsLayer::new(&config))
 ///     .service(service_fn(|_request: http::Request<()>| async {
 ///         Ok::<_, std::convert::Infallible>(http::Response::new(String::from("hello")))
 ///     }));
-/// # let _ = app;
+/// let preflight = http::Request::options("/api/auth/sign-in/email")
+///     .header("origin", "http://localhost:3000")
+///     .header("access-control-request-method", "POST")
+///     .body(())?;
+/// let answer = app.oneshot(preflight).await?;
+/// assert_eq!(answer.status(), 204);
+/// assert_eq!(answer.headers()["access-control-allow-credentials"], "true");
+/// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]

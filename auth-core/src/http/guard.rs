@@ -23,15 +23,22 @@ use crate::token::Claims;
 ///
 /// ```
 /// use auth_core::http::RequireAuthLayer;
-/// use tower::{ServiceBuilder, service_fn};
+/// use tower::{ServiceBuilder, ServiceExt, service_fn};
 ///
-/// # fn make(auth: auth_core::Auth) {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
 /// let api = ServiceBuilder::new()
 ///     .layer(RequireAuthLayer::new(&auth))
 ///     .service(service_fn(|_request: http::Request<()>| async {
 ///         Ok::<_, std::convert::Infallible>(http::Response::new(bytes::Bytes::from("secret")))
 ///     }));
-/// # let _ = api;
+/// let anonymous = api.oneshot(http::Request::get("/api/secret").body(())?).await?;
+/// assert_eq!(anonymous.status(), 401);
+/// assert_eq!(&anonymous.body()[..], br#"{"message":"Unauthorized","code":"UNAUTHORIZED"}"#);
+/// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]
@@ -51,16 +58,25 @@ impl RequireAuthLayer {
 /// server fault (the store down) is refused.
 ///
 /// ```
-/// use auth_core::http::OptionalAuthLayer;
-/// use tower::{ServiceBuilder, service_fn};
+/// use auth_core::http::{OptionalAuthLayer, extract};
+/// use tower::{ServiceBuilder, ServiceExt, service_fn};
 ///
-/// # fn make(auth: auth_core::Auth) {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
 /// let page = ServiceBuilder::new()
 ///     .layer(OptionalAuthLayer::new(&auth))
-///     .service(service_fn(|_request: http::Request<()>| async {
-///         Ok::<_, std::convert::Infallible>(http::Response::new(bytes::Bytes::from("hello")))
+///     .service(service_fn(|request: http::Request<()>| async move {
+///         let caller = extract::maybe_user(request.headers(), request.extensions()).await?;
+///         let name = caller.map_or("stranger".to_owned(), |caller| caller.user.name);
+///         Ok::<_, auth_core::AuthError>(http::Response::new(bytes::Bytes::from(format!("hello, {name}"))))
 ///     }));
-/// # let _ = page;
+/// let anonymous = page.oneshot(http::Request::get("/").body(())?).await?;
+/// assert_eq!(anonymous.status(), 200);
+/// assert_eq!(&anonymous.body()[..], b"hello, stranger");
+/// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]

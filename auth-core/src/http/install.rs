@@ -14,17 +14,25 @@ use crate::Auth;
 /// configuration. auth-axum's `install` is this layer.
 ///
 /// ```
-/// use auth_core::http::InstallLayer;
-/// use tower::{ServiceBuilder, service_fn};
+/// use auth_core::http::{InstallLayer, extract};
+/// use tower::{ServiceBuilder, ServiceExt, service_fn};
 ///
-/// # fn make(auth: auth_core::Auth) {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
 /// let app = ServiceBuilder::new()
 ///     .layer(InstallLayer::new(&auth))
 ///     .service(service_fn(|request: http::Request<()>| async move {
-///         let installed = request.extensions().get::<auth_core::Auth>().is_some();
-///         Ok::<_, std::convert::Infallible>(http::Response::new(installed.to_string()))
+///         // The extractors' rules find the installed `Auth`: no credentials, no caller.
+///         let caller = extract::current_user(request.headers(), request.extensions()).await;
+///         let code = caller.err().map_or("", |error| error.code());
+///         Ok::<_, std::convert::Infallible>(http::Response::new(code.to_owned()))
 ///     }));
-/// # let _ = app;
+/// let response = app.oneshot(http::Request::get("/api/me").body(())?).await?;
+/// assert_eq!(response.body(), "UNAUTHORIZED");
+/// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Debug)]

@@ -27,7 +27,11 @@ use crate::{Auth, BoxError};
 /// use auth_core::http::AuthService;
 /// use tower::ServiceExt;
 ///
-/// # async fn check(auth: auth_core::Auth) -> Result<(), Box<dyn std::error::Error>> {
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = auth_core::config::AuthConfig::builder("0123456789abcdef0123456789abcdef", "http://localhost:3000").build()?;
+/// # let issuer = auth_core::token::JwtIssuer::for_config(&config, auth_core::token::JwtKey::generate_ed25519())?;
+/// # let auth = auth_core::Auth::builder().config(config).store(auth_core::store::MemoryStore::new()).issuer(issuer).default_hasher().build();
 /// let request = http::Request::get("/api/auth/ok").body(http_body_util::Empty::<bytes::Bytes>::new())?;
 /// let response = AuthService::new(&auth).oneshot(request).await?;
 /// assert_eq!(response.status(), 200);

@@ -60,6 +60,25 @@ impl std::fmt::Debug for VerifiedCache {
 }
 
 /// Builds a [`JwtIssuer`].
+///
+/// ```
+/// use std::time::Duration;
+/// use auth_core::token::{JwtIssuer, JwtKey, TokenIssuer};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // Rotating keys: the new key signs, the old one still verifies the tokens it signed.
+/// let old = JwtKey::generate_ed25519();
+/// let new = JwtKey::generate_ed25519();
+/// let issuer = JwtIssuer::builder("https://auth.example.com", "https://auth.example.com")
+///     .signing_key(new)
+///     .verification_key(old)
+///     .leeway(Duration::from_secs(10))
+///     .verified_token_cache(10_000)
+///     .build()?;
+/// assert_eq!(issuer.jwks().keys.len(), 2);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct JwtIssuerBuilder {
     issuer: String,

@@ -6,6 +6,7 @@
 //! every call; signing (rare) still goes through it, verification runs here on the same
 //! RustCrypto primitives jsonwebtoken's backend uses.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use base64::Engine;
@@ -83,6 +84,48 @@ struct RawHeader<'a> {
     // token typed as something else (`at+jwt`, a JWE) is another kind of token.
     #[serde(default)]
     typ: Option<&'a str>,
+    // Members that bring a key or a content of their own: the key always comes from our own set
+    // (a token that names its own key is how key injection starts, RFC 8725 §3.10), nested JWTs
+    // (`cty`) and JWE (`enc`, `zip`) are not what we verify.
+    #[serde(default)]
+    jku: Option<IgnoredAny>,
+    #[serde(default)]
+    jwk: Option<IgnoredAny>,
+    #[serde(default)]
+    x5u: Option<IgnoredAny>,
+    #[serde(default)]
+    x5c: Option<IgnoredAny>,
+    #[serde(default)]
+    x5t: Option<IgnoredAny>,
+    #[serde(default, rename = "x5t#S256")]
+    x5t_s256: Option<IgnoredAny>,
+    #[serde(default)]
+    cty: Option<IgnoredAny>,
+    #[serde(default)]
+    enc: Option<IgnoredAny>,
+    #[serde(default)]
+    zip: Option<IgnoredAny>,
+}
+
+impl RawHeader<'_> {
+    /// Whether the header uses an extension we do not implement or brings its own key.
+    fn refused_members(&self) -> bool {
+        [
+            &self.crit,
+            &self.b64,
+            &self.jku,
+            &self.jwk,
+            &self.x5u,
+            &self.x5c,
+            &self.x5t,
+            &self.x5t_s256,
+            &self.cty,
+            &self.enc,
+            &self.zip,
+        ]
+        .iter()
+        .any(|member| member.is_some())
+    }
 }
 
 /// What a token must match besides its signature.
@@ -109,7 +152,7 @@ pub(crate) fn verify<'k, T: DeserializeOwned>(
         .map_err(|_| TokenError::Malformed)?;
     let header: RawHeader<'_> =
         serde_json::from_slice(&header_buf[..header_len]).map_err(|_| TokenError::Malformed)?;
-    if header.crit.is_some() || header.b64.is_some() {
+    if header.refused_members() {
         return Err(TokenError::Malformed);
     }
     if header
@@ -149,6 +192,11 @@ pub(crate) fn verify<'k, T: DeserializeOwned>(
     // The registered claims are checked on a borrowed view, whatever type the caller wants.
     let registered: Registered<'_> =
         serde_json::from_slice(payload).map_err(|_| TokenError::Malformed)?;
+    // A time before 1970 is no time a token was issued at or for: malformed, as jsonwebtoken
+    // (which reads them as unsigned) refuses them too.
+    if registered.exp < 0 || registered.nbf.unwrap_or(0) < 0 || registered.iat.unwrap_or(0) < 0 {
+        return Err(TokenError::Malformed);
+    }
     if registered.iss != expect.issuer {
         return Err(TokenError::WrongIssuer);
     }
@@ -168,16 +216,20 @@ pub(crate) fn verify<'k, T: DeserializeOwned>(
     serde_json::from_slice(payload).map_err(|_| TokenError::Malformed)
 }
 
-/// The registered claims every token must carry, borrowed from the payload.
+/// The registered claims every token must carry, borrowed from the payload (copied only when
+/// the JSON escapes a character, as some encoders write `\/` for `/`).
 #[derive(Deserialize)]
 struct Registered<'a> {
-    iss: &'a str,
-    aud: &'a str,
+    #[serde(borrow)]
+    iss: Cow<'a, str>,
+    #[serde(borrow)]
+    aud: Cow<'a, str>,
     exp: i64,
     #[serde(default)]
     nbf: Option<i64>,
     #[serde(default)]
     iat: Option<i64>,
     #[allow(dead_code)]
-    sub: &'a str,
+    #[serde(borrow)]
+    sub: Cow<'a, str>,
 }

@@ -6,8 +6,8 @@ use auth_sqlx::{PgStore, StoreOptions};
 use sqlx::postgres::PgPool;
 use sqlx::{Connection, Executor};
 
-/// The schema Better Auth 1.7.25 created (pg_dump --schema-only), as recorded in
-/// shared/spec/better-auth-schema.sql.
+/// The schema Better Auth 1.7.25 created (pg_dump --schema-only), recorded in
+/// auth-sqlx/tests/fixtures/better-auth-1.7.25-schema.sql.
 pub const BETTER_AUTH_SCHEMA: &str = include_str!("../fixtures/better-auth-1.7.25-schema.sql");
 
 pub fn options() -> StoreOptions {

@@ -1,5 +1,6 @@
 //! A database that a real Better Auth 1.7.25 server wrote keeps working: the rows recorded in
-//! shared/spec/better-auth-transcripts.md ("Stored rows"), loaded into Better Auth's schema.
+//! tests/conformance/fixtures/better-auth-1.7.25-transcripts.md ("Stored rows"), loaded into
+//! Better Auth's schema.
 
 use std::sync::Arc;
 

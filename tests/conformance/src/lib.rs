@@ -1,6 +1,11 @@
 //! The conformance suite's support: the transcripts recorded from a real Better Auth 1.7.25
-//! server (`fixtures/better-auth-1.7.25-transcripts.md`, a copy of
-//! shared/spec/better-auth-transcripts.md), parsed into exchanges, and the comparison rules.
+//! server (`tests/conformance/fixtures/better-auth-1.7.25-transcripts.md`), parsed into
+//! exchanges, and the comparison rules.
 
 pub mod compare;
 pub mod transcript;
+
+/// The repository README's quickstart, compiled with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
