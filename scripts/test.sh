@@ -55,8 +55,9 @@ marked_processes() {
         printf '%s\n' "${dir#/proc/}"
         break
       fi
-    done 2>/dev/null <"$dir/environ"
+    done 2>/dev/null <"$dir/environ" || true
   done
+  return 0
 }
 
 # Two cores on CI: keep the build to them, and the test threads too.
@@ -112,7 +113,7 @@ if [ -d /proc/self ]; then
     [ -z "$(marked_processes)" ] && break
     sleep 0.5
   done
-  left=$(marked_processes)
+  left=$(marked_processes || true)
   if [ -z "$left" ]; then
     echo "check leftover-processes: ok (none)" | tee -a "$log"
   else
