@@ -5,6 +5,7 @@
 
 use std::hint::black_box;
 
+use auth_benches::floor::Floor;
 use auth_benches::{HS_SECRET, ORIGIN, P256_PEM, RSA_PUB_PEM, issuer, keys, token};
 use auth_core::model::Timestamp;
 use auth_core::token::{Claims, TokenIssuer};
@@ -13,48 +14,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use sha2::Sha256;
-
-/// The cheapest possible correct check of one token: what any verifier must at least do.
-enum Floor {
-    Hs256(Hmac<Sha256>),
-    EdDsa(ed25519_dalek::VerifyingKey),
-    Es256(p256::ecdsa::VerifyingKey),
-    Rs256(Box<rsa::pkcs1v15::VerifyingKey<Sha256>>),
-}
-
-impl Floor {
-    fn check(&self, token: &str) -> Claims {
-        let (message, signature) = token.rsplit_once('.').expect("three parts");
-        let (header, payload) = message.split_once('.').expect("three parts");
-        let _header = URL_SAFE_NO_PAD.decode(header).expect("header");
-        let payload = URL_SAFE_NO_PAD.decode(payload).expect("payload");
-        let signature = URL_SAFE_NO_PAD.decode(signature).expect("signature");
-        let ok = match self {
-            Floor::Hs256(mac) => {
-                let mut mac = mac.clone();
-                mac.update(message.as_bytes());
-                mac.verify_slice(&signature).is_ok()
-            }
-            Floor::EdDsa(key) => {
-                let sig = ed25519_dalek::Signature::from_slice(&signature).expect("sig");
-                key.verify_strict(message.as_bytes(), &sig).is_ok()
-            }
-            Floor::Es256(key) => {
-                use p256::ecdsa::signature::Verifier;
-                let sig = p256::ecdsa::Signature::from_slice(&signature).expect("sig");
-                key.verify(message.as_bytes(), &sig).is_ok()
-            }
-            Floor::Rs256(key) => {
-                use rsa::signature::Verifier;
-                let sig = rsa::pkcs1v15::Signature::try_from(signature.as_slice()).expect("sig");
-                key.verify(message.as_bytes(), &sig).is_ok()
-            }
-        };
-        assert!(ok);
-        serde_json::from_slice(&payload).expect("claims")
-    }
-}
 
 fn floor_and_jsonwebtoken(
     alg: &str,

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+pub mod floor;
+
 use auth_core::model::{SessionId, Timestamp, User, UserId};
 use auth_core::token::{Claims, JwtIssuer, JwtKey, TokenIssuer};
 

@@ -43,9 +43,7 @@ mod middleware;
 mod routes;
 
 pub use extract::{CurrentUser, Jwt, MaybeUser};
-pub use middleware::{
-    Install, OptionalAuth, RequireAuth, Wrapped, install, optional_auth, require_auth,
-};
+pub use middleware::{Install, OptionalAuth, RequireAuth, install, optional_auth, require_auth};
 pub use routes::{AuthRouterExt, routes};
 
 /// The README's example, compiled (and run) with the doc tests.

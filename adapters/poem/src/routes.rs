@@ -5,7 +5,7 @@ use auth_core::http::{AuthService, ClientAddr};
 use poem::{Endpoint, Middleware, Request, Response, Route};
 
 use crate::convert::to_poem;
-use crate::middleware::{Install, Wrapped, install};
+use crate::middleware::install;
 
 /// A `Route` serving Better Auth's API under the configured base path (default `/api/auth`),
 /// every method and sub-path, so unknown ones are answered as Better Auth does. Nest it at the
@@ -118,11 +118,11 @@ pub trait AuthRouterExt {
     /// # Ok(())
     /// # }
     /// ```
-    fn with_auth(self, auth: &Auth) -> Wrapped<Route, Install>;
+    fn with_auth(self, auth: &Auth) -> impl Endpoint<Output = Response> + use<Self>;
 }
 
 impl AuthRouterExt for Route {
-    fn with_auth(self, auth: &Auth) -> Wrapped<Route, Install> {
+    fn with_auth(self, auth: &Auth) -> impl Endpoint<Output = Response> + use<> {
         install(auth).transform(self.nest_no_strip(auth.config().base_path(), routes(auth)))
     }
 }

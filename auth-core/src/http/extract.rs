@@ -127,7 +127,7 @@ pub async fn jwt_claims<C: DeserializeOwned>(
 #[error(
     "no `Auth` in this request: wrap the app with the adapter's `install(&auth)` (or `.with_auth(&auth)`)"
 )]
-pub struct NotInstalled;
+struct NotInstalled;
 
 fn installed(extensions: &Extensions) -> Result<&Auth, AuthError> {
     extensions
