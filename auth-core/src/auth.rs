@@ -6,7 +6,8 @@ use std::sync::Arc;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{AuthConfig, RevocationCheck};
 use crate::hash::{Argon2Hasher, PasswordHasher};
-use crate::model::Timestamp;
+use crate::mail::{DefaultTemplates, MailContext, MailKind, MailTemplates, Mailer, OutboundMail};
+use crate::model::{Timestamp, User};
 use crate::store::{MemoryRateLimits, RateLimitStore, UserStore};
 use crate::token::TokenIssuer;
 use crate::token::revocation::RevocationCache;
@@ -35,6 +36,15 @@ pub(crate) struct Inner {
     /// Counters named by the application; else the store's own, else `memory_rate_limits`.
     pub(crate) rate_limits: Option<Box<dyn RateLimitStore>>,
     pub(crate) memory_rate_limits: MemoryRateLimits,
+    pub(crate) mail: Option<MailSetup>,
+}
+
+/// The mailer the outbox worker sends through, the templates flows write with, and the signal
+/// that wakes the worker when a flow has queued a mail.
+pub(crate) struct MailSetup {
+    pub(crate) mailer: Arc<dyn Mailer>,
+    pub(crate) templates: Box<dyn MailTemplates>,
+    pub(crate) wake: Arc<tokio::sync::Notify>,
 }
 
 impl fmt::Debug for Auth {
@@ -73,6 +83,8 @@ impl Auth {
             issuer: IssuerMissing,
             clock: None,
             rate_limits: None,
+            mailer: None,
+            templates: None,
         }
     }
 
@@ -92,6 +104,38 @@ impl Auth {
 
     pub(crate) fn issuer(&self) -> &dyn TokenIssuer {
         &*self.inner.issuer
+    }
+
+    /// Whether a mailer is set, so that the email flows can send.
+    pub(crate) fn can_mail(&self) -> bool {
+        self.inner.mail.is_some()
+    }
+
+    /// A message written by the templates, ready for the outbox; `None` without a mailer.
+    pub(crate) fn compose(
+        &self,
+        kind: MailKind,
+        user: &User,
+        to: &str,
+        link: &str,
+        new_email: Option<&str>,
+    ) -> Option<OutboundMail> {
+        let setup = self.inner.mail.as_ref()?;
+        let message = setup.templates.render(&MailContext {
+            kind,
+            user,
+            to,
+            link,
+            new_email,
+        });
+        Some(OutboundMail::new(message, self.now()))
+    }
+
+    /// Tells this instance's outbox worker that a mail was committed.
+    pub(crate) fn mail_queued(&self) {
+        if let Some(setup) = &self.inner.mail {
+            setup.wake.notify_one();
+        }
     }
 
     /// Where request counters go: the application's, else the store's, else memory.
@@ -165,6 +209,8 @@ pub struct AuthBuilder<C, S, H, I> {
     issuer: I,
     clock: Option<Box<dyn Clock>>,
     rate_limits: Option<Box<dyn RateLimitStore>>,
+    mailer: Option<Arc<dyn Mailer>>,
+    templates: Option<Box<dyn MailTemplates>>,
 }
 
 impl<C, S, H, I> fmt::Debug for AuthBuilder<C, S, H, I> {
@@ -183,6 +229,8 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             issuer: self.issuer,
             clock: self.clock,
             rate_limits: self.rate_limits,
+            mailer: self.mailer,
+            templates: self.templates,
         }
     }
 
@@ -196,6 +244,8 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             issuer: self.issuer,
             clock: self.clock,
             rate_limits: self.rate_limits,
+            mailer: self.mailer,
+            templates: self.templates,
         }
     }
 
@@ -208,6 +258,8 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             issuer: self.issuer,
             clock: self.clock,
             rate_limits: self.rate_limits,
+            mailer: self.mailer,
+            templates: self.templates,
         }
     }
 
@@ -226,6 +278,8 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             issuer,
             clock: self.clock,
             rate_limits: self.rate_limits,
+            mailer: self.mailer,
+            templates: self.templates,
         }
     }
 
@@ -239,6 +293,20 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
     /// stores keep them in the database, so every instance shares one limit), else memory.
     pub fn rate_limit_store(mut self, store: impl RateLimitStore) -> Self {
         self.rate_limits = Some(Box::new(store));
+        self
+    }
+
+    /// How mail is sent: with a mailer, the email flows (verification, password reset,
+    /// change of email, deletion by link) can send. Flows commit each message to the store's
+    /// outbox; the worker from [`Auth::mail_worker`] sends it through this mailer.
+    pub fn mailer(mut self, mailer: impl Mailer) -> Self {
+        self.mailer = Some(Arc::new(mailer));
+        self
+    }
+
+    /// Who writes the messages (default [`DefaultTemplates`]).
+    pub fn mail_templates(mut self, templates: impl MailTemplates) -> Self {
+        self.templates = Some(Box::new(templates));
         self
     }
 }
@@ -265,6 +333,13 @@ where
                 revocation,
                 rate_limits: self.rate_limits,
                 memory_rate_limits: MemoryRateLimits::new(),
+                mail: self.mailer.map(|mailer| MailSetup {
+                    mailer,
+                    templates: self
+                        .templates
+                        .unwrap_or_else(|| Box::new(DefaultTemplates::default())),
+                    wake: Arc::new(tokio::sync::Notify::new()),
+                }),
             }),
         }
     }

@@ -49,6 +49,48 @@ pub enum AuthError {
     /// An update-user request that changes nothing.
     #[error("no fields to update")]
     NoFieldsToUpdate,
+    /// The right password for an email that must be verified first.
+    #[error("email not verified")]
+    EmailNotVerified,
+    /// Email verification is not set up (no mailer).
+    #[error("verification email is not enabled")]
+    VerificationEmailNotEnabled,
+    /// Password reset is off, or there is no mailer.
+    #[error("password reset is not enabled")]
+    ResetPasswordDisabled,
+    /// Change of email is off.
+    #[error("change email is disabled")]
+    ChangeEmailDisabled,
+    /// Account deletion is off (Better Auth answers a bare 404).
+    #[error("not found")]
+    NotFound,
+    /// A signed-in user asked to verify an address that is not theirs.
+    #[error("email mismatch")]
+    EmailMismatch,
+    /// A signed-in user asked to verify an address already verified.
+    #[error("email already verified")]
+    EmailAlreadyVerified,
+    /// A change of email to the address the user already has.
+    #[error("email is the same")]
+    EmailIsTheSame,
+    /// A verification or change-of-email link that does not work; the reason decides the code.
+    #[error("invalid email link")]
+    EmailLink(#[source] EmailLinkError),
+    /// A reset token that is unknown, used or expired.
+    #[error("invalid reset token")]
+    InvalidResetToken,
+    /// A reset token for a user who no longer exists.
+    #[error("user not found")]
+    UserNotFound,
+    /// A deletion token that is unknown, used, expired or another user's.
+    #[error("invalid deletion token")]
+    InvalidDeleteToken,
+    /// A deletion link opened without a session.
+    #[error("failed to get user info")]
+    FailedToGetUserInfo,
+    /// Deletion by a session older than the freshness window, without the password.
+    #[error("session expired")]
+    SessionExpired,
     /// The password-hashing queue is full; the client should retry shortly.
     #[error("password hashing is overloaded")]
     Overloaded,
@@ -75,6 +117,19 @@ impl AuthError {
             Self::SessionNotFresh => "SESSION_NOT_FRESH",
             Self::CredentialAccountNotFound => "CREDENTIAL_ACCOUNT_NOT_FOUND",
             Self::NoFieldsToUpdate => "NO_FIELDS_TO_UPDATE",
+            Self::EmailNotVerified => "EMAIL_NOT_VERIFIED",
+            Self::VerificationEmailNotEnabled => "VERIFICATION_EMAIL_NOT_ENABLED",
+            Self::ResetPasswordDisabled => "RESET_PASSWORD_DISABLED",
+            Self::ChangeEmailDisabled => "CHANGE_EMAIL_DISABLED",
+            Self::NotFound => "NOT_FOUND",
+            Self::EmailMismatch => "EMAIL_MISMATCH",
+            Self::EmailAlreadyVerified => "EMAIL_ALREADY_VERIFIED",
+            Self::EmailIsTheSame => "EMAIL_IS_THE_SAME",
+            Self::EmailLink(reason) => reason.code(),
+            Self::InvalidResetToken | Self::InvalidDeleteToken => "INVALID_TOKEN",
+            Self::UserNotFound => "USER_NOT_FOUND",
+            Self::FailedToGetUserInfo => "FAILED_TO_GET_USER_INFO",
+            Self::SessionExpired => "SESSION_EXPIRED",
             Self::Overloaded => "SERVER_BUSY",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -95,6 +150,19 @@ impl AuthError {
             Self::SessionNotFresh => "Session is not fresh",
             Self::CredentialAccountNotFound => "Credential account not found",
             Self::NoFieldsToUpdate => "No fields to update",
+            Self::EmailNotVerified => "Email not verified",
+            Self::VerificationEmailNotEnabled => "Verification email isn't enabled",
+            Self::ResetPasswordDisabled => "Reset password isn't enabled",
+            Self::ChangeEmailDisabled => "Change email is disabled",
+            Self::NotFound => "Not found",
+            Self::EmailMismatch => "Email mismatch",
+            Self::EmailAlreadyVerified => "Email is already verified",
+            Self::EmailIsTheSame => "Email is the same",
+            Self::EmailLink(reason) => reason.message(),
+            Self::InvalidResetToken | Self::InvalidDeleteToken => "Invalid token",
+            Self::UserNotFound => "User not found",
+            Self::FailedToGetUserInfo => "Failed to get user info",
+            Self::SessionExpired => "Session expired. Re-authenticate to perform this action.",
             Self::Overloaded => "The server is busy. Please try again shortly.",
             Self::Unavailable(_) => "Service temporarily unavailable. Please try again shortly.",
             Self::Internal(_) => "Internal Server Error",
@@ -151,6 +219,45 @@ impl From<PasswordPolicyError> for AuthError {
         match error {
             PasswordPolicyError::TooShort => Self::PasswordTooShort,
             PasswordPolicyError::TooLong => Self::PasswordTooLong,
+        }
+    }
+}
+
+/// Why a verification or change-of-email link was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmailLinkError {
+    /// Its time is up.
+    #[error("the link has expired")]
+    Expired,
+    /// Not a link we made, or one made for an email the user no longer has.
+    #[error("the link is not valid")]
+    Invalid,
+    /// No user has the link's email.
+    #[error("no user has the link's email")]
+    UserNotFound,
+    /// A change-of-email link opened while signed in as someone else.
+    #[error("the link is another user's")]
+    InvalidUser,
+}
+
+impl EmailLinkError {
+    /// The stable code (Better Auth's).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Expired => "TOKEN_EXPIRED",
+            Self::Invalid => "INVALID_TOKEN",
+            Self::UserNotFound => "USER_NOT_FOUND",
+            Self::InvalidUser => "INVALID_USER",
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            Self::Expired => "Token expired",
+            Self::Invalid => "Invalid token",
+            Self::UserNotFound => "User not found",
+            Self::InvalidUser => "Invalid user",
         }
     }
 }

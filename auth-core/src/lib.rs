@@ -18,6 +18,8 @@
 //! | [`token`] | the [`TokenIssuer`](token::TokenIssuer) trait, [`JwtIssuer`](token::JwtIssuer), keys, JWKS |
 //! | [`rate_limit`] | Better Auth's rate-limit rules |
 //! | [`http`] | the protocol as a `tower::Service`, the guard, CORS and install layers, who is calling |
+//! | [`mail`] | the [`Mailer`](mail::Mailer) trait, messages and their templates, the console mailer |
+//! | [`outbox`] | the worker that sends the mail the flows commit to the store |
 //! | [`clock`] | where time comes from |
 //!
 //! ## Quickstart
@@ -55,7 +57,9 @@ pub mod error;
 pub mod flows;
 pub mod hash;
 pub mod http;
+pub mod mail;
 pub mod model;
+pub mod outbox;
 pub mod rate_limit;
 pub mod store;
 pub mod token;

@@ -101,7 +101,9 @@ async fn sign_up_creates_user_credential_and_session() {
         .auth
         .sign_up(sign_up_input("  Alice@Example.COM ", PASSWORD), &client())
         .await
-        .expect("sign-up");
+        .expect("sign-up")
+        .signed_in()
+        .expect("signed in: no verification required");
     assert_eq!(signed.user.email, "alice@example.com");
     assert!(!signed.user.email_verified);
     assert_eq!(signed.user.id.as_str().len(), 32);

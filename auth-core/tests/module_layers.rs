@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const MODULES: [&str; 11] = [
+const MODULES: [&str; 13] = [
     "auth",
     "clock",
     "config",
@@ -14,7 +14,9 @@ const MODULES: [&str; 11] = [
     "flows",
     "hash",
     "http",
+    "mail",
     "model",
+    "outbox",
     "rate_limit",
     "store",
     "token",

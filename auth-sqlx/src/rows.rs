@@ -1,7 +1,9 @@
 //! Rows to domain types, written once for both drivers through a four-method accessor.
 
+use auth_core::mail::{MailClaim, MailKind, Message, QueuedMail};
 use auth_core::model::{
     AccountId, CredentialAccount, Session, SessionId, SessionToken, Timestamp, User, UserId,
+    Verification,
 };
 use auth_core::store::StoreError;
 
@@ -11,6 +13,8 @@ pub(crate) trait RowAccess {
     fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError>;
     fn flag(&self, column: &str) -> Result<bool, StoreError>;
     fn time(&self, column: &str) -> Result<Timestamp, StoreError>;
+    /// An `integer` column.
+    fn int(&self, column: &str) -> Result<i32, StoreError>;
 }
 
 /// A column whose value could not be read as the type the domain needs.
@@ -82,4 +86,39 @@ pub(crate) fn credential(
     );
     account.updated_at = row.time("accountUpdatedAt")?;
     Ok(Some(account))
+}
+
+/// A `"verification"` row.
+pub(crate) fn verification(row: &impl RowAccess) -> Result<Verification, StoreError> {
+    let mut verification = Verification::new(
+        row.text("identifier")?,
+        &UserId::new(row.text("value")?),
+        row.time("createdAt")?,
+        row.time("expiresAt")?,
+    );
+    verification.id = row.text("id")?;
+    verification.updated_at = row.time("updatedAt")?;
+    Ok(verification)
+}
+
+/// A `"mailOutbox"` row as a claim returns it.
+pub(crate) fn queued_mail(row: &impl RowAccess) -> Result<QueuedMail, StoreError> {
+    let kind = row.text("kind")?;
+    let kind = MailKind::parse(&kind)
+        .ok_or_else(|| decode_error("kind", format!("unknown mail kind {kind:?}")))?;
+    let message = Message::new(
+        kind,
+        row.text("recipient")?,
+        row.text("subject")?,
+        row.text("textBody")?,
+        row.text("htmlBody")?,
+        row.text("link")?,
+    );
+    let attempts = u32::try_from(row.int("attempts")?).map_err(|e| decode_error("attempts", e))?;
+    Ok(QueuedMail::new(
+        MailClaim::with_token(row.text("id")?, row.text("claim")?),
+        message,
+        attempts,
+        row.time("createdAt")?,
+    ))
 }

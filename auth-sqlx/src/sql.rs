@@ -54,3 +54,74 @@ pub(crate) const HIT_RATE_LIMIT: &str = r#"INSERT INTO "rateLimit" ("id", "key",
 /// Counters whose window began before `$1` (ms).
 pub(crate) const DELETE_OLD_RATE_LIMITS: &str =
     r#"DELETE FROM "rateLimit" WHERE "lastRequest" < $1"#;
+
+pub(crate) const MARK_EMAIL_VERIFIED: &str = r#"UPDATE "user" SET "emailVerified" = $2, "updatedAt" = $3 WHERE "id" = $1 RETURNING "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt""#;
+
+/// A unique violation on `"email"` is the address being taken.
+pub(crate) const CHANGE_EMAIL: &str = r#"UPDATE "user" SET "email" = $2, "emailVerified" = $3, "updatedAt" = $4 WHERE "id" = $1 RETURNING "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt""#;
+
+/// The user row, locked until the transaction ends: a session inserted meanwhile (its foreign
+/// key check locks the row too) waits, so a deletion ends every session it reports, and a
+/// concurrent deletion cannot pull the user from under a password reset.
+#[cfg(feature = "postgres")]
+pub(crate) const LOCK_USER_POSTGRES: &str = r#"SELECT "id" FROM "user" WHERE "id" = $1 FOR UPDATE"#;
+
+/// [`LOCK_USER_POSTGRES`] for SQLite: the transaction holds the database's write lock
+/// already (`BEGIN IMMEDIATE`), so finding the row is enough.
+#[cfg(feature = "sqlite")]
+pub(crate) const LOCK_USER_SQLITE: &str = r#"SELECT "id" FROM "user" WHERE "id" = $1"#;
+
+pub(crate) const DELETE_USER: &str = r#"DELETE FROM "user" WHERE "id" = $1"#;
+
+pub(crate) const DELETE_USER_ACCOUNTS: &str = r#"DELETE FROM "account" WHERE "userId" = $1"#;
+
+pub(crate) const INSERT_VERIFICATION: &str = r#"INSERT INTO "verification" ("id", "identifier", "value", "expiresAt", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6)"#;
+
+/// The newest live row with this identifier.
+pub(crate) const SELECT_VERIFICATION: &str = r#"SELECT "id", "identifier", "value", "expiresAt", "createdAt", "updatedAt" FROM "verification" WHERE "identifier" = $1 AND "expiresAt" > $2 ORDER BY "createdAt" DESC, "id" DESC LIMIT 1"#;
+
+/// Takes (deletes) the live row with this identifier if it is the user's (`$2`); a row of
+/// another user, or an expired one, stays.
+pub(crate) const TAKE_VERIFICATION: &str = r#"DELETE FROM "verification" WHERE "identifier" = $1 AND "value" = $2 AND "expiresAt" > $3 RETURNING "id""#;
+
+/// The user's password-reset rows (`substr`, not `LIKE`: SQLite's `LIKE` ignores case).
+pub(crate) const DELETE_USER_RESET_VERIFICATIONS: &str = r#"DELETE FROM "verification" WHERE "value" = $1 AND substr("identifier", 1, 15) = 'reset-password:'"#;
+
+pub(crate) const DELETE_USER_VERIFICATIONS: &str =
+    r#"DELETE FROM "verification" WHERE "value" = $1"#;
+
+pub(crate) const DELETE_EXPIRED_VERIFICATIONS: &str =
+    r#"DELETE FROM "verification" WHERE "expiresAt" <= $1"#;
+
+/// A new outbox row, due at once (`$8` is both its creation and its first due time).
+pub(crate) const INSERT_MAIL: &str = r#"INSERT INTO "mailOutbox" ("id", "kind", "recipient", "subject", "textBody", "htmlBody", "link", "createdAt", "nextAttemptAt", "attempts") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 0)"#;
+
+/// Claims up to `$3` due rows at `$2` (now) until `$1` (the lease's end), oldest first, each
+/// with a fresh claim token of its own. Several workers may claim at once: the rows are locked
+/// with `SKIP LOCKED`, so a row another worker is claiming is skipped rather than waited for,
+/// and a row locked after another claim committed is checked again and left out: no row is
+/// claimed twice. `= ANY(ARRAY(...))` runs the locking subquery once, as an init plan (an
+/// `IN (...)` may be planned as a join that runs it again, claiming more than `$3` rows). The
+/// token mixes the row id into the random part, so it differs per row even within one statement.
+#[cfg(feature = "postgres")]
+pub(crate) const CLAIM_MAIL_POSTGRES: &str = r#"UPDATE "mailOutbox" SET "attempts" = "attempts" + 1, "lockedUntil" = $1, "claim" = md5(random()::text || clock_timestamp()::text || "id") WHERE "id" = ANY(ARRAY(SELECT "id" FROM "mailOutbox" WHERE "failedAt" IS NULL AND "nextAttemptAt" <= $2 AND ("lockedUntil" IS NULL OR "lockedUntil" <= $2) ORDER BY "createdAt", "id" LIMIT $3 FOR UPDATE SKIP LOCKED)) RETURNING "id", "kind", "recipient", "subject", "textBody", "htmlBody", "link", "createdAt", "attempts", "claim""#;
+
+/// [`CLAIM_MAIL_POSTGRES`] for SQLite, which has one writer at a time: the statement holds the
+/// write lock from its start, so it is atomic without row locks. The token is 16 bytes from
+/// SQLite's own CSPRNG.
+#[cfg(feature = "sqlite")]
+pub(crate) const CLAIM_MAIL_SQLITE: &str = r#"UPDATE "mailOutbox" SET "attempts" = "attempts" + 1, "lockedUntil" = $1, "claim" = lower(hex(randomblob(16))) WHERE "id" IN (SELECT "id" FROM "mailOutbox" WHERE "failedAt" IS NULL AND "nextAttemptAt" <= $2 AND ("lockedUntil" IS NULL OR "lockedUntil" <= $2) ORDER BY "createdAt", "id" LIMIT $3) RETURNING "id", "kind", "recipient", "subject", "textBody", "htmlBody", "link", "createdAt", "attempts", "claim""#;
+
+/// Sent: the row leaves the outbox, if `$2` is still its claim.
+pub(crate) const DELETE_SENT_MAIL: &str =
+    r#"DELETE FROM "mailOutbox" WHERE "id" = $1 AND "claim" = $2"#;
+
+/// To be retried at `$3`, after the error `$4`.
+pub(crate) const RETRY_MAIL: &str = r#"UPDATE "mailOutbox" SET "nextAttemptAt" = $3, "lastError" = $4, "lockedUntil" = NULL, "claim" = NULL WHERE "id" = $1 AND "claim" = $2"#;
+
+/// Failed for good at `$3`, with the error `$4`: the row stays, out of every claim.
+pub(crate) const FAIL_MAIL: &str = r#"UPDATE "mailOutbox" SET "failedAt" = $3, "lastError" = $4, "lockedUntil" = NULL, "claim" = NULL WHERE "id" = $1 AND "claim" = $2"#;
+
+/// All rows, and the failed ones.
+pub(crate) const COUNT_MAIL: &str =
+    r#"SELECT count(*) AS "total", count("failedAt") AS "failed" FROM "mailOutbox""#;

@@ -1,20 +1,26 @@
-//! The `UserStore` implementation, written once for both drivers: they differ only in how a
-//! timestamp is bound (`timestamptz` for PostgreSQL, Better Auth's text format for SQLite).
+//! The `UserStore` implementation, written once for both drivers: they differ in how a
+//! timestamp is bound (`timestamptz` for PostgreSQL, Better Auth's text format for SQLite), and
+//! in what each store's own methods give: the few statements that differ (`insert_credential_sql`,
+//! `lock_user_sql`, `claim_mail_sql`) and how a writing transaction begins (`begin_write`).
 
 /// Implements `UserStore` for `$store`, binding timestamps with `$time(Timestamp)`; `$conn` is
 /// the driver's connection type.
 macro_rules! impl_user_store {
     ($store:ty, $time:path, $conn:ty) => {
         impl $store {
-            /// The user, the credential and (for a sign-up) the first session in one
-            /// transaction: all of them or none.
+            /// The user, the credential and, for a sign-up, the first session and the
+            /// verification mail, in one transaction: all of them or none.
             async fn create_user_in(
                 &self,
                 user: &User,
                 credential: &CredentialAccount,
                 session: Option<&Session>,
+                mail: Option<&OutboundMail>,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await.map_err(classify)?;
+                if session.is_some_and(|s| s.user_id != user.id) {
+                    return Err(StoreError::Other("the session is for another user".into()));
+                }
+                let mut tx = self.begin_write().await?;
                 sqlx::query(sql::INSERT_USER)
                     .bind(user.id.as_str())
                     .bind(&user.name)
@@ -38,6 +44,9 @@ macro_rules! impl_user_store {
                 if let Some(session) = session {
                     Self::insert_session(&mut *tx, session).await?;
                 }
+                if let Some(mail) = mail {
+                    Self::insert_mail(&mut *tx, mail).await?;
+                }
                 // Dropping `tx` on any error above rolls every insert back.
                 tx.commit().await.map_err(classify)
             }
@@ -57,6 +66,69 @@ macro_rules! impl_user_store {
                     .map_err(classify)?;
                 Ok(())
             }
+
+            async fn insert_mail(conn: &mut $conn, mail: &OutboundMail) -> Result<(), StoreError> {
+                let message = &mail.message;
+                sqlx::query(sql::INSERT_MAIL)
+                    .bind(&mail.id)
+                    .bind(message.kind.as_str())
+                    .bind(&message.to)
+                    .bind(&message.subject)
+                    .bind(&message.text)
+                    .bind(&message.html)
+                    .bind(&message.link)
+                    .bind($time(mail.created_at))
+                    .execute(conn)
+                    .await
+                    .map_err(classify)?;
+                Ok(())
+            }
+
+            /// Finds the user's row and, in PostgreSQL, locks it until the transaction ends (see
+            /// `lock_user_sql`); `false` when there is no such user.
+            async fn lock_user(&self, conn: &mut $conn, id: &UserId) -> Result<bool, StoreError> {
+                let found = sqlx::query(self.lock_user_sql())
+                    .bind(id.as_str())
+                    .fetch_optional(conn)
+                    .await
+                    .map_err(classify)?;
+                Ok(found.is_some())
+            }
+
+            /// Deletes the live verification row `identifier` if it is `owner`'s; `false` (and
+            /// nothing deleted) when there is none.
+            async fn take_verification(
+                conn: &mut $conn,
+                identifier: &str,
+                owner: &UserId,
+                now: Timestamp,
+            ) -> Result<bool, StoreError> {
+                let taken = sqlx::query(sql::TAKE_VERIFICATION)
+                    .bind(identifier)
+                    .bind(owner.as_str())
+                    .bind($time(now))
+                    .fetch_all(conn)
+                    .await
+                    .map_err(classify)?;
+                Ok(!taken.is_empty())
+            }
+
+            /// Deletes all the user's sessions; returns their ids.
+            async fn end_sessions(
+                conn: &mut $conn,
+                user_id: &UserId,
+            ) -> Result<Vec<SessionId>, StoreError> {
+                let deleted = sqlx::query(sql::DELETE_USER_SESSIONS)
+                    .bind(user_id.as_str())
+                    .bind("")
+                    .fetch_all(conn)
+                    .await
+                    .map_err(classify)?;
+                deleted
+                    .iter()
+                    .map(|r| r.text("id").map(SessionId::new))
+                    .collect()
+            }
         }
 
         #[async_trait]
@@ -71,18 +143,19 @@ macro_rules! impl_user_store {
                 credential: &CredentialAccount,
             ) -> Result<(), StoreError> {
                 self.availability
-                    .run(async { self.create_user_in(user, credential, None).await })
+                    .run(async { self.create_user_in(user, credential, None, None).await })
                     .await
             }
 
-            async fn create_user_with_session(
+            async fn create_user_with(
                 &self,
                 user: &User,
                 credential: &CredentialAccount,
-                session: &Session,
+                session: Option<&Session>,
+                mail: Option<&OutboundMail>,
             ) -> Result<(), StoreError> {
                 self.availability
-                    .run(async { self.create_user_in(user, credential, Some(session)).await })
+                    .run(async { self.create_user_in(user, credential, session, mail).await })
                     .await
             }
 
@@ -324,6 +397,296 @@ macro_rules! impl_user_store {
                             .await
                             .map_err(classify)?;
                         Ok(done.rows_affected())
+                    })
+                    .await
+            }
+
+            async fn mark_email_verified(
+                &self,
+                id: &UserId,
+                now: Timestamp,
+            ) -> Result<Option<User>, StoreError> {
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::MARK_EMAIL_VERIFIED)
+                            .bind(id.as_str())
+                            .bind(true)
+                            .bind($time(now))
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        row.as_ref().map(rows::plain_user).transpose()
+                    })
+                    .await
+            }
+
+            async fn change_email(
+                &self,
+                id: &UserId,
+                email: &Email,
+                verified: bool,
+                now: Timestamp,
+                mail: Option<&OutboundMail>,
+            ) -> Result<Option<User>, StoreError> {
+                self.availability
+                    .run(async {
+                        let mut tx = self.begin_write().await?;
+                        let row = sqlx::query(sql::CHANGE_EMAIL)
+                            .bind(id.as_str())
+                            .bind(email.as_str())
+                            .bind(verified)
+                            .bind($time(now))
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(classify_user_insert)?;
+                        let Some(row) = row else {
+                            tx.rollback().await.map_err(classify)?;
+                            return Ok(None);
+                        };
+                        let user = rows::plain_user(&row)?;
+                        if let Some(mail) = mail {
+                            Self::insert_mail(&mut *tx, mail).await?;
+                        }
+                        tx.commit().await.map_err(classify)?;
+                        Ok(Some(user))
+                    })
+                    .await
+            }
+
+            async fn create_verification(
+                &self,
+                verification: &Verification,
+                mail: &OutboundMail,
+            ) -> Result<(), StoreError> {
+                self.availability
+                    .run(async {
+                        let mut tx = self.begin_write().await?;
+                        sqlx::query(sql::INSERT_VERIFICATION)
+                            .bind(&verification.id)
+                            .bind(&verification.identifier)
+                            .bind(&verification.value)
+                            .bind($time(verification.expires_at))
+                            .bind($time(verification.created_at))
+                            .bind($time(verification.updated_at))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(classify)?;
+                        Self::insert_mail(&mut *tx, mail).await?;
+                        tx.commit().await.map_err(classify)
+                    })
+                    .await
+            }
+
+            async fn find_verification(
+                &self,
+                identifier: &str,
+                now: Timestamp,
+            ) -> Result<Option<Verification>, StoreError> {
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::SELECT_VERIFICATION)
+                            .bind(identifier)
+                            .bind($time(now))
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        row.as_ref().map(rows::verification).transpose()
+                    })
+                    .await
+            }
+
+            async fn reset_password(
+                &self,
+                identifier: &str,
+                credential: &CredentialAccount,
+                end_sessions: bool,
+                now: Timestamp,
+            ) -> Result<Option<Vec<SessionId>>, StoreError> {
+                self.availability
+                    .run(async {
+                        let user_id = &credential.user_id;
+                        let mut tx = self.begin_write().await?;
+                        let taken = self.lock_user(&mut *tx, user_id).await?
+                            && Self::take_verification(&mut *tx, identifier, user_id, now).await?;
+                        if !taken {
+                            tx.rollback().await.map_err(classify)?;
+                            return Ok(None);
+                        }
+                        let updated = sqlx::query(sql::UPDATE_PASSWORD)
+                            .bind(user_id.as_str())
+                            .bind(&credential.password_hash)
+                            .bind($time(now))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(classify)?;
+                        if updated.rows_affected() == 0 {
+                            sqlx::query(self.insert_credential_sql())
+                                .bind(credential.id.as_str())
+                                .bind(user_id.as_str())
+                                .bind(&credential.password_hash)
+                                .bind($time(credential.created_at))
+                                .bind($time(credential.updated_at))
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(classify)?;
+                        }
+                        sqlx::query(sql::DELETE_USER_RESET_VERIFICATIONS)
+                            .bind(user_id.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(classify)?;
+                        let ended = if end_sessions {
+                            Self::end_sessions(&mut *tx, user_id).await?
+                        } else {
+                            Vec::new()
+                        };
+                        tx.commit().await.map_err(classify)?;
+                        Ok(Some(ended))
+                    })
+                    .await
+            }
+
+            async fn delete_user(
+                &self,
+                id: &UserId,
+                token: Option<&str>,
+                now: Timestamp,
+            ) -> Result<Option<Vec<SessionId>>, StoreError> {
+                self.availability
+                    .run(async {
+                        let mut tx = self.begin_write().await?;
+                        let allowed = self.lock_user(&mut *tx, id).await?
+                            && match token {
+                                Some(identifier) => {
+                                    Self::take_verification(&mut *tx, identifier, id, now).await?
+                                }
+                                None => true,
+                            };
+                        if !allowed {
+                            tx.rollback().await.map_err(classify)?;
+                            return Ok(None);
+                        }
+                        // Sessions first, for their ids (the user's deletion would cascade
+                        // to them, and to the accounts, silently).
+                        let ended = Self::end_sessions(&mut *tx, id).await?;
+                        for statement in [
+                            sql::DELETE_USER_ACCOUNTS,
+                            sql::DELETE_USER_VERIFICATIONS,
+                            sql::DELETE_USER,
+                        ] {
+                            sqlx::query(statement)
+                                .bind(id.as_str())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(classify)?;
+                        }
+                        tx.commit().await.map_err(classify)?;
+                        Ok(Some(ended))
+                    })
+                    .await
+            }
+
+            async fn delete_expired_verifications(
+                &self,
+                now: Timestamp,
+            ) -> Result<u64, StoreError> {
+                self.availability
+                    .run(async {
+                        let done = sqlx::query(sql::DELETE_EXPIRED_VERIFICATIONS)
+                            .bind($time(now))
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(done.rows_affected())
+                    })
+                    .await
+            }
+
+            async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError> {
+                self.availability
+                    .run(async {
+                        let mut conn = self.pool.acquire().await.map_err(classify)?;
+                        Self::insert_mail(&mut conn, mail).await
+                    })
+                    .await
+            }
+
+            async fn claim_mail(
+                &self,
+                now: Timestamp,
+                lease: Duration,
+                limit: usize,
+            ) -> Result<Vec<QueuedMail>, StoreError> {
+                if limit == 0 {
+                    return Ok(Vec::new());
+                }
+                self.availability
+                    .run(async {
+                        let claimed = sqlx::query(self.claim_mail_sql())
+                            .bind($time(now.saturating_add(lease)))
+                            .bind($time(now))
+                            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        let mut mails = claimed
+                            .iter()
+                            .map(rows::queued_mail)
+                            .collect::<Result<Vec<_>, _>>()?;
+                        // RETURNING follows no ORDER BY: oldest first, as they were chosen.
+                        mails.sort_by(|a, b| {
+                            a.created_at
+                                .cmp(&b.created_at)
+                                .then_with(|| a.claim.mail_id.cmp(&b.claim.mail_id))
+                        });
+                        Ok(mails)
+                    })
+                    .await
+            }
+
+            async fn finish_mail(
+                &self,
+                claim: &MailClaim,
+                delivery: &Delivery,
+            ) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async {
+                        let query = match delivery {
+                            Delivery::Retry { at, error } => sqlx::query(sql::RETRY_MAIL)
+                                .bind(&claim.mail_id)
+                                .bind(&claim.token)
+                                .bind($time(*at))
+                                .bind(error),
+                            Delivery::Failed { at, error } => sqlx::query(sql::FAIL_MAIL)
+                                .bind(&claim.mail_id)
+                                .bind(&claim.token)
+                                .bind($time(*at))
+                                .bind(error),
+                            // `Sent`, and any outcome added later, ends the row (as in
+                            // `MemoryStore`).
+                            _ => sqlx::query(sql::DELETE_SENT_MAIL)
+                                .bind(&claim.mail_id)
+                                .bind(&claim.token),
+                        };
+                        let done = query.execute(&self.pool).await.map_err(classify)?;
+                        Ok(done.rows_affected() > 0)
+                    })
+                    .await
+            }
+
+            async fn outbox_len(&self) -> Result<(u64, u64), StoreError> {
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::COUNT_MAIL)
+                            .fetch_one(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        let count = |column: &str| {
+                            row.try_get::<i64, _>(column)
+                                .map(|n| u64::try_from(n).unwrap_or_default())
+                                .map_err(|e| rows::decode_error(column, e))
+                        };
+                        Ok((count("total")?, count("failed")?))
                     })
                     .await
             }

@@ -76,7 +76,7 @@ async fn migrations_run_twice_are_a_no_op() {
         .fetch_one(reopened.pool())
         .await
         .expect("ledger");
-    assert_eq!(ledger.0, 2);
+    assert_eq!(ledger.0, 3);
 }
 
 #[tokio::test]

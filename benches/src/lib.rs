@@ -111,7 +111,9 @@ pub async fn signed_in(auth: &auth_core::Auth) -> (String, String) {
             &ClientInfo::default(),
         )
         .await
-        .unwrap_or_else(|e| panic!("sign-up: {e}"));
+        .unwrap_or_else(|e| panic!("sign-up: {e}"))
+        .signed_in()
+        .unwrap_or_else(|| panic!("signed in: no verification required"));
     let current = auth
         .get_session(&signed.session.token, false)
         .await

@@ -5,7 +5,7 @@ use std::time::Duration;
 use http::HeaderName;
 use zeroize::Zeroizing;
 
-use super::{AuthConfig, ConfigError, MAX_LIFETIME, RevocationCheck, Secret, Setting};
+use super::{AuthConfig, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck, Secret, Setting};
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
 
@@ -44,6 +44,7 @@ pub struct AuthConfigBuilder {
     refusal_pause: Duration,
     rate_limit: RateLimit,
     client_ip_header: Option<HeaderName>,
+    email_flows: EmailFlows,
     /// The environment variable each setting was read from, for the errors of `build`.
     sources: Vec<(Setting, &'static str)>,
 }
@@ -66,6 +67,7 @@ impl AuthConfigBuilder {
             refusal_pause: Duration::from_secs(1),
             rate_limit: RateLimit::better_auth(),
             client_ip_header: None,
+            email_flows: EmailFlows::default(),
             sources: Vec::new(),
         }
     }
@@ -190,6 +192,14 @@ impl AuthConfigBuilder {
         self
     }
 
+    /// Which email flows are on, and how long their links live (default: Better Auth's, see
+    /// [`EmailFlows`]).
+    pub fn email_flows(mut self, flows: EmailFlows) -> Self {
+        self.set(Setting::EmailFlows);
+        self.email_flows = flows;
+        self
+    }
+
     /// Checks every setting and makes the configuration.
     pub fn build(self) -> Result<AuthConfig, ConfigError> {
         let named = |error: ConfigError| self.named(error);
@@ -220,6 +230,16 @@ impl AuthConfigBuilder {
         ] {
             lifetime(value, zero_allowed)
                 .map_err(|reason| named(ConfigError::invalid(setting, reason)))?;
+        }
+        let flows = &self.email_flows;
+        for (value, zero_allowed) in [
+            (flows.verification_ttl, false),
+            (flows.reset_token_ttl, false),
+            (flows.delete_token_ttl, false),
+            (flows.response_floor, true),
+        ] {
+            lifetime(value, zero_allowed)
+                .map_err(|reason| named(ConfigError::invalid(Setting::EmailFlows, reason)))?;
         }
         if let RevocationCheck::Cached { ttl, .. } = self.revocation {
             lifetime(ttl, true)
@@ -267,6 +287,7 @@ impl AuthConfigBuilder {
             refusal_pause: self.refusal_pause,
             rate_limit: self.rate_limit,
             client_ip_header: self.client_ip_header,
+            email_flows: self.email_flows,
         })
     }
 

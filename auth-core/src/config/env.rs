@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::HeaderName;
 
-use super::{AuthConfigBuilder, ConfigError, MAX_LIFETIME, RevocationCheck, Setting};
+use super::{AuthConfigBuilder, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck, Setting};
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
 
@@ -33,6 +33,18 @@ impl AuthConfigBuilder {
     /// | `AUTH_REVOCATION_CACHE_TTL` | how long a session check is cached | `30s` |
     /// | `AUTH_RATE_LIMIT` | `on` / `off`: Better Auth's rate limits | `on` in production (`NODE_ENV` or `APP_ENV` = `production`), else `off`, as Better Auth |
     /// | `AUTH_CLIENT_IP_HEADER` | the proxy header with the client's IP (see [`AuthConfigBuilder::client_ip_header`]) | the socket's address |
+    /// | `AUTH_REQUIRE_EMAIL_VERIFICATION` | `on` / `off`: sign-in waits for a verified email | `off` |
+    /// | `AUTH_EMAIL_SEND_ON_SIGN_UP` | `on` / `off`: mail a verification link at sign-up | as the line above |
+    /// | `AUTH_EMAIL_SEND_ON_SIGN_IN` | `on` / `off`: mail a new link when an unverified user signs in | `off` |
+    /// | `AUTH_AUTO_SIGN_IN_AFTER_VERIFICATION` | `on` / `off` | `off` |
+    /// | `AUTH_EMAIL_VERIFICATION_TTL` | how long a verification link works | `1h` |
+    /// | `AUTH_PASSWORD_RESET` | `on` / `off` (it also needs a mailer) | `on` |
+    /// | `AUTH_RESET_TOKEN_TTL` | how long a reset link works | `1h` |
+    /// | `AUTH_REVOKE_SESSIONS_ON_RESET` | `on` / `off`: a reset signs the user out everywhere | `on` |
+    /// | `AUTH_CHANGE_EMAIL` | `on` / `off`: users may change their email | `off` |
+    /// | `AUTH_CHANGE_EMAIL_CONFIRMATION` | `on` / `off`: the current address approves first | `off` |
+    /// | `AUTH_DELETE_USER` | `on` / `off`: users may delete their account | `off` |
+    /// | `AUTH_DELETE_USER_CONFIRMATION` | `on` / `off`: deletion by a mailed link | `off` |
     ///
     /// A missing required variable, or a value that does not parse, is an error that names the
     /// variable; so are the builder's own checks of a value read here.
@@ -155,8 +167,71 @@ impl AuthConfigBuilder {
                 .client_ip_header(name)
                 .sourced_from(Setting::ClientIpHeader, "AUTH_CLIENT_IP_HEADER");
         }
+        if let Some(flows) = email_flows(&env)? {
+            builder = builder.email_flows(flows);
+        }
         Ok(builder)
     }
+}
+
+/// The email flows' variables; `None` when none is set.
+fn email_flows(env: &Env<'_>) -> Result<Option<EmailFlows>, ConfigError> {
+    let setting = Setting::EmailFlows;
+    let mut flows = EmailFlows::new();
+    let mut any = false;
+    type Switch = fn(EmailFlows, bool) -> EmailFlows;
+    let switches: [(&'static str, Switch); 9] = [
+        (
+            "AUTH_REQUIRE_EMAIL_VERIFICATION",
+            EmailFlows::require_verification,
+        ),
+        ("AUTH_EMAIL_SEND_ON_SIGN_UP", EmailFlows::send_on_sign_up),
+        ("AUTH_EMAIL_SEND_ON_SIGN_IN", EmailFlows::send_on_sign_in),
+        (
+            "AUTH_AUTO_SIGN_IN_AFTER_VERIFICATION",
+            EmailFlows::auto_sign_in_after_verification,
+        ),
+        ("AUTH_PASSWORD_RESET", EmailFlows::password_reset),
+        (
+            "AUTH_REVOKE_SESSIONS_ON_RESET",
+            EmailFlows::revoke_sessions_on_reset,
+        ),
+        ("AUTH_CHANGE_EMAIL", EmailFlows::change_email),
+        (
+            "AUTH_CHANGE_EMAIL_CONFIRMATION",
+            EmailFlows::confirm_change_with_current_email,
+        ),
+        ("AUTH_DELETE_USER", EmailFlows::delete_user),
+    ];
+    for (var, set) in switches {
+        if let Some(on) = env.switch(setting, var)? {
+            flows = set(flows, on);
+            any = true;
+        }
+    }
+    if let Some(on) = env.switch(setting, "AUTH_DELETE_USER_CONFIRMATION")? {
+        flows = flows.confirm_delete_by_email(on);
+        any = true;
+    }
+    type Lifetime = fn(EmailFlows, Duration) -> EmailFlows;
+    let lifetimes: [(&'static str, Lifetime); 2] = [
+        ("AUTH_EMAIL_VERIFICATION_TTL", EmailFlows::verification_ttl),
+        ("AUTH_RESET_TOKEN_TTL", EmailFlows::reset_token_ttl),
+    ];
+    for (var, set) in lifetimes {
+        if let Some(ttl) = env.duration(setting, var)? {
+            if ttl.is_zero() {
+                return Err(ConfigError::Invalid {
+                    setting,
+                    var: Some(var),
+                    reason: "it must be longer than zero".into(),
+                });
+            }
+            flows = set(flows, ttl);
+            any = true;
+        }
+    }
+    Ok(any.then_some(flows))
 }
 
 /// The variables, blank ones counting as unset.

@@ -36,6 +36,8 @@ pub enum Setting {
     RateLimit,
     /// The proxy header with the client's IP.
     ClientIpHeader,
+    /// The email flows and their link lifetimes.
+    EmailFlows,
 }
 
 impl Setting {
@@ -57,6 +59,7 @@ impl Setting {
             Self::RefusalPause => "refusal_pause",
             Self::RateLimit => "rate_limit",
             Self::ClientIpHeader => "client_ip_header",
+            Self::EmailFlows => "email_flows",
         }
     }
 }

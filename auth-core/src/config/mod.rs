@@ -2,6 +2,7 @@
 //! whether they were set in code or read from the environment ([`AuthConfigBuilder::from_env`]).
 
 mod builder;
+mod email;
 mod env;
 mod error;
 
@@ -12,6 +13,7 @@ use http::HeaderName;
 use zeroize::Zeroizing;
 
 pub use self::builder::AuthConfigBuilder;
+pub use self::email::EmailFlows;
 pub use self::error::{ConfigError, Setting};
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
@@ -105,6 +107,7 @@ pub struct AuthConfig {
     refusal_pause: Duration,
     rate_limit: RateLimit,
     client_ip_header: Option<HeaderName>,
+    email_flows: EmailFlows,
 }
 
 impl AuthConfig {
@@ -224,5 +227,10 @@ impl AuthConfig {
     /// The header the client's IP is taken from, if not the socket.
     pub fn client_ip_header(&self) -> Option<&HeaderName> {
         self.client_ip_header.as_ref()
+    }
+
+    /// The email flows: verification, password reset, change of email, deletion.
+    pub fn email_flows(&self) -> &EmailFlows {
+        &self.email_flows
     }
 }

@@ -1,19 +1,27 @@
 //! The flows, one file each: what happens on sign-up, sign-in, sign-out, session reads and
-//! revocations, token issue and verification, password change and profile update. The flows
+//! revocations, token issue and verification, password change and profile update, email
+//! verification, password reset, change of email and account deletion. The flows
 //! are methods on [`Auth`]; this module holds their inputs and outputs.
 
+mod change_email;
+mod delete_user;
+mod email_token;
 mod password;
+mod password_reset;
 mod session;
 mod sign_in;
 mod sign_out;
 mod sign_up;
 mod token;
 mod user;
+mod verify_email;
 
+pub use delete_user::{DeleteUser, UserDeletion};
 pub use password::{ChangePassword, PasswordChanged};
 pub use session::SessionLookup;
 pub use sign_in::SignIn;
-pub use sign_up::SignUp;
+pub use sign_up::{SignUp, SignedUp};
+pub use verify_email::EmailVerified;
 
 use crate::Auth;
 use crate::model::{ClientInfo, Session, SessionId, SessionToken, User, UserId};

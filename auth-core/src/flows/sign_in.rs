@@ -25,6 +25,7 @@ pub struct SignIn {
     pub(crate) email: Email,
     pub(crate) password: Password,
     pub(crate) remember_me: bool,
+    pub(crate) callback_url: Option<String>,
 }
 
 impl SignIn {
@@ -34,12 +35,19 @@ impl SignIn {
             email,
             password,
             remember_me: true,
+            callback_url: None,
         }
     }
 
     /// Long-lived session (`true`, the default) or a one-day one.
     pub fn remember_me(mut self, remember: bool) -> Self {
         self.remember_me = remember;
+        self
+    }
+
+    /// Where a verification link mailed at this sign-in sends the browser (default `/`).
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
         self
     }
 }
@@ -72,6 +80,18 @@ impl Auth {
             }
             Verification::ValidNeedsRehash => self.upgrade_hash(&user.id, &input.password).await,
             _ => {}
+        }
+        let flows = self.config().email_flows();
+        // Only after the right password: an unverified account is not revealed to guessers.
+        if flows.requires_verification() && !user.email_verified {
+            if flows.sends_on_sign_in()
+                && let Some(mail) = self.verification_mail(&user, input.callback_url.as_deref())
+            {
+                store.enqueue_mail(&mail).await?;
+                self.mail_queued();
+            }
+            tracing::info!(user_id = %user.id, "sign-in refused: email not verified");
+            return Err(AuthError::EmailNotVerified);
         }
         let session = self.new_session(&user.id, input.remember_me, client);
         store.create_session(&session).await?;

@@ -2,9 +2,36 @@
 
 use crate::Auth;
 use crate::error::AuthError;
-use crate::model::{AccountId, ClientInfo, CredentialAccount, Email, Password, User, UserId};
+use crate::model::{
+    AccountId, ClientInfo, CredentialAccount, Email, Password, Session, User, UserId,
+};
 
 use super::SignedIn;
+
+/// The result of a sign-up: the new user, and their session unless the email must be
+/// verified first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedUp {
+    /// The new user.
+    pub user: User,
+    /// Their first session; `None` when sign-in waits for a verified email.
+    pub session: Option<Session>,
+    /// Whether the session is long-lived.
+    pub remember_me: bool,
+}
+
+impl SignedUp {
+    /// The user and their session, when the sign-up signed them in.
+    pub fn signed_in(self) -> Option<SignedIn> {
+        let session = self.session?;
+        Some(SignedIn {
+            user: self.user,
+            session,
+            remember_me: self.remember_me,
+        })
+    }
+}
 
 /// What sign-up needs: a name, an email and a password; an avatar and "remember me" are
 /// optional.
@@ -27,6 +54,7 @@ pub struct SignUp {
     pub(crate) password: Password,
     pub(crate) image: Option<String>,
     pub(crate) remember_me: bool,
+    pub(crate) callback_url: Option<String>,
 }
 
 impl SignUp {
@@ -39,6 +67,7 @@ impl SignUp {
             password,
             image: None,
             remember_me: true,
+            callback_url: None,
         }
     }
 
@@ -53,22 +82,35 @@ impl SignUp {
         self.remember_me = remember;
         self
     }
+
+    /// Where the verification link mailed at sign-up sends the browser (default `/`).
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
+        self
+    }
 }
 
 impl Auth {
-    /// Creates the user and their credential account atomically, then signs them in.
+    /// Creates the user and their credential account atomically and signs them in — or, when
+    /// the email must be verified first, creates them without a session. With a mailer and
+    /// `EmailFlows::send_on_sign_up`, the verification mail is committed with the user.
     ///
     /// Errors: `PASSWORD_TOO_SHORT` / `PASSWORD_TOO_LONG`; `USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL`
     /// when the email is taken in any letter case (also when two sign-ups race: exactly one
     /// wins); `Overloaded` when the hashing queue is full.
-    pub async fn sign_up(&self, input: SignUp, client: &ClientInfo) -> Result<SignedIn, AuthError> {
+    pub async fn sign_up(&self, input: SignUp, client: &ClientInfo) -> Result<SignedUp, AuthError> {
         self.config().password_policy().check(&input.password)?;
+        let flows = self.config().email_flows();
         // Room to hash first: a saturated server refuses before it queries the database.
         let _admission = self.inner.hasher.admit()?;
         let store = self.store();
         // Checked before hashing so a duplicate costs no CPU; the unique constraint still
-        // decides races below.
+        // decides races below. When the protocol hides duplicates (verification required), a
+        // duplicate costs the same hash, so its timing does not give it away either.
         if store.find_user_by_email(&input.email).await?.is_some() {
+            if flows.requires_verification() {
+                let _ = self.inner.hasher.hash(&input.password).await?;
+            }
             return Err(AuthError::UserAlreadyExists);
         }
         let hash = self.inner.hasher.hash(&input.password).await?;
@@ -82,12 +124,21 @@ impl Auth {
         user.image = input.image;
         let credential =
             CredentialAccount::new(AccountId::generate(), user.id.clone(), Some(hash), now);
-        let session = self.new_session(&user.id, input.remember_me, client);
+        let session = (!flows.requires_verification())
+            .then(|| self.new_session(&user.id, input.remember_me, client));
+        let mail = if flows.sends_on_sign_up() {
+            self.verification_mail(&user, input.callback_url.as_deref())
+        } else {
+            None
+        };
         store
-            .create_user_with_session(&user, &credential, &session)
+            .create_user_with(&user, &credential, session.as_ref(), mail.as_ref())
             .await?;
+        if mail.is_some() {
+            self.mail_queued();
+        }
         tracing::info!(user_id = %user.id, "user signed up");
-        Ok(SignedIn {
+        Ok(SignedUp {
             user,
             session,
             remember_me: input.remember_me,

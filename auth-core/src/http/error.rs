@@ -71,6 +71,9 @@ pub enum ProtocolError {
     /// A `callbackURL` that is neither a relative path nor on a trusted origin.
     #[error("invalid callbackURL")]
     InvalidCallbackUrl,
+    /// A `redirectTo` that is neither a relative path nor on a trusted origin.
+    #[error("invalid redirectURL")]
+    InvalidRedirectUrl,
     /// `POST /get-session`, which Better Auth only allows with deferred session refresh.
     #[error("POST get-session without deferred refresh")]
     GetSessionMethodNotAllowed,
@@ -98,7 +101,8 @@ impl ProtocolError {
             Self::InvalidOrigin
             | Self::MissingOrNullOrigin
             | Self::CrossSiteNavigationLoginBlocked
-            | Self::InvalidCallbackUrl => StatusCode::FORBIDDEN,
+            | Self::InvalidCallbackUrl
+            | Self::InvalidRedirectUrl => StatusCode::FORBIDDEN,
             Self::GetSessionMethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
@@ -119,6 +123,7 @@ impl ProtocolError {
             Self::MissingOrNullOrigin => "MISSING_OR_NULL_ORIGIN",
             Self::CrossSiteNavigationLoginBlocked => "CROSS_SITE_NAVIGATION_LOGIN_BLOCKED",
             Self::InvalidCallbackUrl => "INVALID_CALLBACK_URL",
+            Self::InvalidRedirectUrl => "INVALID_REDIRECT_URL",
             Self::GetSessionMethodNotAllowed => "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
             Self::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
         }
@@ -145,6 +150,7 @@ impl ProtocolError {
                 "Cross-site navigation login blocked. This request appears to be a CSRF attack."
             }
             Self::InvalidCallbackUrl => "Invalid callbackURL",
+            Self::InvalidRedirectUrl => "Invalid redirectURL",
             Self::GetSessionMethodNotAllowed => {
                 "POST method requires deferSessionRefresh to be enabled in session config"
             }
@@ -182,8 +188,21 @@ fn flow_status(error: &AuthError) -> StatusCode {
         | AuthError::PasswordTooShort
         | AuthError::PasswordTooLong
         | AuthError::CredentialAccountNotFound
-        | AuthError::NoFieldsToUpdate => StatusCode::BAD_REQUEST,
-        AuthError::SessionNotFresh => StatusCode::FORBIDDEN,
+        | AuthError::NoFieldsToUpdate
+        | AuthError::VerificationEmailNotEnabled
+        | AuthError::ResetPasswordDisabled
+        | AuthError::ChangeEmailDisabled
+        | AuthError::EmailMismatch
+        | AuthError::EmailAlreadyVerified
+        | AuthError::EmailIsTheSame
+        | AuthError::InvalidResetToken
+        | AuthError::UserNotFound
+        | AuthError::SessionExpired => StatusCode::BAD_REQUEST,
+        AuthError::EmailLink(_) => StatusCode::UNAUTHORIZED,
+        AuthError::NotFound | AuthError::InvalidDeleteToken | AuthError::FailedToGetUserInfo => {
+            StatusCode::NOT_FOUND
+        }
+        AuthError::SessionNotFresh | AuthError::EmailNotVerified => StatusCode::FORBIDDEN,
         AuthError::Overloaded | AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AuthError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -35,7 +35,9 @@ const X_RETRY_AFTER: HeaderName = HeaderName::from_static("x-retry-after");
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     message: &'a str,
-    code: &'a str,
+    /// Absent where Better Auth sends none ("Email is the same").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
 }
 
 /// A response being built.
@@ -116,9 +118,10 @@ impl Reply {
         } else if error.status().is_server_error() {
             tracing::error!(error = %Chain(error), code = error.code(), "request failed");
         }
+        let bare = matches!(error, ProtocolError::Flow(AuthError::EmailIsTheSame));
         let body = serde_json::to_vec(&ErrorBody {
             message: &error.message(),
-            code: error.code(),
+            code: (!bare).then(|| error.code()),
         })
         .unwrap_or_else(|_| INTERNAL_ERROR_BODY.to_vec());
         let mut reply = Self::with_body(error.status(), body);
@@ -168,6 +171,22 @@ impl Reply {
         self.headers
             .insert(LOCATION, header_value("location", &encoded)?);
         Ok(self)
+    }
+
+    /// A page of HTML (Better Auth's error page).
+    pub(crate) fn html(status: StatusCode, page: Bytes) -> Self {
+        let mut reply = Self::empty(status);
+        reply.body = Some(page);
+        reply
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        reply
+    }
+
+    /// `302 Found` to `url`, with Better Auth's `content-type: application/json` and an empty
+    /// body.
+    pub(crate) fn redirect(url: &str) -> Result<Self, AuthError> {
+        Self::with_body(StatusCode::FOUND, Vec::new()).location(url)
     }
 
     /// The session cookie (and `dont_remember` for short sessions), plus `set-auth-token` for

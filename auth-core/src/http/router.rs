@@ -18,6 +18,17 @@ pub(crate) enum Route {
     ChangePassword,
     UpdateUser,
     Ok,
+    SendVerificationEmail,
+    VerifyEmail,
+    RequestPasswordReset,
+    /// `GET /reset-password/:token`: the handler reads the token from the path.
+    ResetPasswordLink,
+    ResetPassword,
+    /// Better Auth's error page, where a reset link without a callback URL lands.
+    Error,
+    ChangeEmail,
+    DeleteUser,
+    DeleteUserCallback,
 }
 
 /// What the router decided.
@@ -62,6 +73,21 @@ pub(crate) fn route(method: &Method, path: &str, base_path: &str) -> Routing {
         "/change-password" if post => Route::ChangePassword,
         "/update-user" if post => Route::UpdateUser,
         "/ok" if get => Route::Ok,
+        "/send-verification-email" if post => Route::SendVerificationEmail,
+        "/verify-email" if get => Route::VerifyEmail,
+        "/request-password-reset" if post => Route::RequestPasswordReset,
+        "/reset-password" if post => Route::ResetPassword,
+        "/error" if get => Route::Error,
+        "/change-email" if post => Route::ChangeEmail,
+        "/delete-user" if post => Route::DeleteUser,
+        "/delete-user/callback" if get => Route::DeleteUserCallback,
+        link if get
+            && link
+                .strip_prefix("/reset-password/")
+                .is_some_and(|token| !token.is_empty() && !token.contains('/')) =>
+        {
+            Route::ResetPasswordLink
+        }
         _ => return Routing::NotFound,
     };
     Routing::Found(found)
@@ -86,6 +112,14 @@ mod tests {
             r(Method::POST, "/api/auth/get-session"),
             Routing::GetSessionPost
         );
+        assert_eq!(
+            r(Method::GET, "/api/auth/reset-password/abc123"),
+            Routing::Found(Route::ResetPasswordLink)
+        );
+        assert_eq!(
+            r(Method::POST, "/api/auth/reset-password"),
+            Routing::Found(Route::ResetPassword)
+        );
         for (method, path) in [
             (Method::GET, "/api/auth/sign-in/email"),
             (Method::OPTIONS, "/api/auth/sign-in/email"),
@@ -95,6 +129,10 @@ mod tests {
             (Method::GET, "/api/authget-session"),
             (Method::GET, "/api/auth"),
             (Method::GET, "/other/get-session"),
+            (Method::GET, "/api/auth/reset-password/"),
+            (Method::GET, "/api/auth/reset-password/a/b"),
+            (Method::POST, "/api/auth/forget-password"),
+            (Method::GET, "/api/auth/delete-user"),
         ] {
             assert_eq!(
                 r(method.clone(), path),

@@ -1,4 +1,4 @@
-//! The domain: users, sessions, credential accounts, and the validated values they are made of.
+//! The domain: users, sessions, credential accounts, verification rows, and the validated values they are made of.
 
 mod account;
 mod email;
@@ -7,6 +7,7 @@ mod password;
 mod session;
 mod timestamp;
 mod user;
+mod verification;
 
 pub use account::{CredentialAccount, UserWithCredential};
 pub use email::{Email, InvalidEmail};
@@ -16,3 +17,4 @@ pub use password::{Password, PasswordPolicy, PasswordPolicyError};
 pub use session::{AuthSession, ClientInfo, Session};
 pub use timestamp::Timestamp;
 pub use user::{User, UserUpdate};
+pub use verification::Verification;

@@ -14,8 +14,9 @@ pub(crate) struct Rule {
 /// The rate limits: on or off, a default rule for every auth route, and stricter rules by path.
 ///
 /// [`RateLimit::better_auth`] is Better Auth's production configuration: 100 requests per 10 s
-/// on every route, and 3 per 10 s on `/sign-in`, `/sign-up`, `/change-password` and
-/// `/change-email`. Rules added with [`RateLimit::rule`] take precedence over earlier ones; the
+/// on every route, 3 per 10 s on `/sign-in`, `/sign-up`, `/change-password` and
+/// `/change-email`, and 3 per minute on the routes that mail (`/request-password-reset`,
+/// `/send-verification-email`, `/forget-password…`). Rules added with [`RateLimit::rule`] take precedence over earlier ones; the
 /// configuration checks their paths when it is built.
 ///
 /// ```
@@ -33,6 +34,14 @@ pub struct RateLimit {
 }
 
 const TEN_SECONDS: Duration = Duration::from_secs(10);
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// Routes that send mail: 3 per minute, as Better Auth limits them.
+const MAILING: [&str; 3] = [
+    "/request-password-reset",
+    "/send-verification-email",
+    "/forget-password",
+];
 
 impl RateLimit {
     /// Better Auth's production rules (see the type's documentation).
@@ -52,6 +61,11 @@ impl RateLimit {
                     window: TEN_SECONDS,
                     max: 3,
                 })
+                .chain(MAILING.into_iter().map(|path_prefix| Rule {
+                    path_prefix: path_prefix.into(),
+                    window: MINUTE,
+                    max: 3,
+                }))
                 .collect(),
         }
     }

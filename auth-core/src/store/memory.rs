@@ -2,13 +2,15 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use super::{StoreError, UserStore};
+use crate::mail::{Delivery, MailClaim, OutboundMail, QueuedMail};
 use crate::model::{
     AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User,
-    UserId, UserUpdate, UserWithCredential,
+    UserId, UserUpdate, UserWithCredential, Verification,
 };
 
 /// An in-memory [`UserStore`], safe under concurrency: every call runs under one lock, so
@@ -32,6 +34,19 @@ struct Tables {
     credentials: HashMap<UserId, CredentialAccount>,
     sessions: HashMap<SessionToken, Session>,
     token_by_session_id: HashMap<SessionId, SessionToken>,
+    verifications: Vec<Verification>,
+    outbox: Vec<Queued>,
+}
+
+/// An outbox row.
+#[derive(Debug)]
+struct Queued {
+    mail: OutboundMail,
+    due: Timestamp,
+    attempts: u32,
+    held_until: Option<Timestamp>,
+    claim: Option<String>,
+    failed: Option<String>,
 }
 
 impl MemoryStore {
@@ -50,6 +65,58 @@ impl MemoryStore {
 }
 
 impl Tables {
+    fn insert_user(
+        &mut self,
+        user: &User,
+        credential: &CredentialAccount,
+    ) -> Result<(), StoreError> {
+        if self.user_by_email.contains_key(&user.email) {
+            return Err(StoreError::EmailTaken);
+        }
+        self.user_by_email
+            .insert(user.email.clone(), user.id.clone());
+        self.users.insert(user.id.clone(), user.clone());
+        self.credentials.insert(user.id.clone(), credential.clone());
+        Ok(())
+    }
+
+    fn insert_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        if !self.users.contains_key(&session.user_id) {
+            // As the foreign key does in SQL stores.
+            return Err(StoreError::Other(
+                format!("no user {} for the session", session.user_id).into(),
+            ));
+        }
+        self.token_by_session_id
+            .insert(session.id.clone(), session.token.clone());
+        self.sessions.insert(session.token.clone(), session.clone());
+        Ok(())
+    }
+
+    fn enqueue(&mut self, mail: &OutboundMail) {
+        self.outbox.push(Queued {
+            mail: mail.clone(),
+            due: mail.created_at,
+            attempts: 0,
+            held_until: None,
+            claim: None,
+            failed: None,
+        });
+    }
+
+    /// Removes the live row with `identifier` that `owner` may use; `None` leaves all in place.
+    fn take_verification(
+        &mut self,
+        identifier: &str,
+        owner: &UserId,
+        now: Timestamp,
+    ) -> Option<Verification> {
+        let at = self.verifications.iter().position(|v| {
+            v.identifier == identifier && v.value == owner.as_str() && !v.is_expired(now)
+        })?;
+        Some(self.verifications.remove(at))
+    }
+
     fn remove_session(&mut self, token: &SessionToken) -> Option<Session> {
         let session = self.sessions.remove(token)?;
         self.token_by_session_id.remove(&session.id);
@@ -78,13 +145,30 @@ impl UserStore for MemoryStore {
         user: &User,
         credential: &CredentialAccount,
     ) -> Result<(), StoreError> {
+        self.tables().insert_user(user, credential)
+    }
+
+    async fn create_user_with(
+        &self,
+        user: &User,
+        credential: &CredentialAccount,
+        session: Option<&Session>,
+        mail: Option<&OutboundMail>,
+    ) -> Result<(), StoreError> {
         let mut t = self.tables();
-        if t.user_by_email.contains_key(&user.email) {
-            return Err(StoreError::EmailTaken);
+        // Every check happens before the first insert: all or nothing.
+        if let Some(session) = session
+            && session.user_id != user.id
+        {
+            return Err(StoreError::Other("the session is for another user".into()));
         }
-        t.user_by_email.insert(user.email.clone(), user.id.clone());
-        t.users.insert(user.id.clone(), user.clone());
-        t.credentials.insert(user.id.clone(), credential.clone());
+        t.insert_user(user, credential)?;
+        if let Some(session) = session {
+            t.insert_session(session)?;
+        }
+        if let Some(mail) = mail {
+            t.enqueue(mail);
+        }
         Ok(())
     }
 
@@ -156,17 +240,7 @@ impl UserStore for MemoryStore {
     }
 
     async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
-        let mut t = self.tables();
-        if !t.users.contains_key(&session.user_id) {
-            // As the foreign key does in SQL stores.
-            return Err(StoreError::Other(
-                format!("no user {} for the session", session.user_id).into(),
-            ));
-        }
-        t.token_by_session_id
-            .insert(session.id.clone(), session.token.clone());
-        t.sessions.insert(session.token.clone(), session.clone());
-        Ok(())
+        self.tables().insert_session(session)
     }
 
     async fn find_session(&self, token: &SessionToken) -> Result<Option<AuthSession>, StoreError> {
@@ -240,5 +314,215 @@ impl UserStore for MemoryStore {
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
         let removed = self.tables().remove_sessions_where(|s| s.is_expired(now));
         Ok(removed.len() as u64)
+    }
+
+    async fn mark_email_verified(
+        &self,
+        id: &UserId,
+        now: Timestamp,
+    ) -> Result<Option<User>, StoreError> {
+        let mut t = self.tables();
+        Ok(t.users.get_mut(id).map(|user| {
+            user.email_verified = true;
+            user.updated_at = now;
+            user.clone()
+        }))
+    }
+
+    async fn change_email(
+        &self,
+        id: &UserId,
+        email: &Email,
+        verified: bool,
+        now: Timestamp,
+        mail: Option<&OutboundMail>,
+    ) -> Result<Option<User>, StoreError> {
+        let mut t = self.tables();
+        if !t.users.contains_key(id) {
+            return Ok(None);
+        }
+        if t.user_by_email
+            .get(email.as_str())
+            .is_some_and(|owner| owner != id)
+        {
+            return Err(StoreError::EmailTaken);
+        }
+        let Some(user) = t.users.get_mut(id) else {
+            return Ok(None);
+        };
+        let old = std::mem::replace(&mut user.email, email.as_str().to_owned());
+        user.email_verified = verified;
+        user.updated_at = now;
+        let user = user.clone();
+        t.user_by_email.remove(&old);
+        t.user_by_email.insert(user.email.clone(), id.clone());
+        if let Some(mail) = mail {
+            t.enqueue(mail);
+        }
+        Ok(Some(user))
+    }
+
+    async fn create_verification(
+        &self,
+        verification: &Verification,
+        mail: &OutboundMail,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        t.verifications.push(verification.clone());
+        t.enqueue(mail);
+        Ok(())
+    }
+
+    async fn find_verification(
+        &self,
+        identifier: &str,
+        now: Timestamp,
+    ) -> Result<Option<Verification>, StoreError> {
+        let t = self.tables();
+        Ok(t.verifications
+            .iter()
+            .filter(|v| v.identifier == identifier && !v.is_expired(now))
+            .max_by_key(|v| v.created_at)
+            .cloned())
+    }
+
+    async fn reset_password(
+        &self,
+        identifier: &str,
+        credential: &CredentialAccount,
+        end_sessions: bool,
+        now: Timestamp,
+    ) -> Result<Option<Vec<SessionId>>, StoreError> {
+        let mut t = self.tables();
+        let user_id = &credential.user_id;
+        if !t.users.contains_key(user_id) {
+            return Ok(None);
+        }
+        if t.take_verification(identifier, user_id, now).is_none() {
+            return Ok(None);
+        }
+        match t.credentials.get_mut(user_id) {
+            Some(account) => {
+                account.password_hash.clone_from(&credential.password_hash);
+                account.updated_at = now;
+            }
+            None => {
+                t.credentials.insert(user_id.clone(), credential.clone());
+            }
+        }
+        t.verifications.retain(|v| {
+            !(v.value == user_id.as_str() && v.identifier.starts_with("reset-password:"))
+        });
+        let ended = if end_sessions {
+            t.remove_sessions_where(|s| &s.user_id == user_id)
+        } else {
+            Vec::new()
+        };
+        Ok(Some(ended))
+    }
+
+    async fn delete_user(
+        &self,
+        id: &UserId,
+        token: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<Vec<SessionId>>, StoreError> {
+        let mut t = self.tables();
+        if !t.users.contains_key(id) {
+            return Ok(None);
+        }
+        if let Some(identifier) = token
+            && t.take_verification(identifier, id, now).is_none()
+        {
+            return Ok(None);
+        }
+        let ended = t.remove_sessions_where(|s| &s.user_id == id);
+        t.credentials.remove(id);
+        t.verifications.retain(|v| v.value != id.as_str());
+        if let Some(user) = t.users.remove(id) {
+            t.user_by_email.remove(&user.email);
+        }
+        Ok(Some(ended))
+    }
+
+    async fn delete_expired_verifications(&self, now: Timestamp) -> Result<u64, StoreError> {
+        let mut t = self.tables();
+        let before = t.verifications.len();
+        t.verifications.retain(|v| !v.is_expired(now));
+        Ok((before - t.verifications.len()) as u64)
+    }
+
+    async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError> {
+        self.tables().enqueue(mail);
+        Ok(())
+    }
+
+    async fn claim_mail(
+        &self,
+        now: Timestamp,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<QueuedMail>, StoreError> {
+        let mut t = self.tables();
+        let mut claimed = Vec::new();
+        for row in &mut t.outbox {
+            if claimed.len() >= limit {
+                break;
+            }
+            let held = row.held_until.is_some_and(|until| until > now);
+            if row.failed.is_some() || row.due > now || held {
+                continue;
+            }
+            let claim = MailClaim::new(row.mail.id.clone());
+            row.attempts += 1;
+            row.held_until = Some(now.saturating_add(lease));
+            row.claim = Some(claim.token.clone());
+            claimed.push(QueuedMail::new(
+                claim,
+                row.mail.message.clone(),
+                row.attempts,
+                row.mail.created_at,
+            ));
+        }
+        Ok(claimed)
+    }
+
+    async fn finish_mail(
+        &self,
+        claim: &MailClaim,
+        delivery: &Delivery,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let Some(at) = t.outbox.iter().position(|row| {
+            row.mail.id == claim.mail_id && row.claim.as_deref() == Some(claim.token.as_str())
+        }) else {
+            return Ok(false);
+        };
+        match delivery {
+            Delivery::Retry { at: due, error } => {
+                let row = &mut t.outbox[at];
+                row.due = *due;
+                row.held_until = None;
+                row.claim = None;
+                tracing::debug!(mail_id = %row.mail.id, %error, "mail to be retried");
+            }
+            Delivery::Failed { error, .. } => {
+                let row = &mut t.outbox[at];
+                row.failed = Some(error.clone());
+                row.held_until = None;
+                row.claim = None;
+            }
+            // `Sent`, and any outcome added later, ends the row.
+            _ => {
+                t.outbox.remove(at);
+            }
+        }
+        Ok(true)
+    }
+
+    async fn outbox_len(&self) -> Result<(u64, u64), StoreError> {
+        let t = self.tables();
+        let failed = t.outbox.iter().filter(|row| row.failed.is_some()).count();
+        Ok((t.outbox.len() as u64, failed as u64))
     }
 }

@@ -1,4 +1,5 @@
-//! Persistence: the [`UserStore`] trait (users, credential accounts, sessions) and the
+//! Persistence: the [`UserStore`] trait (users, credential accounts, sessions, verification
+//! tokens and the mail outbox) and the
 //! [`RateLimitStore`] trait (request counters), each with an in-memory implementation.
 //!
 //! PostgreSQL and SQLite implementations are in the `auth-sqlx` crate. The behaviour every
@@ -6,13 +7,15 @@
 //! tests run.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use crate::BoxError;
+use crate::mail::{Delivery, MailClaim, OutboundMail, QueuedMail};
 use crate::model::{
     AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User,
-    UserId, UserUpdate, UserWithCredential,
+    UserId, UserUpdate, UserWithCredential, Verification,
 };
 
 mod memory;
@@ -69,19 +72,17 @@ pub trait UserStore: Send + Sync + 'static {
         credential: &CredentialAccount,
     ) -> Result<(), StoreError>;
 
-    /// Inserts a user, their credential account and their first session, all or none (the
-    /// sign-up). The default calls [`create_user`](Self::create_user) and then
-    /// [`create_session`](Self::create_session); database stores do it in one transaction, so a
-    /// sign-up that fails halfway (the database gone mid-request) leaves no user behind.
-    async fn create_user_with_session(
+    /// The sign-up: inserts a user, their credential account, their first session (unless the
+    /// email must be verified first) and their verification mail (when one is sent), all or
+    /// none, so a sign-up that fails halfway (the database gone mid-request) leaves no user
+    /// behind and an acknowledged one never lacks its mail.
+    async fn create_user_with(
         &self,
         user: &User,
         credential: &CredentialAccount,
-        session: &Session,
-    ) -> Result<(), StoreError> {
-        self.create_user(user, credential).await?;
-        self.create_session(session).await
-    }
+        session: Option<&Session>,
+        mail: Option<&OutboundMail>,
+    ) -> Result<(), StoreError>;
 
     /// The user with this id.
     async fn find_user_by_id(&self, id: &UserId) -> Result<Option<User>, StoreError>;
@@ -155,6 +156,89 @@ pub trait UserStore: Send + Sync + 'static {
 
     /// Deletes every session that has expired at `now`; returns how many.
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError>;
+
+    /// Sets `emailVerified` (and `updatedAt` to `now`); `None` when there is no such user.
+    async fn mark_email_verified(
+        &self,
+        id: &UserId,
+        now: Timestamp,
+    ) -> Result<Option<User>, StoreError>;
+
+    /// Changes the user's email and its verified flag, and commits `mail` with it; an email
+    /// that belongs to another user is [`StoreError::EmailTaken`] (and nothing is written).
+    /// `None` when there is no such user.
+    async fn change_email(
+        &self,
+        id: &UserId,
+        email: &Email,
+        verified: bool,
+        now: Timestamp,
+        mail: Option<&OutboundMail>,
+    ) -> Result<Option<User>, StoreError>;
+
+    /// Inserts a verification row and the mail that carries its token, both or neither.
+    async fn create_verification(
+        &self,
+        verification: &Verification,
+        mail: &OutboundMail,
+    ) -> Result<(), StoreError>;
+
+    /// The newest row with this identifier that has not expired at `now`.
+    async fn find_verification(
+        &self,
+        identifier: &str,
+        now: Timestamp,
+    ) -> Result<Option<Verification>, StoreError>;
+
+    /// Completes a password reset in one transaction: takes the reset row (it must exist, be
+    /// for `credential.user_id` and not have expired at `now`; else nothing is written and the
+    /// answer is `None`), stores `credential.password_hash` in the user's credential account
+    /// (inserting `credential` when there is none), deletes the user's other reset rows and,
+    /// when `end_sessions`, all their sessions, whose ids it returns.
+    async fn reset_password(
+        &self,
+        identifier: &str,
+        credential: &CredentialAccount,
+        end_sessions: bool,
+        now: Timestamp,
+    ) -> Result<Option<Vec<SessionId>>, StoreError>;
+
+    /// Deletes a user with their sessions, accounts and verification rows in one transaction,
+    /// returning the ids of the sessions that ended. With `token`, the deletion happens only if
+    /// that verification row exists, is the user's and has not expired at `now` (else `None`,
+    /// and a row of another user stays usable by its owner).
+    async fn delete_user(
+        &self,
+        id: &UserId,
+        token: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<Vec<SessionId>>, StoreError>;
+
+    /// Deletes the verification rows that have expired at `now`; returns how many.
+    async fn delete_expired_verifications(&self, now: Timestamp) -> Result<u64, StoreError>;
+
+    /// Commits a mail to the outbox, due at once.
+    async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError>;
+
+    /// Claims up to `limit` due mails (not sent, not failed, due at `now`, not held by a
+    /// live claim) for `lease`: until then no other caller, in this process or another, gets
+    /// them. Each claim counts as an attempt.
+    async fn claim_mail(
+        &self,
+        now: Timestamp,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<QueuedMail>, StoreError>;
+
+    /// Records how a claimed mail's delivery went: sent mail leaves the outbox, a retry is due
+    /// again at its time, a failure stays with its reason. Returns `false` when the claim is no
+    /// longer current (its lease ran out and another worker took the mail).
+    async fn finish_mail(&self, claim: &MailClaim, delivery: &Delivery)
+    -> Result<bool, StoreError>;
+
+    /// How many mails the outbox holds (waiting, due or not, and failed), and how many of them
+    /// failed for good.
+    async fn outbox_len(&self) -> Result<(u64, u64), StoreError>;
 }
 
 #[async_trait]
@@ -171,14 +255,15 @@ impl<S: UserStore + ?Sized> UserStore for Arc<S> {
         (**self).create_user(user, credential).await
     }
 
-    async fn create_user_with_session(
+    async fn create_user_with(
         &self,
         user: &User,
         credential: &CredentialAccount,
-        session: &Session,
+        session: Option<&Session>,
+        mail: Option<&OutboundMail>,
     ) -> Result<(), StoreError> {
         (**self)
-            .create_user_with_session(user, credential, session)
+            .create_user_with(user, credential, session, mail)
             .await
     }
 
@@ -265,5 +350,90 @@ impl<S: UserStore + ?Sized> UserStore for Arc<S> {
 
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
         (**self).delete_expired_sessions(now).await
+    }
+
+    async fn mark_email_verified(
+        &self,
+        id: &UserId,
+        now: Timestamp,
+    ) -> Result<Option<User>, StoreError> {
+        (**self).mark_email_verified(id, now).await
+    }
+
+    async fn change_email(
+        &self,
+        id: &UserId,
+        email: &Email,
+        verified: bool,
+        now: Timestamp,
+        mail: Option<&OutboundMail>,
+    ) -> Result<Option<User>, StoreError> {
+        (**self).change_email(id, email, verified, now, mail).await
+    }
+
+    async fn create_verification(
+        &self,
+        verification: &Verification,
+        mail: &OutboundMail,
+    ) -> Result<(), StoreError> {
+        (**self).create_verification(verification, mail).await
+    }
+
+    async fn find_verification(
+        &self,
+        identifier: &str,
+        now: Timestamp,
+    ) -> Result<Option<Verification>, StoreError> {
+        (**self).find_verification(identifier, now).await
+    }
+
+    async fn reset_password(
+        &self,
+        identifier: &str,
+        credential: &CredentialAccount,
+        end_sessions: bool,
+        now: Timestamp,
+    ) -> Result<Option<Vec<SessionId>>, StoreError> {
+        (**self)
+            .reset_password(identifier, credential, end_sessions, now)
+            .await
+    }
+
+    async fn delete_user(
+        &self,
+        id: &UserId,
+        token: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<Vec<SessionId>>, StoreError> {
+        (**self).delete_user(id, token, now).await
+    }
+
+    async fn delete_expired_verifications(&self, now: Timestamp) -> Result<u64, StoreError> {
+        (**self).delete_expired_verifications(now).await
+    }
+
+    async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError> {
+        (**self).enqueue_mail(mail).await
+    }
+
+    async fn claim_mail(
+        &self,
+        now: Timestamp,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<QueuedMail>, StoreError> {
+        (**self).claim_mail(now, lease, limit).await
+    }
+
+    async fn finish_mail(
+        &self,
+        claim: &MailClaim,
+        delivery: &Delivery,
+    ) -> Result<bool, StoreError> {
+        (**self).finish_mail(claim, delivery).await
+    }
+
+    async fn outbox_len(&self) -> Result<(u64, u64), StoreError> {
+        (**self).outbox_len().await
     }
 }

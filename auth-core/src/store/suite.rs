@@ -11,9 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Hit, MemoryRateLimits, StoreError, UserStore};
+use crate::mail::{Delivery, MailClaim, MailKind, Message, OutboundMail, QueuedMail};
 use crate::model::{
     AccountId, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User, UserId,
-    UserUpdate,
+    UserUpdate, Verification,
 };
 
 /// Generates one `#[tokio::test]` per behaviour in a module named `$name`, each on a fresh
@@ -37,6 +38,22 @@ macro_rules! user_store_suite {
                 timestamps_round_trip_to_the_millisecond,
                 rate_limits_count_in_windows,
                 concurrent_rate_limit_hits_each_count_once,
+                create_user_with_is_all_or_nothing,
+                mark_email_verified_sets_the_flag,
+                change_email_refuses_a_taken_address_and_commits_its_mail,
+                find_verification_skips_expired_and_returns_newest,
+                reset_password_consumes_its_row_once,
+                reset_password_refuses_foreign_expired_and_orphan_rows,
+                reset_password_deletes_only_the_users_reset_rows,
+                reset_password_ends_sessions_only_when_asked,
+                delete_user_removes_everything_of_theirs,
+                delete_user_with_a_token_needs_the_users_live_row,
+                delete_expired_verifications_removes_only_expired,
+                claimed_mail_is_leased_and_round_trips,
+                concurrent_claims_never_share_a_mail,
+                finish_mail_needs_the_current_claim,
+                retried_mail_is_due_again_at_its_time,
+                failed_mail_stays_out_of_claims_and_is_counted,
             );
         }
     };
@@ -81,6 +98,77 @@ fn session(user: &User, created: i64, expires: i64) -> Session {
     session.user_agent = Some("suite/1.0".into());
     session
 }
+
+fn mail(to: &str, kind: MailKind, created: i64) -> OutboundMail {
+    let link = format!("https://app.example/{kind}?token={}", UserId::generate());
+    let message = Message::new(
+        kind,
+        to,
+        "Vérifiez votre adresse",
+        format!("Open {link}\n"),
+        format!("<p><a href=\"{link}\">Open</a></p>"),
+        link,
+    );
+    OutboundMail::new(message, at(created))
+}
+
+fn verification(identifier: &str, owner: &UserId, created: i64, expires: i64) -> Verification {
+    Verification::new(identifier.to_owned(), owner, at(created), at(expires))
+}
+
+/// Stores a verification row (with its mail) for `owner`.
+async fn new_verification<S: UserStore + ?Sized>(
+    store: &S,
+    identifier: &str,
+    owner: &UserId,
+    created: i64,
+    expires: i64,
+) -> Verification {
+    let v = verification(identifier, owner, created, expires);
+    store
+        .create_verification(
+            &v,
+            &mail("owner@example.com", MailKind::ResetPassword, created),
+        )
+        .await
+        .expect("create verification");
+    v
+}
+
+async fn is_live<S: UserStore + ?Sized>(store: &S, identifier: &str, now: i64) -> bool {
+    store
+        .find_verification(identifier, at(now))
+        .await
+        .expect("find verification")
+        .is_some()
+}
+
+async fn has_session<S: UserStore + ?Sized>(store: &S, session: &Session) -> bool {
+    store
+        .find_session_by_id(&session.id)
+        .await
+        .expect("lookup")
+        .is_some()
+}
+
+async fn hash_of<S: UserStore + ?Sized>(store: &S, user: &UserId) -> Option<String> {
+    store
+        .find_credential(user)
+        .await
+        .expect("lookup")
+        .and_then(|account| account.password_hash)
+}
+
+fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    items.sort();
+    items
+}
+
+fn ids(claimed: &[QueuedMail]) -> Vec<&str> {
+    claimed.iter().map(|m| m.claim.mail_id.as_str()).collect()
+}
+
+const LEASE: Duration = Duration::from_secs(60);
 
 fn email(s: &str) -> Email {
     Email::parse(s).unwrap_or_else(|_| panic!("test email {s} is valid"))
@@ -515,4 +603,823 @@ pub async fn concurrent_rate_limit_hits_each_count_once<S: UserStore + ?Sized>(s
     }
     counts.sort_unstable();
     assert_eq!(counts, (1..=40).collect::<Vec<u64>>());
+}
+
+/// `create_user_with` writes the user, the credential, the session and the mail, or none of them.
+pub async fn create_user_with_is_all_or_nothing<S: UserStore + ?Sized>(store: Arc<S>) {
+    new_user(&*store, "alice@example.com").await;
+    let second = user("alice@example.com");
+    let s = session(&second, 0, 60_000);
+    let m = mail("alice@example.com", MailKind::VerifyEmail, 0);
+    let result = store
+        .create_user_with(&second, &credential(&second, "h"), Some(&s), Some(&m))
+        .await;
+    assert!(
+        matches!(result, Err(StoreError::EmailTaken)),
+        "got {result:?}"
+    );
+    assert_eq!(
+        store.find_user_by_id(&second.id).await.expect("lookup"),
+        None
+    );
+    assert!(
+        !has_session(&*store, &s).await,
+        "no session for a refused sign-up"
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (0, 0), "no mail");
+
+    let bob = user("bob@example.com");
+    let s = session(&bob, 0, 60_000);
+    let m = mail("bob@example.com", MailKind::VerifyEmail, 0);
+    store
+        .create_user_with(&bob, &credential(&bob, "h"), Some(&s), Some(&m))
+        .await
+        .expect("sign-up");
+    let found = store
+        .find_session(&s.token)
+        .await
+        .expect("lookup")
+        .expect("session");
+    assert_eq!(found.user, bob);
+    assert_eq!(hash_of(&*store, &bob.id).await.as_deref(), Some("h"));
+    assert_eq!(store.outbox_len().await.expect("len"), (1, 0));
+    let claimed = store.claim_mail(at(1_000), LEASE, 10).await.expect("claim");
+    assert_eq!(ids(&claimed), [m.id.as_str()]);
+    assert_eq!(claimed[0].message, m.message);
+
+    // Neither a session nor a mail: the user and the credential alone.
+    let carol = user("carol@example.com");
+    store
+        .create_user_with(&carol, &credential(&carol, "h"), None, None)
+        .await
+        .expect("sign-up");
+    assert!(hash_of(&*store, &carol.id).await.is_some());
+    assert!(
+        store
+            .list_sessions(&carol.id, at(0))
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (1, 0));
+
+    // A session for someone else is refused before anything is written.
+    let dave = user("dave@example.com");
+    let foreign = session(&bob, 0, 60_000);
+    let m = mail("dave@example.com", MailKind::VerifyEmail, 0);
+    assert!(
+        store
+            .create_user_with(&dave, &credential(&dave, "h"), Some(&foreign), Some(&m))
+            .await
+            .is_err()
+    );
+    assert_eq!(store.find_user_by_id(&dave.id).await.expect("lookup"), None);
+    assert!(!has_session(&*store, &foreign).await);
+    assert_eq!(store.outbox_len().await.expect("len"), (1, 0));
+}
+
+/// `mark_email_verified` sets the flag and `updatedAt`, and nothing else.
+pub async fn mark_email_verified_sets_the_flag<S: UserStore + ?Sized>(store: Arc<S>) {
+    let u = new_user(&*store, "alice@example.com").await;
+    assert!(!u.email_verified);
+    let verified = store
+        .mark_email_verified(&u.id, at(5_000))
+        .await
+        .expect("mark")
+        .expect("user exists");
+    let mut expected = u.clone();
+    expected.email_verified = true;
+    expected.updated_at = at(5_000);
+    assert_eq!(verified, expected);
+    assert_eq!(
+        store.find_user_by_id(&u.id).await.expect("lookup"),
+        Some(expected)
+    );
+    assert_eq!(
+        store
+            .mark_email_verified(&UserId::new("missing"), at(5_000))
+            .await
+            .expect("mark"),
+        None
+    );
+}
+
+/// `change_email` to a taken address is `EmailTaken` and writes nothing (no mail either); to a
+/// free one it moves the user and commits the mail.
+pub async fn change_email_refuses_a_taken_address_and_commits_its_mail<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let m = mail("bob@example.com", MailKind::ChangeEmailVerification, 0);
+    let result = store
+        .change_email(
+            &alice.id,
+            &email("bob@example.com"),
+            true,
+            at(5_000),
+            Some(&m),
+        )
+        .await;
+    assert!(
+        matches!(result, Err(StoreError::EmailTaken)),
+        "got {result:?}"
+    );
+    assert_eq!(
+        store.find_user_by_id(&alice.id).await.expect("lookup"),
+        Some(alice.clone())
+    );
+    assert_eq!(
+        store.find_user_by_id(&bob.id).await.expect("lookup"),
+        Some(bob.clone())
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (0, 0), "no mail");
+
+    let m = mail(
+        "alice.new@example.com",
+        MailKind::ChangeEmailVerification,
+        0,
+    );
+    let changed = store
+        .change_email(
+            &alice.id,
+            &email("alice.new@example.com"),
+            false,
+            at(6_000),
+            Some(&m),
+        )
+        .await
+        .expect("change")
+        .expect("user exists");
+    let mut expected = alice.clone();
+    expected.email = "alice.new@example.com".into();
+    expected.updated_at = at(6_000);
+    assert_eq!(changed, expected);
+    assert_eq!(
+        store
+            .find_user_by_email(&email("alice.new@example.com"))
+            .await
+            .expect("lookup"),
+        Some(expected)
+    );
+    assert_eq!(
+        store
+            .find_user_by_email(&email("alice@example.com"))
+            .await
+            .expect("lookup"),
+        None
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (1, 0));
+    // The old address is free again.
+    new_user(&*store, "alice@example.com").await;
+
+    // Without a mail, and verified.
+    let changed = store
+        .change_email(
+            &alice.id,
+            &email("alice.third@example.com"),
+            true,
+            at(7_000),
+            None,
+        )
+        .await
+        .expect("change")
+        .expect("user exists");
+    assert!(changed.email_verified);
+    assert_eq!(changed.email, "alice.third@example.com");
+    assert_eq!(store.outbox_len().await.expect("len"), (1, 0));
+
+    // No such user: nothing written, no mail.
+    let m = mail("x@example.com", MailKind::ChangeEmailVerification, 0);
+    assert_eq!(
+        store
+            .change_email(
+                &UserId::new("missing"),
+                &email("x@example.com"),
+                false,
+                at(8_000),
+                Some(&m)
+            )
+            .await
+            .expect("change"),
+        None
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (1, 0));
+}
+
+/// `find_verification` answers the newest live row with the identifier.
+pub async fn find_verification_skips_expired_and_returns_newest<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let older = new_verification(&*store, "reset-password:t", &alice.id, 0, 90_000).await;
+    let newer = new_verification(&*store, "reset-password:t", &alice.id, 1_000, 60_000).await;
+    let short = new_verification(&*store, "reset-password:t", &alice.id, 2_000, 5_000).await;
+    new_verification(&*store, "reset-password:other", &alice.id, 3_000, 90_000).await;
+    let find = |now: i64| {
+        let store = Arc::clone(&store);
+        async move {
+            store
+                .find_verification("reset-password:t", at(now))
+                .await
+                .expect("find")
+        }
+    };
+    // Whole rows compared: every field reads back as written.
+    assert_eq!(find(4_999).await, Some(short), "the newest");
+    assert_eq!(find(5_000).await, Some(newer), "the newest unexpired");
+    assert_eq!(find(60_000).await, Some(older), "the only one left");
+    assert_eq!(find(90_000).await, None, "all expired");
+    assert_eq!(
+        store
+            .find_verification("reset-password:missing", at(0))
+            .await
+            .expect("find"),
+        None
+    );
+    assert!(
+        is_live(&*store, "reset-password:t", 4_999).await,
+        "finding takes nothing"
+    );
+}
+
+/// A reset takes its row: the hash is replaced (in the same account) and the row works once.
+pub async fn reset_password_consumes_its_row_once<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let s = session(&alice, 0, 600_000);
+    store.create_session(&s).await.expect("session");
+    let before = store
+        .find_credential(&alice.id)
+        .await
+        .expect("lookup")
+        .expect("account");
+    new_verification(&*store, "reset-password:t1", &alice.id, 0, 60_000).await;
+    let ended = store
+        .reset_password(
+            "reset-password:t1",
+            &credential(&alice, "hash-new"),
+            false,
+            at(1_000),
+        )
+        .await
+        .expect("reset");
+    assert_eq!(ended, Some(Vec::new()));
+    let after = store
+        .find_credential(&alice.id)
+        .await
+        .expect("lookup")
+        .expect("account");
+    assert_eq!(after.id, before.id, "the same account row");
+    assert_eq!(after.password_hash.as_deref(), Some("hash-new"));
+    assert_eq!(after.updated_at, at(1_000));
+    assert!(has_session(&*store, &s).await, "sessions stay unless asked");
+    assert!(!is_live(&*store, "reset-password:t1", 1_000).await);
+    let again = store
+        .reset_password(
+            "reset-password:t1",
+            &credential(&alice, "hash-again"),
+            true,
+            at(2_000),
+        )
+        .await
+        .expect("reset");
+    assert_eq!(again, None, "a row works once");
+    assert_eq!(
+        hash_of(&*store, &alice.id).await.as_deref(),
+        Some("hash-new")
+    );
+    assert!(has_session(&*store, &s).await);
+}
+
+/// A reset with another user's row, an expired row, a missing row or for a missing user is
+/// `None`, writes nothing, and leaves the row usable by its owner.
+pub async fn reset_password_refuses_foreign_expired_and_orphan_rows<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let s = session(&alice, 0, 600_000);
+    store.create_session(&s).await.expect("session");
+    new_verification(&*store, "reset-password:bob", &bob.id, 0, 60_000).await;
+    new_verification(&*store, "reset-password:old", &alice.id, 0, 5_000).await;
+    let attempt = |identifier: &'static str, owner: User, now: i64| {
+        let store = Arc::clone(&store);
+        async move {
+            store
+                .reset_password(identifier, &credential(&owner, "evil"), true, at(now))
+                .await
+                .expect("reset")
+        }
+    };
+    assert_eq!(
+        attempt("reset-password:bob", alice.clone(), 1_000).await,
+        None
+    );
+    assert_eq!(
+        attempt("reset-password:old", alice.clone(), 5_000).await,
+        None
+    );
+    assert_eq!(
+        attempt("reset-password:missing", alice.clone(), 1_000).await,
+        None
+    );
+    assert_eq!(hash_of(&*store, &alice.id).await.as_deref(), Some("hash-1"));
+    assert!(has_session(&*store, &s).await);
+    // A row whose user is gone (rows have no foreign key) resets nothing and stays.
+    let ghost = user("ghost@example.com");
+    new_verification(&*store, "reset-password:ghost", &ghost.id, 0, 60_000).await;
+    assert_eq!(
+        attempt("reset-password:ghost", ghost.clone(), 1_000).await,
+        None
+    );
+    assert!(is_live(&*store, "reset-password:ghost", 1_000).await);
+    assert_eq!(
+        store.find_user_by_id(&ghost.id).await.expect("lookup"),
+        None
+    );
+    // Bob's row still works for Bob.
+    assert!(is_live(&*store, "reset-password:bob", 1_000).await);
+    assert_eq!(
+        store
+            .reset_password(
+                "reset-password:bob",
+                &credential(&bob, "hash-bob"),
+                false,
+                at(1_000)
+            )
+            .await
+            .expect("reset"),
+        Some(Vec::new())
+    );
+    assert_eq!(hash_of(&*store, &bob.id).await.as_deref(), Some("hash-bob"));
+}
+
+/// A reset deletes the user's other reset rows, and no other row.
+pub async fn reset_password_deletes_only_the_users_reset_rows<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    new_verification(&*store, "reset-password:a1", &alice.id, 0, 60_000).await;
+    new_verification(&*store, "reset-password:a2", &alice.id, 100, 60_000).await;
+    new_verification(&*store, "delete-account-a3", &alice.id, 200, 60_000).await;
+    new_verification(&*store, "reset-password:b1", &bob.id, 300, 60_000).await;
+    assert!(
+        store
+            .reset_password(
+                "reset-password:a1",
+                &credential(&alice, "hash-new"),
+                false,
+                at(1_000)
+            )
+            .await
+            .expect("reset")
+            .is_some()
+    );
+    assert!(!is_live(&*store, "reset-password:a1", 1_000).await);
+    assert!(
+        !is_live(&*store, "reset-password:a2", 1_000).await,
+        "the user's other reset link stops working"
+    );
+    assert!(is_live(&*store, "delete-account-a3", 1_000).await);
+    assert!(is_live(&*store, "reset-password:b1", 1_000).await);
+}
+
+/// With `end_sessions`, a reset deletes all the user's sessions and returns their ids; without,
+/// none.
+pub async fn reset_password_ends_sessions_only_when_asked<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let mine: Vec<Session> = (0..3).map(|i| session(&alice, i, 600_000)).collect();
+    let theirs = session(&bob, 0, 600_000);
+    for s in mine.iter().chain([&theirs]) {
+        store.create_session(s).await.expect("session");
+    }
+    new_verification(&*store, "reset-password:r1", &alice.id, 0, 60_000).await;
+    let kept = store
+        .reset_password(
+            "reset-password:r1",
+            &credential(&alice, "h2"),
+            false,
+            at(1_000),
+        )
+        .await
+        .expect("reset");
+    assert_eq!(kept, Some(Vec::new()));
+    for s in &mine {
+        assert!(has_session(&*store, s).await);
+    }
+    new_verification(&*store, "reset-password:r2", &alice.id, 2_000, 60_000).await;
+    let ended = store
+        .reset_password(
+            "reset-password:r2",
+            &credential(&alice, "h3"),
+            true,
+            at(3_000),
+        )
+        .await
+        .expect("reset")
+        .expect("row taken");
+    assert_eq!(
+        sorted(ended),
+        sorted(mine.iter().map(|s| s.id.clone()).collect())
+    );
+    for s in &mine {
+        assert!(!has_session(&*store, s).await);
+    }
+    assert!(has_session(&*store, &theirs).await);
+    assert_eq!(hash_of(&*store, &alice.id).await.as_deref(), Some("h3"));
+}
+
+/// `delete_user` removes the user, their sessions (returning their ids), their credential and
+/// their verification rows; other users keep theirs, and the email is free again.
+pub async fn delete_user_removes_everything_of_theirs<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let mine: Vec<Session> = (0..2).map(|i| session(&alice, i, 600_000)).collect();
+    let theirs = session(&bob, 0, 600_000);
+    for s in mine.iter().chain([&theirs]) {
+        store.create_session(s).await.expect("session");
+    }
+    new_verification(&*store, "reset-password:a", &alice.id, 0, 60_000).await;
+    new_verification(&*store, "delete-account-a", &alice.id, 0, 60_000).await;
+    new_verification(&*store, "reset-password:b", &bob.id, 0, 60_000).await;
+    let ended = store
+        .delete_user(&alice.id, None, at(1_000))
+        .await
+        .expect("delete")
+        .expect("user existed");
+    assert_eq!(
+        sorted(ended),
+        sorted(mine.iter().map(|s| s.id.clone()).collect())
+    );
+    assert_eq!(
+        store.find_user_by_id(&alice.id).await.expect("lookup"),
+        None
+    );
+    assert_eq!(
+        store.find_credential(&alice.id).await.expect("lookup"),
+        None
+    );
+    for s in &mine {
+        assert!(!has_session(&*store, s).await);
+    }
+    assert!(!is_live(&*store, "reset-password:a", 1_000).await);
+    assert!(!is_live(&*store, "delete-account-a", 1_000).await);
+    assert!(has_session(&*store, &theirs).await);
+    assert!(is_live(&*store, "reset-password:b", 1_000).await);
+    assert_eq!(hash_of(&*store, &bob.id).await.as_deref(), Some("hash-1"));
+    // The address can sign up again.
+    new_user(&*store, "alice@example.com").await;
+    assert_eq!(
+        store
+            .delete_user(&alice.id, None, at(2_000))
+            .await
+            .expect("delete"),
+        None,
+        "gone already"
+    );
+}
+
+/// With a token, `delete_user` needs that row to be the user's and live; a refused attempt
+/// leaves the row usable by its owner.
+pub async fn delete_user_with_a_token_needs_the_users_live_row<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let s = session(&alice, 0, 600_000);
+    store.create_session(&s).await.expect("session");
+    new_verification(&*store, "delete-account-bob", &bob.id, 0, 60_000).await;
+    new_verification(&*store, "delete-account-old", &alice.id, 0, 5_000).await;
+    for (token, now) in [
+        ("delete-account-bob", 1_000),
+        ("delete-account-old", 5_000),
+        ("delete-account-missing", 1_000),
+    ] {
+        assert_eq!(
+            store
+                .delete_user(&alice.id, Some(token), at(now))
+                .await
+                .expect("delete"),
+            None,
+            "{token}"
+        );
+    }
+    assert_eq!(
+        store.find_user_by_id(&alice.id).await.expect("lookup"),
+        Some(alice.clone())
+    );
+    assert!(has_session(&*store, &s).await);
+    assert!(hash_of(&*store, &alice.id).await.is_some());
+    assert!(is_live(&*store, "delete-account-bob", 1_000).await);
+    // Bob's row deletes Bob.
+    assert_eq!(
+        store
+            .delete_user(&bob.id, Some("delete-account-bob"), at(1_000))
+            .await
+            .expect("delete"),
+        Some(Vec::new())
+    );
+    assert_eq!(store.find_user_by_id(&bob.id).await.expect("lookup"), None);
+    // And Alice's own live row deletes Alice.
+    new_verification(&*store, "delete-account-alice", &alice.id, 0, 60_000).await;
+    assert_eq!(
+        store
+            .delete_user(&alice.id, Some("delete-account-alice"), at(1_000))
+            .await
+            .expect("delete"),
+        Some(vec![s.id.clone()])
+    );
+    assert_eq!(
+        store.find_user_by_id(&alice.id).await.expect("lookup"),
+        None
+    );
+    assert!(!is_live(&*store, "delete-account-alice", 1_000).await);
+    assert_eq!(
+        store
+            .delete_user(&UserId::new("missing"), None, at(0))
+            .await
+            .expect("delete"),
+        None
+    );
+}
+
+/// `delete_expired_verifications` deletes exactly the expired rows.
+pub async fn delete_expired_verifications_removes_only_expired<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    new_verification(&*store, "reset-password:live", &alice.id, 0, 90_000).await;
+    new_verification(&*store, "reset-password:dead", &alice.id, 0, 5_000).await;
+    new_verification(&*store, "delete-account-just", &alice.id, 0, 10_000).await;
+    assert_eq!(
+        store
+            .delete_expired_verifications(at(10_000))
+            .await
+            .expect("sweep"),
+        2
+    );
+    assert!(is_live(&*store, "reset-password:live", 0).await);
+    assert!(!is_live(&*store, "reset-password:dead", 0).await);
+    assert!(!is_live(&*store, "delete-account-just", 0).await);
+}
+
+/// A claimed mail reads back as it was queued, and no claim gets it again before its lease
+/// ends; after, the next one does (another attempt, another token).
+pub async fn claimed_mail_is_leased_and_round_trips<S: UserStore + ?Sized>(store: Arc<S>) {
+    let kinds = [
+        MailKind::VerifyEmail,
+        MailKind::ChangeEmailConfirmation,
+        MailKind::ChangeEmailVerification,
+        MailKind::ResetPassword,
+        MailKind::DeleteAccount,
+    ];
+    let queued: Vec<OutboundMail> = kinds
+        .iter()
+        .zip(0..)
+        .map(|(kind, i)| mail(&format!("user{i}@example.com"), *kind, i))
+        .collect();
+    for m in &queued {
+        store.enqueue_mail(m).await.expect("enqueue");
+    }
+    assert_eq!(store.outbox_len().await.expect("len"), (5, 0));
+    assert!(
+        store
+            .claim_mail(at(1_000), LEASE, 0)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+    let first = store.claim_mail(at(1_000), LEASE, 2).await.expect("claim");
+    let rest = store.claim_mail(at(2_000), LEASE, 10).await.expect("claim");
+    let claimed: Vec<&QueuedMail> = first.iter().chain(&rest).collect();
+    assert_eq!(claimed.len(), 5, "oldest first, each once");
+    for (got, sent) in claimed.iter().zip(&queued) {
+        assert_eq!(got.claim.mail_id, sent.id);
+        assert_eq!(got.message, sent.message);
+        assert_eq!(got.created_at, sent.created_at);
+        assert_eq!(got.attempts, 1);
+    }
+    for now in [3_000, 60_999] {
+        assert!(
+            store
+                .claim_mail(at(now), LEASE, 10)
+                .await
+                .expect("claim")
+                .is_empty(),
+            "all held at {now}"
+        );
+    }
+    let again = store
+        .claim_mail(at(61_000), LEASE, 10)
+        .await
+        .expect("claim");
+    assert_eq!(
+        ids(&again),
+        ids(&first),
+        "the first lease ran out, not the second"
+    );
+    for (got, before) in again.iter().zip(&first) {
+        assert_eq!(got.attempts, 2);
+        assert_ne!(got.claim.token, before.claim.token, "a new claim");
+    }
+    assert_eq!(store.outbox_len().await.expect("len"), (5, 0));
+}
+
+/// Claimers racing over one outbox never get the same mail: 8 of them over 50 mails claim each
+/// exactly once.
+pub async fn concurrent_claims_never_share_a_mail<S: UserStore + ?Sized>(store: Arc<S>) {
+    let mut queued = Vec::new();
+    for i in 0..50 {
+        let m = mail(&format!("user{i}@example.com"), MailKind::VerifyEmail, i);
+        store.enqueue_mail(&m).await.expect("enqueue");
+        queued.push(m.id);
+    }
+    let claimers: Vec<_> = (0..8)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let mut got = Vec::new();
+                loop {
+                    let batch = store.claim_mail(at(10_000), LEASE, 3).await.expect("claim");
+                    if batch.is_empty() {
+                        return got;
+                    }
+                    got.extend(batch);
+                }
+            })
+        })
+        .collect();
+    let mut claimed = Vec::new();
+    for claimer in claimers {
+        claimed.extend(claimer.await.expect("claimer ran"));
+    }
+    assert!(claimed.iter().all(|m| m.attempts == 1), "claimed once each");
+    let tokens: std::collections::HashSet<&str> =
+        claimed.iter().map(|m| m.claim.token.as_str()).collect();
+    assert_eq!(tokens.len(), claimed.len(), "every claim has its own token");
+    let claimed: Vec<String> = claimed.into_iter().map(|m| m.claim.mail_id).collect();
+    assert_eq!(sorted(claimed), sorted(queued), "each mail exactly once");
+}
+
+/// Only the current claim completes a delivery: a made-up one, one used already, or one whose
+/// lease ran out and another worker took the mail, are `false` and change nothing.
+pub async fn finish_mail_needs_the_current_claim<S: UserStore + ?Sized>(store: Arc<S>) {
+    let queued: Vec<OutboundMail> = (0..3)
+        .map(|i| mail("alice@example.com", MailKind::VerifyEmail, i))
+        .collect();
+    for m in &queued {
+        store.enqueue_mail(m).await.expect("enqueue");
+    }
+    let claimed = store.claim_mail(at(1_000), LEASE, 10).await.expect("claim");
+    assert_eq!(claimed.len(), 3);
+    let made_up = MailClaim::with_token(queued[0].id.clone(), "not-the-claim");
+    assert!(
+        !store
+            .finish_mail(&made_up, &Delivery::Sent)
+            .await
+            .expect("finish")
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (3, 0));
+    assert!(
+        store
+            .finish_mail(&claimed[0].claim, &Delivery::Sent)
+            .await
+            .expect("finish")
+    );
+    assert_eq!(
+        store.outbox_len().await.expect("len"),
+        (2, 0),
+        "sent mail leaves"
+    );
+    assert!(
+        !store
+            .finish_mail(&claimed[0].claim, &Delivery::Sent)
+            .await
+            .expect("finish"),
+        "used already"
+    );
+    // The leases run out; another worker takes the mails.
+    let retaken = store
+        .claim_mail(at(61_000), LEASE, 10)
+        .await
+        .expect("claim");
+    assert_eq!(
+        ids(&retaken),
+        [queued[1].id.as_str(), queued[2].id.as_str()]
+    );
+    let failed = Delivery::Failed {
+        at: Timestamp::now(),
+        error: "stale".into(),
+    };
+    for stale in &claimed[1..] {
+        assert!(
+            !store
+                .finish_mail(&stale.claim, &Delivery::Sent)
+                .await
+                .expect("finish")
+        );
+        assert!(
+            !store
+                .finish_mail(&stale.claim, &failed)
+                .await
+                .expect("finish")
+        );
+    }
+    assert_eq!(store.outbox_len().await.expect("len"), (2, 0));
+    assert!(
+        store
+            .finish_mail(&retaken[0].claim, &Delivery::Sent)
+            .await
+            .expect("finish")
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (1, 0));
+}
+
+/// A retried mail is released at once but due only at its time, and its old claim is void.
+pub async fn retried_mail_is_due_again_at_its_time<S: UserStore + ?Sized>(store: Arc<S>) {
+    let m = mail("alice@example.com", MailKind::ResetPassword, 0);
+    store.enqueue_mail(&m).await.expect("enqueue");
+    let first = store.claim_mail(at(1_000), LEASE, 10).await.expect("claim");
+    assert_eq!(ids(&first), [m.id.as_str()]);
+    let retry = Delivery::Retry {
+        at: at(30_000),
+        error: "421 try again later".into(),
+    };
+    assert!(
+        store
+            .finish_mail(&first[0].claim, &retry)
+            .await
+            .expect("finish")
+    );
+    assert!(
+        store
+            .claim_mail(at(29_999), LEASE, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "not due yet"
+    );
+    let second = store
+        .claim_mail(at(30_000), LEASE, 10)
+        .await
+        .expect("claim");
+    assert_eq!(ids(&second), [m.id.as_str()]);
+    assert_eq!(second[0].attempts, 2);
+    assert_eq!(second[0].message, m.message);
+    assert!(
+        !store
+            .finish_mail(&first[0].claim, &Delivery::Sent)
+            .await
+            .expect("finish"),
+        "the old claim is void"
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (1, 0));
+    assert!(
+        store
+            .finish_mail(&second[0].claim, &Delivery::Sent)
+            .await
+            .expect("finish")
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (0, 0));
+}
+
+/// A failed mail stays in the outbox, counted as failed, and no claim ever gets it again.
+pub async fn failed_mail_stays_out_of_claims_and_is_counted<S: UserStore + ?Sized>(store: Arc<S>) {
+    let doomed = mail("nobody@example.com", MailKind::VerifyEmail, 0);
+    let fine = mail("alice@example.com", MailKind::VerifyEmail, 1);
+    for m in [&doomed, &fine] {
+        store.enqueue_mail(m).await.expect("enqueue");
+    }
+    let claimed = store.claim_mail(at(1_000), LEASE, 10).await.expect("claim");
+    assert_eq!(ids(&claimed), [doomed.id.as_str(), fine.id.as_str()]);
+    let failed = Delivery::Failed {
+        at: Timestamp::now(),
+        error: "550 no such user".into(),
+    };
+    assert!(
+        store
+            .finish_mail(&claimed[0].claim, &failed)
+            .await
+            .expect("finish")
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (2, 1));
+    let later = store
+        .claim_mail(at(10_000_000), LEASE, 10)
+        .await
+        .expect("claim");
+    assert_eq!(
+        ids(&later),
+        [fine.id.as_str()],
+        "the failed one never again"
+    );
+    assert!(
+        !store
+            .finish_mail(&claimed[0].claim, &Delivery::Sent)
+            .await
+            .expect("finish"),
+        "its claim ended with the failure"
+    );
+    assert_eq!(store.outbox_len().await.expect("len"), (2, 1));
 }

@@ -1,6 +1,8 @@
 //! Shared set-up for auth-core's integration tests.
 #![allow(dead_code)]
 
+pub mod wire;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -124,6 +126,8 @@ impl Harness {
             .sign_up(sign_up_input(address, PASSWORD), &client())
             .await
             .expect("sign-up")
+            .signed_in()
+            .expect("signed in: no verification required")
     }
 
     pub async fn sign_in(&self, address: &str, password: &str) -> Result<SignedIn, AuthError> {

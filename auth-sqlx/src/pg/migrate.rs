@@ -19,6 +19,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "rate_limit",
         include_str!("../../migrations/postgres/0002_rate_limit.sql"),
     ),
+    (
+        3,
+        "mail_outbox",
+        include_str!("../../migrations/postgres/0003_mail_outbox.sql"),
+    ),
 ];
 
 const LEDGER: &str = r#"CREATE TABLE IF NOT EXISTS "_auth_sqlx_migrations" ("version" bigint PRIMARY KEY, "name" text NOT NULL, "appliedAt" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)"#;

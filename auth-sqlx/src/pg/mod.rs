@@ -129,6 +129,21 @@ impl PgStore {
         }
     }
 
+    /// A transaction that writes: a plain `BEGIN` (rows are locked as they are written).
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        self.pool.begin().await.map_err(classify)
+    }
+
+    pub(crate) fn lock_user_sql(&self) -> &'static str {
+        sql::LOCK_USER_POSTGRES
+    }
+
+    pub(crate) fn claim_mail_sql(&self) -> &'static str {
+        sql::CLAIM_MAIL_POSTGRES
+    }
+
     /// The token issuer for this deployment, from the `"jwks"` table: the newest key this secret
     /// can decrypt signs, older ones keep verifying. When there is none, an Ed25519 key is
     /// generated and stored (encrypted as Better Auth does); an advisory lock makes concurrent
@@ -210,6 +225,10 @@ impl RowAccess for PgRow {
     }
 
     fn flag(&self, column: &str) -> Result<bool, StoreError> {
+        self.try_get(column).map_err(|e| decode_error(column, e))
+    }
+
+    fn int(&self, column: &str) -> Result<i32, StoreError> {
         self.try_get(column).map_err(|e| decode_error(column, e))
     }
 

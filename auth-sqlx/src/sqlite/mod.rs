@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "rate_limit",
         include_str!("../../migrations/sqlite/0002_rate_limit.sql"),
     ),
+    (
+        3,
+        "mail_outbox",
+        include_str!("../../migrations/sqlite/0003_mail_outbox.sql"),
+    ),
 ];
 
 const LEDGER: &str = r#"CREATE TABLE IF NOT EXISTS "_auth_sqlx_migrations" ("version" integer PRIMARY KEY, "name" text NOT NULL, "appliedAt" text NOT NULL)"#;
@@ -180,6 +185,26 @@ impl SqliteStore {
     pub(crate) fn insert_credential_sql(&self) -> &'static str {
         sql::INSERT_CREDENTIAL
     }
+
+    /// A transaction that writes: `BEGIN IMMEDIATE` takes the write lock at once (waiting for it
+    /// up to the busy timeout), so a transaction that reads before it writes cannot fail with
+    /// `SQLITE_BUSY` when another connection wrote in between.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(classify)
+    }
+
+    pub(crate) fn lock_user_sql(&self) -> &'static str {
+        sql::LOCK_USER_SQLITE
+    }
+
+    pub(crate) fn claim_mail_sql(&self) -> &'static str {
+        sql::CLAIM_MAIL_SQLITE
+    }
 }
 
 fn key_row(row: &SqliteRow) -> Result<KeyRow, StoreError> {
@@ -207,6 +232,10 @@ impl RowAccess for SqliteRow {
     }
 
     fn flag(&self, column: &str) -> Result<bool, StoreError> {
+        self.try_get(column).map_err(|e| decode_error(column, e))
+    }
+
+    fn int(&self, column: &str) -> Result<i32, StoreError> {
         self.try_get(column).map_err(|e| decode_error(column, e))
     }
 

@@ -1,9 +1,10 @@
 //! `UserStore` for `SqliteStore`.
 
 use async_trait::async_trait;
+use auth_core::mail::{Delivery, MailClaim, OutboundMail, QueuedMail};
 use auth_core::model::{
     AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User,
-    UserId, UserUpdate, UserWithCredential,
+    UserId, UserUpdate, UserWithCredential, Verification,
 };
 use auth_core::store::{Hit, RateLimitStore, StoreError, UserStore};
 use sqlx::Row;

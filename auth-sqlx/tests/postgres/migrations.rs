@@ -12,7 +12,7 @@ async fn running_twice_is_a_no_op() {
         .fetch_one(store.pool())
         .await
         .expect("ledger");
-    assert_eq!(ledger, 2);
+    assert_eq!(ledger, 3);
 }
 
 #[tokio::test]
@@ -41,13 +41,31 @@ async fn the_schema_is_better_auths_to_the_column_index_and_constraint() {
             "{expected} not in {rate_limit:#?}"
         );
     }
+    // And our mail outbox, its times typed as Better Auth's are.
+    let outbox: Vec<&String> = ours.iter().filter(|l| l.contains("mailOutbox")).collect();
+    for expected in [
+        r#"column mailOutbox.id text null=NO default=-"#,
+        r#"column mailOutbox.createdAt timestamp with time zone null=NO default=-"#,
+        r#"column mailOutbox.nextAttemptAt timestamp with time zone null=NO default=-"#,
+        r#"column mailOutbox.attempts integer null=NO default=0"#,
+        r#"column mailOutbox.lockedUntil timestamp with time zone null=YES default=-"#,
+        r#"column mailOutbox.claim text null=YES default=-"#,
+        r#"column mailOutbox.failedAt timestamp with time zone null=YES default=-"#,
+        r#"constraint "mailOutbox" mailOutbox_pkey PRIMARY KEY (id)"#,
+    ] {
+        assert!(
+            outbox.iter().any(|l| l.as_str() == expected),
+            "{expected} not in {outbox:#?}"
+        );
+    }
 }
 
-/// The catalog without our addition, Better Auth's optional "rateLimit" table.
+/// The catalog without our additions: Better Auth's optional "rateLimit" table, and our own
+/// "mailOutbox".
 fn better_auths_tables(catalog: &[String]) -> Vec<String> {
     catalog
         .iter()
-        .filter(|line| !line.contains("rateLimit"))
+        .filter(|line| !line.contains("rateLimit") && !line.contains("mailOutbox"))
         .cloned()
         .collect()
 }

@@ -18,6 +18,8 @@ use auth_axum::{AuthRouterExt, CurrentUser, require_auth};
 use auth_core::Auth;
 use auth_core::config::AuthConfigBuilder;
 use auth_core::http::AuthMethod;
+use auth_core::mail::smtp::SmtpMailer;
+use auth_core::mail::{ConsoleMailer, DefaultTemplates};
 use auth_core::model::{SessionId, User};
 use auth_core::store::UserStore;
 use auth_sqlx::{PgStore, SqliteStore, StoreOptions};
@@ -91,12 +93,37 @@ async fn run() -> Result<(), String> {
             (Arc::new(store), issuer)
         }
     };
-    let auth = Auth::builder()
+    let builder = Auth::builder()
         .config(config)
         .store(store)
         .issuer(issuer)
         .default_hasher()
-        .build();
+        .mail_templates(DefaultTemplates::new(settings.app_name.clone()));
+    let auth = match &settings.smtp_url {
+        Some(url) => {
+            let mailer = SmtpMailer::from_url(url, &settings.mail_from)
+                .map_err(|e| format!("SMTP_URL: {}", Chain(&e)))?;
+            println!(
+                "mail: SMTP at {} (SMTP_URL), from {}",
+                mailer.host(),
+                settings.mail_from
+            );
+            builder.mailer(mailer).build()
+        }
+        // A link printed on the console acts for its user: fine on a laptop, never in
+        // production, where the flows that mail stay off until SMTP_URL is set.
+        None if settings.production => {
+            println!("mail: off (no SMTP_URL): verification and password reset are unavailable");
+            builder.build()
+        }
+        None => {
+            println!("mail: no SMTP_URL, so each mail's link is printed here instead");
+            builder.mailer(ConsoleMailer::new()).build()
+        }
+    };
+    let worker = auth
+        .mail_worker()
+        .map(|worker| worker.max_backoff(settings.mail_retry_max).spawn());
     let app = app(auth.clone());
 
     let address = SocketAddr::new(settings.host, settings.port);
@@ -115,8 +142,27 @@ async fn run() -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| e.to_string())?;
+    if let Some(worker) = worker {
+        // Mail still queued stays in the database for the next start (or another instance).
+        worker.shutdown().await;
+    }
     println!("stopped");
     Ok(())
+}
+
+/// An error and its causes, `a: b: c`.
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
 }
 
 /// The whole app: auth routes, `/api/me`, the notes, the hello pair, JSON errors for everything

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -14,6 +15,16 @@ pub struct Settings {
     pub port: u16,
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
+    /// `SMTP_URL`: where mail goes (`smtp://user:pass@host:587`); unset, links are printed.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: the sender of every mail.
+    pub mail_from: String,
+    /// `APP_NAME`: how the mails name the application.
+    pub app_name: String,
+    /// `MAIL_RETRY_MAX`: the longest wait between two attempts at a mail (default 5 minutes).
+    pub mail_retry_max: Duration,
+    /// `APP_ENV` or `NODE_ENV` is `production`.
+    pub production: bool,
     /// Values filled in for variables the environment leaves unset (secret, base URL).
     defaults: HashMap<&'static str, String>,
 }
@@ -56,6 +67,17 @@ impl Settings {
             port,
             data_dir,
             database_url: env("DATABASE_URL"),
+            smtp_url: env("SMTP_URL"),
+            mail_from: env("MAIL_FROM")
+                .unwrap_or_else(|| "Auth example <no-reply@localhost>".into()),
+            app_name: env("APP_NAME").unwrap_or_else(|| "Auth example".into()),
+            mail_retry_max: match env("MAIL_RETRY_MAX") {
+                Some(raw) => seconds(&raw).ok_or_else(|| {
+                    format!("MAIL_RETRY_MAX={raw:?} is not a duration such as 300s, 5m or 1h")
+                })?,
+                None => Duration::from_secs(300),
+            },
+            production: production(),
             defaults,
         })
     }
@@ -64,6 +86,20 @@ impl Settings {
     pub fn lookup(&self, name: &str) -> Option<String> {
         env(name).or_else(|| self.defaults.get(name).cloned())
     }
+}
+
+/// `300s`, `5m`, `1h` or a bare number of seconds; at least a second.
+fn seconds(raw: &str) -> Option<Duration> {
+    let raw = raw.trim();
+    let (number, unit) = raw.split_at(raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len()));
+    let n: u64 = number.parse().ok()?;
+    let scale = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => return None,
+    };
+    (n > 0).then(|| Duration::from_secs(n.saturating_mul(scale)))
 }
 
 /// `--port N` or `PORT`, default 4000.
@@ -78,7 +114,7 @@ fn port() -> Result<u16, String> {
             }
             "--help" | "-h" => {
                 println!(
-                    "usage: auth-example-server [--port N]\n\nenvironment: HOST, PORT, DATABASE_URL, AUTH_SECRET, AUTH_BASE_URL, AUTH_TRUSTED_ORIGINS, AUTH_DATA_DIR"
+                    "usage: auth-example-server [--port N]\n\nenvironment: HOST, PORT, DATABASE_URL, AUTH_SECRET, AUTH_BASE_URL, AUTH_TRUSTED_ORIGINS, AUTH_DATA_DIR, SMTP_URL, MAIL_FROM, APP_NAME, AUTH_REQUIRE_EMAIL_VERIFICATION, ... (see .env.example)"
                 );
                 std::process::exit(0);
             }

@@ -2,6 +2,8 @@
 //!
 //! [`http`]: a minimal HTTP/1.1 client that shows responses as a client sees them.
 //!
+//! [`mail`]: a real SMTP server (maildev) whose inbox the tests read, and can stop and restart.
+//!
 //! [`postgres`]: a real PostgreSQL server for tests. `DATABASE_URL` when it is set; otherwise a
 //! throwaway cluster started from the installed PostgreSQL binaries, in a temporary folder on a
 //! free loopback port, stopped and removed when the test process ends. Each test gets a fresh
@@ -9,4 +11,5 @@
 //! what to install: nothing is skipped.
 
 pub mod http;
+pub mod mail;
 pub mod postgres;

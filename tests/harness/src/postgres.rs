@@ -412,7 +412,8 @@ fn make_dir(as_root: bool) -> PathBuf {
     dir
 }
 
-fn free_port() -> u16 {
+/// A free TCP port on 127.0.0.1 (free when asked; bind it soon).
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

@@ -2,11 +2,15 @@
 //! validates first), then the flow, and turns the result into a reply.
 
 mod account;
+mod change_email;
+mod delete_user;
+mod password_reset;
 mod session;
 mod sign_in;
 mod sign_out;
 mod sign_up;
 mod token;
+mod verify_email;
 
 use http::request::Parts;
 use serde::Serialize;
@@ -28,6 +32,30 @@ pub(crate) struct TokenAndUser<'a> {
     pub(crate) user: &'a User,
 }
 
+/// `{"status":true}`, `{"status":true,"message":…}`.
+#[derive(Serialize)]
+pub(crate) struct Status {
+    pub(crate) status: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) message: Option<&'static str>,
+}
+
+impl Status {
+    pub(crate) fn ok() -> Self {
+        Self {
+            status: true,
+            message: None,
+        }
+    }
+}
+
+/// `{"success":true,"message":…}` (delete-user).
+#[derive(Serialize)]
+pub(crate) struct Success {
+    pub(crate) success: bool,
+    pub(crate) message: &'static str,
+}
+
 /// A request on its way through a handler.
 pub(crate) struct Ctx<'a> {
     pub(crate) auth: &'a Auth,
@@ -46,6 +74,26 @@ impl Ctx<'_> {
     /// The session token the request presents, if its signature (when signed) verifies.
     pub(crate) fn session_token(&self) -> Option<SessionToken> {
         request::session_token(&self.parts.headers, self.auth.config())
+    }
+
+    /// A query parameter (the first with that name), decoded.
+    pub(crate) fn query(&self, name: &str) -> Option<String> {
+        let query = self.parts.uri.query()?;
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    }
+
+    /// The current session, if the request presents a live one (the email flows work with and
+    /// without).
+    pub(crate) async fn optional_session(&self) -> Result<Option<AuthSession>, Reply> {
+        let Some(token) = self.session_token() else {
+            return Ok(None);
+        };
+        match self.auth.get_session(&token, false).await {
+            Ok(found) => Ok(found.map(|f| f.current)),
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// The current session, or 401 `UNAUTHORIZED` (with the clearing cookies when a token was
@@ -81,6 +129,15 @@ pub(crate) async fn dispatch(route: Route, ctx: &mut Ctx<'_>) -> Reply {
         Route::ChangePassword => account::change_password(ctx).await,
         Route::UpdateUser => account::update_user(ctx).await,
         Route::Ok => Ok(Reply::json(&serde_json::json!({ "ok": true }))),
+        Route::SendVerificationEmail => verify_email::send_verification_email(ctx).await,
+        Route::VerifyEmail => verify_email::verify_email(ctx).await,
+        Route::RequestPasswordReset => password_reset::request_password_reset(ctx).await,
+        Route::ResetPasswordLink => password_reset::reset_password_link(ctx).await,
+        Route::ResetPassword => password_reset::reset_password(ctx).await,
+        Route::Error => Ok(password_reset::error_page(ctx)),
+        Route::ChangeEmail => change_email::change_email(ctx).await,
+        Route::DeleteUser => delete_user::delete_user(ctx).await,
+        Route::DeleteUserCallback => delete_user::delete_user_callback(ctx).await,
     };
     outcome.unwrap_or_else(|reply| reply)
 }

@@ -38,7 +38,10 @@ pub(crate) async fn sign_in(ctx: &mut Ctx<'_>) -> Outcome {
         .limit_by_account("/sign-in/email", &format!("email:{}", email.as_str()))
         .await?;
 
-    let input = SignIn::new(email, Password::new(password)).remember_me(remember_me);
+    let mut input = SignIn::new(email, Password::new(password)).remember_me(remember_me);
+    if let Some(callback) = &callback {
+        input = input.callback_url(callback.clone());
+    }
     let signed = ctx
         .auth
         .sign_in(input, &client_info(&ctx.parts.headers))

@@ -1,13 +1,14 @@
 //! `POST /sign-up/email`.
 
 use super::{Ctx, Outcome, TokenAndUser};
+use crate::error::AuthError;
 use crate::flows::SignUp;
 use crate::http::csrf;
 use crate::http::error::ProtocolError;
 use crate::http::reply::Reply;
 use crate::http::request::client_info;
 use crate::http::validate::Fields;
-use crate::model::{Email, Password};
+use crate::model::{Email, Password, User, UserId};
 
 pub(crate) async fn sign_up(ctx: &mut Ctx<'_>) -> Outcome {
     let mut fields = Fields::required(ctx.body.as_ref());
@@ -37,18 +38,44 @@ pub(crate) async fn sign_up(ctx: &mut Ctx<'_>) -> Outcome {
         .limit_by_account("/sign-up/email", &format!("email:{}", email.as_str()))
         .await?;
 
-    let mut input = SignUp::new(name, email, Password::new(password)).remember_me(remember_me);
-    if let Some(image) = image {
-        input = input.image(image);
+    let mut input =
+        SignUp::new(name.clone(), email.clone(), Password::new(password)).remember_me(remember_me);
+    if let Some(image) = &image {
+        input = input.image(image.clone());
     }
-    let signed = ctx
+    if let Some(callback) = callback {
+        input = input.callback_url(callback);
+    }
+    let hide_duplicates = ctx.auth.config().email_flows().requires_verification();
+    let signed = match ctx
         .auth
         .sign_up(input, &client_info(&ctx.parts.headers))
-        .await?;
+        .await
+    {
+        Ok(signed) => signed,
+        // With verification required, a taken address answers like a new one (no session
+        // either way), so sign-up does not tell who has an account. Nothing is stored.
+        Err(AuthError::UserAlreadyExists) if hide_duplicates => {
+            let mut decoy = User::new(
+                UserId::generate(),
+                name,
+                email.into_string(),
+                ctx.auth.now(),
+            );
+            decoy.image = image;
+            return Ok(Reply::json(&TokenAndUser {
+                token: None,
+                user: &decoy,
+            }));
+        }
+        Err(error) => return Err(error.into()),
+    };
     let mut reply = Reply::json(&TokenAndUser {
-        token: Some(signed.session.token.expose()),
+        token: signed.session.as_ref().map(|s| s.token.expose()),
         user: &signed.user,
     });
-    reply.set_session(ctx.auth.config(), &signed.session.token, signed.remember_me)?;
+    if let Some(session) = &signed.session {
+        reply.set_session(ctx.auth.config(), &session.token, signed.remember_me)?;
+    }
     Ok(reply)
 }

@@ -57,6 +57,10 @@ pub fn command(dir: &Path, port: u16) -> Command {
         "APP_ENV",
         "NODE_ENV",
         "RUST_LOG",
+        "SMTP_URL",
+        "MAIL_FROM",
+        "APP_NAME",
+        "MAIL_RETRY_MAX",
     ] {
         command.env_remove(name);
     }
