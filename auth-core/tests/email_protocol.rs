@@ -9,7 +9,7 @@ use auth_core::Auth;
 use auth_core::clock::ManualClock;
 use auth_core::config::{AuthConfig, EmailFlows};
 use auth_core::hash::{Argon2Hasher, Argon2Params, HashPool};
-use auth_core::mail::{ConsoleMailer, Delivery, MailKind, Message};
+use auth_core::mail::{ConsoleMailer, MailKind, Message};
 use auth_core::model::Timestamp;
 use auth_core::rate_limit::RateLimit;
 use auth_core::store::{MemoryStore, UserStore};
@@ -72,20 +72,7 @@ impl Server {
 
     /// The mails committed since the last call, taken out of the outbox as sent.
     async fn mails(&self) -> Vec<Message> {
-        let queued = self
-            .store
-            .claim_mail(self.auth.now(), Duration::from_secs(60), 100)
-            .await
-            .expect("outbox");
-        let mut messages = Vec::new();
-        for mail in queued {
-            self.store
-                .finish_mail(&mail.claim, &Delivery::Sent)
-                .await
-                .expect("finish");
-            messages.push(mail.message);
-        }
-        messages
+        self.store.take_mail()
     }
 
     async fn one_mail(&self, kind: MailKind, to: &str) -> Message {

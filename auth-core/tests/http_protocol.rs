@@ -873,6 +873,32 @@ fn assert_rate_limited(reply: &Reply, seconds: &str) {
 }
 
 #[tokio::test]
+async fn the_routes_that_mail_allow_three_a_minute_per_address() {
+    let (auth, clock) = limited_auth(AuthConfig::builder(SECRET, ORIGIN));
+    for path in ["/request-password-reset", "/send-verification-email"] {
+        let ask = |n: u32| {
+            from_ip(
+                json_request(path, &json!({"email": format!("u{n}@example.com")}), &[]),
+                "203.0.113.7",
+            )
+        };
+        for n in 0..3 {
+            let reply = send(&auth, ask(n)).await;
+            assert_ne!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{path} #{n}");
+        }
+        assert_rate_limited(&send(&auth, ask(3)).await, "60");
+    }
+    clock.advance(Duration::from_secs(61));
+    let again = json_request(
+        "/request-password-reset",
+        &json!({"email": "a@example.com"}),
+        &[],
+    );
+    let reply = send(&auth, from_ip(again, "203.0.113.7")).await;
+    assert_ne!(reply.status, StatusCode::TOO_MANY_REQUESTS, "a new minute");
+}
+
+#[tokio::test]
 async fn the_fourth_sign_in_from_one_address_within_ten_seconds_is_429() {
     let (auth, clock) = limited_auth(AuthConfig::builder(SECRET, ORIGIN));
     // Different accounts, one address: only the per-address count can refuse.

@@ -164,16 +164,23 @@ impl Auth {
     /// (`INVALID_TOKEN`), for an address nobody has (`USER_NOT_FOUND`), or a change link
     /// opened while signed in as someone else (`INVALID_USER`). Links are stateless: opening
     /// one again for a verified user changes nothing.
+    ///
+    /// `callback_url` is the opened link's `callbackURL`: the link a change of email approved
+    /// from the current address mails to the new one carries it on, as Better Auth's does.
     pub async fn verify_email(
         &self,
         token: &str,
+        callback_url: Option<&str>,
         current: Option<&AuthSession>,
         client: &ClientInfo,
     ) -> Result<EmailVerified, AuthError> {
         let claims = email_token::verify(self.config().secret().expose(), token, self.now())
             .map_err(AuthError::EmailLink)?;
         match claims.update_to.clone() {
-            Some(update_to) => self.open_change_link(claims, &update_to, current).await,
+            Some(update_to) => {
+                self.open_change_link(claims, &update_to, callback_url, current)
+                    .await
+            }
             None => self.open_verification_link(&claims, current, client).await,
         }
     }
@@ -220,6 +227,7 @@ impl Auth {
         &self,
         claims: EmailClaims,
         update_to: &str,
+        callback_url: Option<&str>,
         current: Option<&AuthSession>,
     ) -> Result<EmailVerified, AuthError> {
         let invalid = AuthError::EmailLink(EmailLinkError::Invalid);
@@ -252,7 +260,7 @@ impl Auth {
         match claims.request_type {
             Some(ChangeStep::Confirmation) => {
                 // Approved from the old address: now prove the new one.
-                self.mail_change_verification(&user, &new_email, None)
+                self.mail_change_verification(&user, &new_email, callback_url)
                     .await?;
                 Ok(EmailVerified::nothing())
             }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::{MailError, Mailer, Message};
@@ -24,9 +24,40 @@ pub enum SmtpConfigError {
     /// The sender address is not an address.
     #[error("sender address is invalid")]
     InvalidFrom(#[source] lettre::address::AddressError),
-    /// TLS could not be set up for the host.
+    /// TLS could not be set up for the host, or the root certificate is not PEM.
     #[error("TLS set-up failed")]
     Tls(#[source] lettre::transport::smtp::Error),
+}
+
+/// Builds an [`SmtpMailer`]: the URL and sender, and optionally a private certificate authority
+/// to trust besides the public ones (a company relay, a test server).
+///
+/// ```
+/// use auth_core::mail::smtp::SmtpMailer;
+///
+/// let mailer = SmtpMailer::builder("smtps://relay.corp.example", "it@corp.example").build()?;
+/// assert_eq!(mailer.host(), "relay.corp.example");
+/// # Ok::<(), auth_core::mail::smtp::SmtpConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `.build()`"]
+pub struct SmtpMailerBuilder {
+    url: String,
+    from: String,
+    roots: Vec<Vec<u8>>,
+}
+
+impl SmtpMailerBuilder {
+    /// Also trusts the certificate authority in `pem` for the server's certificate.
+    pub fn root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(pem.into());
+        self
+    }
+
+    /// The mailer; nothing connects until the first message.
+    pub fn build(self) -> Result<SmtpMailer, SmtpConfigError> {
+        SmtpMailer::assemble(&self.url, &self.from, &self.roots)
+    }
 }
 
 /// Sends through an SMTP server with [lettre], over TLS where the URL asks for it.
@@ -128,9 +159,30 @@ fn parse(url: &str) -> Result<SmtpUrl, SmtpConfigError> {
 impl SmtpMailer {
     /// A mailer for the server at `url`, sending as `from` (`"Name <address>"` or an address).
     pub fn from_url(url: &str, from: &str) -> Result<Self, SmtpConfigError> {
+        Self::builder(url, from).build()
+    }
+
+    /// A builder, for options beyond the URL.
+    pub fn builder(url: impl Into<String>, from: impl Into<String>) -> SmtpMailerBuilder {
+        SmtpMailerBuilder {
+            url: url.into(),
+            from: from.into(),
+            roots: Vec::new(),
+        }
+    }
+
+    fn assemble(url: &str, from: &str, roots: &[Vec<u8>]) -> Result<Self, SmtpConfigError> {
         let from: Mailbox = from.parse().map_err(SmtpConfigError::InvalidFrom)?;
         let url = parse(url)?;
-        let parameters = || TlsParameters::new(url.host.clone()).map_err(SmtpConfigError::Tls);
+        let parameters = || {
+            let mut builder = TlsParameters::builder(url.host.clone());
+            for pem in roots {
+                builder = builder.add_root_certificate(
+                    Certificate::from_pem(pem).map_err(SmtpConfigError::Tls)?,
+                );
+            }
+            builder.build().map_err(SmtpConfigError::Tls)
+        };
         let tls = if url.implicit_tls {
             Tls::Wrapper(parameters()?)
         } else {
@@ -166,7 +218,7 @@ impl SmtpMailer {
         &self.host
     }
 
-    fn build(&self, message: &Message) -> Result<lettre::Message, MailError> {
+    fn email(&self, message: &Message) -> Result<lettre::Message, MailError> {
         let to: Mailbox = message
             .to
             .parse()
@@ -191,7 +243,7 @@ impl SmtpMailer {
 #[async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, message: &Message) -> Result<(), MailError> {
-        let email = self.build(message)?;
+        let email = self.email(message)?;
         match self.transport.send(email).await {
             Ok(_) => Ok(()),
             Err(error) if error.is_permanent() => Err(MailError::Permanent(Box::new(error))),

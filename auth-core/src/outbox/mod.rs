@@ -19,7 +19,11 @@ use crate::error::Chain;
 use crate::mail::{Delivery, MailError, Mailer, QueuedMail};
 use crate::store::StoreError;
 
-/// Sends what the outbox holds. Made by [`Auth::mail_worker`]; run it with
+/// How often the worker deletes expired reset and deletion rows.
+const SWEEP_EVERY: Duration = Duration::from_secs(600);
+
+/// Sends what the outbox holds, and deletes expired reset and deletion rows every ten minutes
+/// (the email flows' housekeeping). Made by [`Auth::mail_worker`]; run it with
 /// [`spawn`](Self::spawn) (or drive it with [`run_once`](Self::run_once) in tests).
 ///
 /// ```
@@ -169,7 +173,23 @@ impl MailWorker {
     /// Runs until `stop` is notified: after each round, waits for a mail queued by this
     /// process, the poll interval, or the stop signal. Store errors are logged and retried.
     async fn run(self, stop: Arc<Notify>) {
+        let mut next_sweep = tokio::time::Instant::now();
         loop {
+            if tokio::time::Instant::now() >= next_sweep {
+                next_sweep += SWEEP_EVERY;
+                match self
+                    .auth
+                    .store()
+                    .delete_expired_verifications(self.auth.now())
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(rows = n, "expired verification rows deleted"),
+                    Err(error) => {
+                        tracing::warn!(error = %Chain(&error), "could not delete expired verification rows")
+                    }
+                }
+            }
             let pause = match self.run_once().await {
                 // A full batch: more may be due at once.
                 Ok(n) if n >= self.batch => Duration::ZERO,

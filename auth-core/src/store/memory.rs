@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::{StoreError, UserStore};
-use crate::mail::{Delivery, MailClaim, OutboundMail, QueuedMail};
+use crate::mail::{Delivery, MailClaim, Message, OutboundMail, QueuedMail};
 use crate::model::{
     AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User,
     UserId, UserUpdate, UserWithCredential, Verification,
@@ -53,6 +53,24 @@ impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Takes every mail waiting in the outbox, as if a mailer had sent it: what a test of an
+    /// email flow reads instead of an inbox.
+    ///
+    /// ```
+    /// use auth_core::store::MemoryStore;
+    ///
+    /// let store = MemoryStore::new();
+    /// assert!(store.take_mail().is_empty());
+    /// ```
+    pub fn take_mail(&self) -> Vec<Message> {
+        let mut t = self.tables();
+        let (waiting, kept): (Vec<Queued>, Vec<Queued>) = std::mem::take(&mut t.outbox)
+            .into_iter()
+            .partition(|row| row.failed.is_none());
+        t.outbox = kept;
+        waiting.into_iter().map(|row| row.mail.message).collect()
     }
 
     fn tables(&self) -> MutexGuard<'_, Tables> {

@@ -101,7 +101,14 @@ async fn run() -> Result<(), String> {
         .mail_templates(DefaultTemplates::new(settings.app_name.clone()));
     let auth = match &settings.smtp_url {
         Some(url) => {
-            let mailer = SmtpMailer::from_url(url, &settings.mail_from)
+            let mut mailer = SmtpMailer::builder(url, &settings.mail_from);
+            if let Some(path) = &settings.smtp_ca_file {
+                let pem = std::fs::read(path)
+                    .map_err(|e| format!("SMTP_CA_FILE {}: {e}", path.display()))?;
+                mailer = mailer.root_certificate(pem);
+            }
+            let mailer = mailer
+                .build()
                 .map_err(|e| format!("SMTP_URL: {}", Chain(&e)))?;
             println!(
                 "mail: SMTP at {} (SMTP_URL), from {}",

@@ -17,6 +17,9 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// `SMTP_URL`: where mail goes (`smtp://user:pass@host:587`); unset, links are printed.
     pub smtp_url: Option<String>,
+    /// `SMTP_CA_FILE`: a PEM certificate authority to trust for the SMTP server (a private
+    /// relay), besides the public ones.
+    pub smtp_ca_file: Option<PathBuf>,
     /// `MAIL_FROM`: the sender of every mail.
     pub mail_from: String,
     /// `APP_NAME`: how the mails name the application.
@@ -50,6 +53,7 @@ impl Settings {
             None => IpAddr::from([127, 0, 0, 1]),
         };
         let data_dir = PathBuf::from(env("AUTH_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let app_name = env("APP_NAME").unwrap_or_else(|| "Auth example".into());
         let mut defaults = HashMap::new();
         if env("AUTH_SECRET").is_none() && env("BETTER_AUTH_SECRET").is_none() {
             if production() {
@@ -68,9 +72,10 @@ impl Settings {
             data_dir,
             database_url: env("DATABASE_URL"),
             smtp_url: env("SMTP_URL"),
+            smtp_ca_file: env("SMTP_CA_FILE").map(PathBuf::from),
             mail_from: env("MAIL_FROM")
-                .unwrap_or_else(|| "Auth example <no-reply@localhost>".into()),
-            app_name: env("APP_NAME").unwrap_or_else(|| "Auth example".into()),
+                .unwrap_or_else(|| format!("{app_name} <no-reply@localhost>")),
+            app_name,
             mail_retry_max: match env("MAIL_RETRY_MAX") {
                 Some(raw) => seconds(&raw).ok_or_else(|| {
                     format!("MAIL_RETRY_MAX={raw:?} is not a duration such as 300s, 5m or 1h")

@@ -1,12 +1,15 @@
 //! The real `better-auth` npm client (tests/better-auth-client, pinned with its lockfile) against
 //! the example server on PostgreSQL: sign-up, sign-in, get-session by cookie and by bearer, token
-//! verified with `jose` against our /jwks, sign-out, and the client-visible errors.
+//! verified with `jose` against our /jwks, sign-out, and the client-visible errors
+//! (client.test.mjs); and every email-flow call, with the mail read from a real SMTP server
+//! (email.test.mjs).
 
 mod support;
 
 use std::path::PathBuf;
 use std::process::Command;
 
+use auth_test_harness::mail::MailCatcher;
 use support::{Server, command, free_port, fresh_dir};
 
 fn client_dir() -> PathBuf {
@@ -21,8 +24,8 @@ fn require(tool: &str, hint: &str) {
     assert!(found, "{tool} is not installed: {hint}");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_better_auth_client_works_unchanged() {
+/// Installs the client's pinned packages on first use.
+fn installed_client() -> PathBuf {
     require(
         "node",
         "install Node.js 20.19 or newer (https://nodejs.org), which the better-auth client needs",
@@ -37,21 +40,18 @@ async fn the_better_auth_client_works_unchanged() {
             .expect("run npm ci");
         assert!(status.success(), "npm ci failed in {}", dir.display());
     }
+    dir
+}
 
-    let database = auth_test_harness::postgres::fresh_database().await;
-    let port = free_port();
-    let base_url = format!("http://127.0.0.1:{port}");
-    let mut server_command = command(&fresh_dir(), port);
-    server_command
-        .env("DATABASE_URL", &database.url)
-        .env("AUTH_BASE_URL", &base_url);
-    let server = Server::start(server_command, port);
-
+/// Runs `node --test <file>` in the client folder with `env`, and asserts that every test
+/// passed (and that there were some).
+async fn node_tests(file: &'static str, env: Vec<(&'static str, String)>) {
+    let dir = installed_client();
     let output = tokio::task::spawn_blocking(move || {
         Command::new("node")
-            .args(["--test", "client.test.mjs"])
+            .args(["--test", file])
             .current_dir(&dir)
-            .env("AUTH_SERVER_URL", &base_url)
+            .envs(env)
             .output()
     })
     .await
@@ -65,11 +65,52 @@ async fn the_better_auth_client_works_unchanged() {
     println!("{report}");
     assert!(
         output.status.success(),
-        "the better-auth client tests failed:\n{report}"
+        "the better-auth client tests ({file}) failed:\n{report}"
     );
     assert!(
         report.contains("# fail 0") && !report.contains("# pass 0"),
         "{report}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_better_auth_client_works_unchanged() {
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let port = free_port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let mut server_command = command(&fresh_dir(), port);
+    server_command
+        .env("DATABASE_URL", &database.url)
+        .env("AUTH_BASE_URL", &base_url);
+    let server = Server::start(server_command, port);
+    node_tests("client.test.mjs", vec![("AUTH_SERVER_URL", base_url)]).await;
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_better_auth_clients_email_calls_work_unchanged() {
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let catcher = MailCatcher::start();
+    let port = free_port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let mut server_command = command(&fresh_dir(), port);
+    server_command
+        .env("DATABASE_URL", &database.url)
+        .env("AUTH_BASE_URL", &base_url)
+        .env("SMTP_URL", catcher.smtp_url())
+        .env("AUTH_REQUIRE_EMAIL_VERIFICATION", "on")
+        .env("AUTH_AUTO_SIGN_IN_AFTER_VERIFICATION", "on")
+        .env("AUTH_CHANGE_EMAIL", "on")
+        .env("AUTH_DELETE_USER", "on")
+        .env("AUTH_DELETE_USER_CONFIRMATION", "on");
+    let server = Server::start(server_command, port);
+    node_tests(
+        "email.test.mjs",
+        vec![
+            ("AUTH_SERVER_URL", base_url),
+            ("MAILDEV_URL", catcher.web_url()),
+        ],
+    )
+    .await;
     drop(server);
 }

@@ -1,7 +1,8 @@
 //! Mail from the example server on PostgreSQL through a real SMTP server (maildev, started from
 //! tests/mail-catcher): the mails arrive and their links work; a reset requested while the
 //! mail server is down is answered at once and delivered when it returns; two instances on one
-//! database send each mail once.
+//! database send each mail once; TLS and a login work, with a private CA, and a wrong password
+//! is a refusal that is reported, not retried forever.
 
 mod support;
 
@@ -201,4 +202,40 @@ async fn two_instances_on_one_database_send_each_mail_once() {
     }
     assert_eq!(per_address.len(), addresses.len());
     assert!(per_address.values().all(|n| *n == 1), "{per_address:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtps_with_a_login_and_a_private_ca() {
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let catcher = MailCatcher::start_secure("mailer", "s3cret pass");
+    let ca = catcher.ca_file();
+    let url = catcher.smtp_url().replace("s3cret pass", "s3cret%20pass");
+    let server = instance(
+        &database.url,
+        &catcher,
+        &[
+            ("SMTP_URL", url.as_str()),
+            ("SMTP_CA_FILE", ca.to_str().expect("utf-8 path")),
+        ],
+    );
+    assert_eq!(sign_up(&server, "tls@example.com").status, 200);
+    request_reset(&server, "tls@example.com");
+    catcher.wait_for("tls@example.com", 1, Duration::from_secs(30));
+
+    // The same server with a wrong password: the mail is refused for good (535) and stays in
+    // the outbox, marked failed, instead of being retried forever; the log says why.
+    let wrong = catcher.smtp_url().replace("s3cret pass", "wrong");
+    let refused = instance(
+        &database.url,
+        &catcher,
+        &[
+            ("SMTP_URL", wrong.as_str()),
+            ("SMTP_CA_FILE", ca.to_str().expect("utf-8 path")),
+        ],
+    );
+    drop(server);
+    request_reset(&refused, "tls@example.com");
+    refused.wait_for("mail refused for good");
+    assert_eq!(catcher.messages().len(), 1);
+    assert_eq!(database.count("mailOutbox").await, 1, "kept, marked failed");
 }

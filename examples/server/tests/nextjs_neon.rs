@@ -1,7 +1,9 @@
-//! examples/nextjs-neon end to end: the Rust backend on PostgreSQL, the Next.js front end built
-//! and started for production, and a real headless Chromium driving it as a person does
-//! (examples/nextjs-neon/frontend/e2e/browser.test.mjs). Screenshots of every step are kept in
-//! target/tmp/nextjs-neon-screenshots.
+//! examples/nextjs-neon end to end: the Rust backend on PostgreSQL, mailing through a real SMTP
+//! server (maildev, tests/mail-catcher), the Next.js front end built and started for production,
+//! and a real headless Chromium driving it as a person does
+//! (examples/nextjs-neon/frontend/e2e/browser.test.mjs): register, verify by the mailed link,
+//! forgot password, reset by the link, sign in with the new password, change of email, deletion.
+//! Screenshots of every step are kept in target/tmp/nextjs-neon-screenshots.
 
 mod support;
 
@@ -9,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use auth_test_harness::mail::MailCatcher;
 use support::{Server, command, free_port, fresh_dir};
 
 fn frontend_dir() -> PathBuf {
@@ -86,7 +89,7 @@ fn wait_for_port(port: u16) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_person_registers_signs_out_and_signs_in_again_in_a_browser() {
+async fn a_person_registers_verifies_resets_the_password_and_signs_in_again_in_a_browser() {
     let browser = chromium();
     let dir = frontend_dir();
     if !dir.join("node_modules/next").is_dir() {
@@ -99,6 +102,8 @@ async fn a_person_registers_signs_out_and_signs_in_again_in_a_browser() {
     }
 
     let database = auth_test_harness::postgres::fresh_database().await;
+    // In a process group of its own, stopped when dropped (at the end, or on a panic).
+    let catcher = MailCatcher::start();
     let (backend_port, frontend_port) = (free_port(), free_port());
     let frontend_url = format!("http://127.0.0.1:{frontend_port}");
     let backend_url = format!("http://127.0.0.1:{backend_port}");
@@ -106,7 +111,26 @@ async fn a_person_registers_signs_out_and_signs_in_again_in_a_browser() {
     // The browser reaches the auth API through the front end's origin: that is the public URL.
     backend
         .env("DATABASE_URL", &database.url)
-        .env("AUTH_BASE_URL", &frontend_url);
+        .env("AUTH_BASE_URL", &frontend_url)
+        // The email flows of the front end, as examples/nextjs-neon/backend/.env.example has them.
+        .env("SMTP_URL", catcher.smtp_url())
+        .env("APP_NAME", "Notes")
+        .env("AUTH_REQUIRE_EMAIL_VERIFICATION", "on")
+        .env("AUTH_AUTO_SIGN_IN_AFTER_VERIFICATION", "on")
+        .env("AUTH_CHANGE_EMAIL", "on")
+        .env("AUTH_DELETE_USER", "on");
+    // The story expects a change of email mailed to the new address only, a deletion at once
+    // (with the password), and no mail on a refused sign-in: whatever this shell exported.
+    for name in [
+        "AUTH_EMAIL_SEND_ON_SIGN_UP",
+        "AUTH_EMAIL_SEND_ON_SIGN_IN",
+        "AUTH_PASSWORD_RESET",
+        "AUTH_CHANGE_EMAIL_CONFIRMATION",
+        "AUTH_DELETE_USER_CONFIRMATION",
+        "AUTH_RATE_LIMIT",
+    ] {
+        backend.env_remove(name);
+    }
     let _backend = Server::start(backend, backend_port);
 
     let env = [
@@ -114,6 +138,7 @@ async fn a_person_registers_signs_out_and_signs_in_again_in_a_browser() {
         ("NEXT_TELEMETRY_DISABLED", "1".to_owned()),
     ];
     let screenshots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("nextjs-neon-screenshots");
+    let maildev = catcher.web_url();
     let report = tokio::task::spawn_blocking(move || {
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         run(&dir, "npx", &["next", "build"], &env);
@@ -136,6 +161,7 @@ async fn a_person_registers_signs_out_and_signs_in_again_in_a_browser() {
             .args(["--test", "e2e/browser.test.mjs"])
             .current_dir(&dir)
             .env("BASE_URL", &frontend_url)
+            .env("MAILDEV_URL", &maildev)
             .env("CHROMIUM", &browser)
             .env("SCREENSHOT_DIR", &screenshots)
             .output()

@@ -1,8 +1,10 @@
 //! The conformance suite's support: the transcripts recorded from a real Better Auth 1.7.25
-//! server (`tests/conformance/fixtures/better-auth-1.7.25-transcripts.md`), parsed into
-//! exchanges, and the comparison rules.
+//! server (`tests/conformance/fixtures/better-auth-1.7.25-transcripts.md`, and for the email
+//! flows `tests/conformance/fixtures/better-auth-1.7.25-email-transcripts.md`), parsed into
+//! exchanges, the comparison rules, and the substitution of our values for recorded ones.
 
 pub mod compare;
+pub mod substitute;
 pub mod transcript;
 
 /// The repository README's quickstart, compiled with the doc tests.

@@ -1,7 +1,14 @@
 //! Parsing the recorded exchanges.
 
+use serde_json::Value;
+
 /// The recording, as committed.
 pub const TRANSCRIPTS: &str = include_str!("../fixtures/better-auth-1.7.25-transcripts.md");
+
+/// The recording of the email flows (verification, password reset, change of email, deletion),
+/// as committed.
+pub const EMAIL_TRANSCRIPTS: &str =
+    include_str!("../fixtures/better-auth-1.7.25-email-transcripts.md");
 
 /// A request or a response as recorded: first line, headers in order, body.
 #[derive(Debug, Clone)]
@@ -15,6 +22,12 @@ pub struct Message {
 }
 
 impl Message {
+    /// Parses a message written as the recording writes one: the first line, header lines,
+    /// a blank line, the body.
+    pub fn parse(block: &str) -> Message {
+        parse_message(block)
+    }
+
     /// Header values named `name` (case-insensitive), in order.
     pub fn header_values(&self, name: &str) -> Vec<&str> {
         self.headers
@@ -36,6 +49,39 @@ pub struct Exchange {
     pub request: Message,
     /// What came back.
     pub response: Message,
+    /// The mails the server's hooks captured while handling it (email recording only; empty
+    /// otherwise).
+    pub mails: Vec<CapturedMail>,
+}
+
+/// A mail Better Auth handed to its hook during an exchange (the "Mail captured" lines).
+#[derive(Debug, Clone)]
+pub struct CapturedMail {
+    /// `verification-email`, `reset-password`, `delete-account-verification` or
+    /// `change-email-confirmation`.
+    pub kind: String,
+    /// The recipient (`user.email` as handed to the hook).
+    pub to: String,
+    /// The link.
+    pub url: String,
+    /// The token in the link.
+    pub token: String,
+    /// The new address (change-email confirmation only).
+    pub new_email: Option<String>,
+}
+
+impl CapturedMail {
+    fn parse(line: &str) -> Option<CapturedMail> {
+        let value: Value = serde_json::from_str(line).ok()?;
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+        Some(CapturedMail {
+            kind: text("kind")?,
+            to: text("to")?,
+            url: text("url")?,
+            token: text("token")?,
+            new_email: text("newEmail"),
+        })
+    }
 }
 
 impl Exchange {
@@ -90,13 +136,41 @@ fn block_after<'a>(section: &'a str, marker: &str) -> Option<&'a str> {
     Some(&rest[open..open + close + 1])
 }
 
+/// The mails listed after "Mail captured by the server during this request", one JSON object a
+/// line.
+fn captured_mails(section: &str) -> Vec<CapturedMail> {
+    let Some(start) = section.find("Mail captured by the server during this request") else {
+        return Vec::new();
+    };
+    let rest = &section[start..];
+    let Some(open) = rest.find("```json\n").map(|at| at + "```json\n".len()) else {
+        return Vec::new();
+    };
+    let close = rest[open..].find("\n```").unwrap_or(rest.len() - open);
+    rest[open..open + close]
+        .lines()
+        .filter_map(CapturedMail::parse)
+        .collect()
+}
+
 /// Every numbered exchange, in recorded order.
 pub fn exchanges() -> Vec<Exchange> {
-    let body = TRANSCRIPTS
+    parse_exchanges(TRANSCRIPTS)
+}
+
+/// Every numbered exchange of the email recording (sections A–E), in recorded order, with the
+/// mails each one sent. Section F (the client's calls, a table) is not an exchange.
+pub fn email_exchanges() -> Vec<Exchange> {
+    parse_exchanges(EMAIL_TRANSCRIPTS)
+}
+
+fn parse_exchanges(transcripts: &str) -> Vec<Exchange> {
+    let body = transcripts
         .split("\n## Transcripts")
         .nth(1)
         .unwrap_or_default();
     let body = body.split("\n## Decoded JWTs").next().unwrap_or_default();
+    let body = body.split("\n## F. ").next().unwrap_or_default();
     body.split("\n### ")
         .skip(1)
         .filter_map(|section| {
@@ -107,6 +181,7 @@ pub fn exchanges() -> Vec<Exchange> {
                 title: title.trim().to_owned(),
                 request: parse_message(block_after(rest, "Request:")?),
                 response: parse_message(block_after(rest, "Response")?),
+                mails: captured_mails(rest),
             })
         })
         .collect()

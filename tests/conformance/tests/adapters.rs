@@ -9,7 +9,8 @@ use auth_conformance::compare::{self, Json};
 use auth_core::Auth;
 use std::time::Duration;
 
-use auth_core::config::AuthConfig;
+use auth_core::config::{AuthConfig, EmailFlows};
+use auth_core::mail::ConsoleMailer;
 use auth_core::rate_limit::RateLimit;
 use auth_core::store::MemoryStore;
 use auth_core::token::{JwtIssuer, JwtKey};
@@ -17,6 +18,7 @@ use auth_test_harness::http::{Reply, request};
 
 const FRONT_END: &str = "http://localhost:3000";
 const PASSWORD: &str = "correct horse battery";
+const SECRET: &str = "conformance-secret-0123456789abcdef0123";
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -26,30 +28,53 @@ fn free_port() -> u16 {
 }
 
 fn auth(port: u16) -> Auth {
-    let config = AuthConfig::builder(
-        "conformance-secret-0123456789abcdef0123",
-        format!("http://127.0.0.1:{port}"),
-    )
-    .trusted_origins([FRONT_END])
-    // Better Auth's limits, but room for the scenarios' sign-ups and sign-ins from one address;
-    // `/ok` allows three an hour, which the last scenarios use up.
-    .rate_limit(
-        RateLimit::better_auth()
-            .rule("/sign-in", Duration::from_secs(10), 100)
-            .rule("/sign-up", Duration::from_secs(10), 100)
-            .rule("/change-password", Duration::from_secs(10), 100)
-            .rule("/ok", Duration::from_secs(3600), 3),
-    )
-    .refusal_pause(Duration::ZERO)
-    .build()
-    .expect("config");
+    let config = AuthConfig::builder(SECRET, format!("http://127.0.0.1:{port}"))
+        .trusted_origins([FRONT_END])
+        // Better Auth's limits, but room for the scenarios' sign-ups and sign-ins from one address;
+        // `/ok` allows three an hour, which the last scenarios use up.
+        .rate_limit(
+            RateLimit::better_auth()
+                .rule("/sign-in", Duration::from_secs(10), 100)
+                .rule("/sign-up", Duration::from_secs(10), 100)
+                .rule("/change-password", Duration::from_secs(10), 100)
+                .rule("/ok", Duration::from_secs(3600), 3),
+        )
+        .refusal_pause(Duration::ZERO)
+        .email_flows(
+            EmailFlows::new()
+                .auto_sign_in_after_verification(true)
+                .response_floor(Duration::ZERO),
+        )
+        .build()
+        .expect("config");
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
     Auth::builder()
         .config(config)
         .store(MemoryStore::new())
         .default_hasher()
         .issuer(issuer)
+        .mailer(ConsoleMailer::new())
         .build()
+}
+
+/// A verification link's token for `email`, as the server (and Better Auth) signs it: HS256
+/// with the secret's bytes.
+fn verification_token(email: &str) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::Mac;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let payload = format!(r#"{{"email":"{email}","iat":{now},"exp":{}}}"#, now + 3600);
+    let input = format!("eyJhbGciOiJIUzI1NiJ9.{}", URL_SAFE_NO_PAD.encode(payload));
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).expect("key");
+    mac.update(input.as_bytes());
+    format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
 }
 
 async fn start_axum() -> u16 {
@@ -468,6 +493,98 @@ fn scenarios(port: u16) -> Vec<Step> {
         false,
     );
     expect("JWT after sign-out", r, 401, Some("INVALID_TOKEN"));
+    // The email flows: redirects with and without cookies, an HTML page, refusals of flows
+    // that are off; the protocol decides, each adapter only carries the answer.
+    let r = step!(
+        "request-password-reset",
+        json_post(
+            port,
+            "/api/auth/request-password-reset",
+            r#"{"email":"ada@example.com","redirectTo":"/reset"}"#,
+            &[],
+        ),
+        false,
+    );
+    expect("request-password-reset", r, 200, None);
+    let r = step!(
+        "reset link, unknown token",
+        request(
+            port,
+            "GET",
+            "/api/auth/reset-password/unknown?callbackURL=http%3A%2F%2Flocalhost%3A3000%2Freset",
+            &[],
+            None,
+        ),
+        false,
+    );
+    assert_eq!(r.status, 302);
+    assert_eq!(
+        r.header("location"),
+        Some("http://localhost:3000/reset?error=INVALID_TOKEN")
+    );
+    let r = step!(
+        "error page",
+        request(
+            port,
+            "GET",
+            "/api/auth/error?error=INVALID_TOKEN",
+            &[],
+            None
+        ),
+        false,
+    );
+    assert_eq!(
+        (r.status, r.header("content-type")),
+        (200, Some("text/html"))
+    );
+    let r = step!(
+        "verify-email, bad token",
+        request(
+            port,
+            "GET",
+            "/api/auth/verify-email?token=bad&callbackURL=%2Fv",
+            &[],
+            None
+        ),
+        false,
+    );
+    assert_eq!(
+        (r.status, r.header("location")),
+        (302, Some("/v?error=INVALID_TOKEN"))
+    );
+    let link = format!(
+        "/api/auth/verify-email?token={}&callbackURL=%2Fwelcome",
+        verification_token("ada@example.com")
+    );
+    let r = step!(
+        "verify-email",
+        request(port, "GET", &link, &[], None),
+        false
+    );
+    assert_eq!((r.status, r.header("location")), (302, Some("/welcome")));
+    assert!(
+        r.header("set-auth-token").is_some(),
+        "signed in by the link"
+    );
+    assert_eq!(r.headers_named("set-cookie").len(), 1);
+    let r = step!(
+        "change-email, off",
+        json_post(
+            port,
+            "/api/auth/change-email",
+            r#"{"newEmail":"new@example.com"}"#,
+            &[("authorization", &bearer)],
+        ),
+        false,
+    );
+    expect("change-email, off", r, 401, Some("UNAUTHORIZED"));
+    let r = step!(
+        "delete-user, off",
+        json_post(port, "/api/auth/delete-user", "{}", &[]),
+        false,
+    );
+    expect("delete-user, off", r, 401, Some("UNAUTHORIZED"));
+
     // Rate limits count by the socket's address, which each adapter hands to the protocol.
     for _ in 0..2 {
         let r = step!(
@@ -569,5 +686,5 @@ async fn axum_poem_and_salvo_give_the_same_answers() {
         "the adapters disagree:\n{}",
         problems.join("\n")
     );
-    assert_eq!(reference.len(), 35, "every scenario ran");
+    assert_eq!(reference.len(), 42, "every scenario ran");
 }

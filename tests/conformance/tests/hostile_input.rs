@@ -434,3 +434,459 @@ async fn hostile_input_gets_documented_4xx_and_writes_nothing() {
     .await;
     assert_eq!(me.status, 200);
 }
+
+/// Rows in every table a refused email-flow request could write to.
+async fn email_rows(database: &auth_test_harness::postgres::TestDatabase) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in ["user", "account", "session", "verification", "mailOutbox"] {
+        counts.push(database.count(table).await);
+    }
+    counts
+}
+
+fn post_with(path: &str, body: Value, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut request = post(path, body.to_string());
+    for (name, value) in headers {
+        request.headers_mut().insert(
+            http::HeaderName::from_bytes(name.as_bytes()).expect("name"),
+            http::HeaderValue::from_str(value).expect("value"),
+        );
+    }
+    request
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_input_to_the_email_flows_gets_4xx_and_writes_nothing() {
+    use auth_core::config::EmailFlows;
+    use auth_core::mail::{ConsoleMailer, Delivery, MailKind};
+    use auth_core::store::UserStore;
+
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let store = std::sync::Arc::new(
+        PgStore::connect(&database.url, StoreOptions::default())
+            .await
+            .expect("connect"),
+    );
+    store.migrate().await.expect("migrate");
+    let config = AuthConfig::builder(SECRET, ORIGIN)
+        .rate_limit(RateLimit::disabled())
+        .email_flows(
+            EmailFlows::new()
+                .change_email(true)
+                .delete_user(true)
+                .confirm_delete_by_email(true)
+                .response_floor(std::time::Duration::ZERO),
+        )
+        .build()
+        .expect("config");
+    let issuer = JwtIssuer::for_config(
+        &config,
+        JwtKey::ed25519_from_seed("hostile", &SEED).expect("key"),
+    )
+    .expect("issuer");
+    let auth = Auth::builder()
+        .config(config)
+        .store(std::sync::Arc::clone(&store))
+        .default_hasher()
+        .issuer(issuer)
+        .mailer(ConsoleMailer::new())
+        .build();
+    let app: Router = Router::new().with_auth(&auth);
+    let links = |kind: MailKind| {
+        let store = std::sync::Arc::clone(&store);
+        async move {
+            let mut found = Vec::new();
+            let now = auth_core::model::Timestamp::now();
+            for mail in store
+                .claim_mail(now, std::time::Duration::from_secs(60), 50)
+                .await
+                .expect("outbox")
+            {
+                if mail.message.kind == kind {
+                    found.push(mail.message.link.clone());
+                }
+                store
+                    .finish_mail(&mail.claim, &Delivery::Sent)
+                    .await
+                    .expect("finish");
+            }
+            found
+        }
+    };
+
+    // Two users; Ada asks for a deletion link, which Bob will try to use.
+    let mut cookies = Vec::new();
+    for email in ["ada@example.com", "bob@example.com"] {
+        let up = app
+            .clone()
+            .oneshot(post(
+                "/api/auth/sign-up/email",
+                json!({"name": "A", "email": email, "password": PASSWORD}).to_string(),
+            ))
+            .await
+            .expect("infallible");
+        assert_eq!(up.status(), 200);
+        let cookie = up.headers()["set-cookie"].to_str().expect("ascii");
+        cookies.push(cookie.split(';').next().expect("pair").to_owned());
+    }
+    let (ada, bob) = (cookies[0].clone(), cookies[1].clone());
+    let signed_in = |cookie: &str| [("cookie", cookie.to_owned()), ("origin", ORIGIN.to_owned())];
+    let ada_headers = signed_in(&ada);
+    let ada_headers: Vec<(&str, &str)> =
+        ada_headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let bob_headers = signed_in(&bob);
+    let bob_headers: Vec<(&str, &str)> =
+        bob_headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let asked = call(
+        &app,
+        post_with("/api/auth/delete-user", json!({}), &ada_headers),
+    )
+    .await;
+    expect("delete link", &asked, 200, None);
+    let delete_link = links(MailKind::DeleteAccount)
+        .await
+        .pop()
+        .expect("a deletion link");
+    let delete_token = delete_link
+        .split("token=")
+        .nth(1)
+        .and_then(|t| t.split('&').next())
+        .expect("token")
+        .to_owned();
+    let before = email_rows(&database).await;
+
+    // A verification JWT signed with another key, one with `alg: none`, an expired one.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let claims = json!({"email": "ada@example.com", "iat": now, "exp": now + 3600});
+    let other_key = jws(
+        &json!({"alg": "HS256"}),
+        &claims,
+        hmac_with(b"not-the-secret-0123456789abcdef0123"),
+    );
+    let none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let expired = jws(
+        &json!({"alg": "HS256"}),
+        &json!({"email": "ada@example.com", "iat": now - 7200, "exp": now - 3600}),
+        hmac_with(SECRET.as_bytes()),
+    );
+    let long = "x".repeat(10 * 1024);
+    let gets: Vec<(&str, String, u16, &str)> = vec![
+        (
+            "verify: another key",
+            format!("/api/auth/verify-email?token={other_key}"),
+            401,
+            "INVALID_TOKEN",
+        ),
+        (
+            "verify: alg none",
+            format!("/api/auth/verify-email?token={none}"),
+            401,
+            "INVALID_TOKEN",
+        ),
+        (
+            "verify: expired",
+            format!("/api/auth/verify-email?token={expired}"),
+            401,
+            "TOKEN_EXPIRED",
+        ),
+        (
+            "verify: 10 KiB token",
+            format!("/api/auth/verify-email?token={long}"),
+            401,
+            "INVALID_TOKEN",
+        ),
+        (
+            "verify: no token",
+            "/api/auth/verify-email".into(),
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            "verify: foreign callback",
+            format!(
+                "/api/auth/verify-email?token={expired}&callbackURL=https%3A%2F%2Fevil.example%2F"
+            ),
+            403,
+            "INVALID_CALLBACK_URL",
+        ),
+        (
+            "verify: protocol-relative callback",
+            format!("/api/auth/verify-email?token={expired}&callbackURL=%2F%2Fevil.example"),
+            403,
+            "INVALID_CALLBACK_URL",
+        ),
+        (
+            "verify: javascript callback",
+            format!("/api/auth/verify-email?token={expired}&callbackURL=javascript%3Aalert(1)"),
+            403,
+            "INVALID_CALLBACK_URL",
+        ),
+        (
+            "reset link: foreign callback",
+            "/api/auth/reset-password/abc?callbackURL=https%3A%2F%2Fevil.example%2F".into(),
+            403,
+            "INVALID_CALLBACK_URL",
+        ),
+        (
+            "delete link: no session",
+            format!("/api/auth/delete-user/callback?token={delete_token}"),
+            404,
+            "FAILED_TO_GET_USER_INFO",
+        ),
+    ];
+    for (name, path, status, code) in gets {
+        let answer = call(
+            &app,
+            Request::get(path).body(Body::empty()).expect("request"),
+        )
+        .await;
+        expect(name, &answer, status, Some(code));
+    }
+    // Another user's deletion token, forged ones, and a foreign callback, as Bob.
+    for (name, path, status, code) in [
+        (
+            "delete link: another user's",
+            format!("/api/auth/delete-user/callback?token={delete_token}"),
+            404,
+            "INVALID_TOKEN",
+        ),
+        (
+            "delete link: unknown",
+            "/api/auth/delete-user/callback?token=0000".into(),
+            404,
+            "INVALID_TOKEN",
+        ),
+        (
+            "delete link: path characters",
+            "/api/auth/delete-user/callback?token=..%2F..%2Fx".into(),
+            404,
+            "INVALID_TOKEN",
+        ),
+        (
+            "delete link: foreign callback",
+            format!(
+                "/api/auth/delete-user/callback?token={delete_token}&callbackURL=https%3A%2F%2Fevil.example"
+            ),
+            403,
+            "INVALID_CALLBACK_URL",
+        ),
+    ] {
+        let request = Request::get(path)
+            .header("cookie", &bob)
+            .body(Body::empty())
+            .expect("request");
+        expect(name, &call(&app, request).await, status, Some(code));
+    }
+    // A reset link the router refuses outright: a slash in the token.
+    let slashed = call(
+        &app,
+        Request::get("/api/auth/reset-password/a/b?callbackURL=%2F")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(slashed.status, 404);
+
+    // (name, path, body, headers, status, code)
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Value,
+        Vec<(&'a str, &'a str)>,
+        u16,
+        &'a str,
+    );
+    let posts: Vec<Case> = vec![
+        (
+            "resend: foreign callback",
+            "/api/auth/send-verification-email",
+            json!({"email": "ada@example.com", "callbackURL": "https://evil.example"}),
+            vec![],
+            403,
+            "INVALID_CALLBACK_URL",
+        ),
+        (
+            "resend: 10 KiB email",
+            "/api/auth/send-verification-email",
+            json!({"email": format!("{long}@example.com")}),
+            vec![],
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            "resend: email is a number",
+            "/api/auth/send-verification-email",
+            json!({"email": 42}),
+            vec![],
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            "reset request: foreign redirect",
+            "/api/auth/request-password-reset",
+            json!({"email": "ada@example.com", "redirectTo": "https://evil.example/reset"}),
+            vec![],
+            403,
+            "INVALID_REDIRECT_URL",
+        ),
+        (
+            "reset request: not an email",
+            "/api/auth/request-password-reset",
+            json!({"email": "ada"}),
+            vec![],
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            "reset: unknown token",
+            "/api/auth/reset-password",
+            json!({"newPassword": PASSWORD, "token": "abcdefghijklmnopqrstuvwx"}),
+            vec![],
+            400,
+            "INVALID_TOKEN",
+        ),
+        (
+            "reset: path characters",
+            "/api/auth/reset-password",
+            json!({"newPassword": PASSWORD, "token": "../../etc/passwd"}),
+            vec![],
+            400,
+            "INVALID_TOKEN",
+        ),
+        (
+            "reset: 10 KiB token",
+            "/api/auth/reset-password",
+            json!({"newPassword": PASSWORD, "token": long}),
+            vec![],
+            400,
+            "INVALID_TOKEN",
+        ),
+        (
+            "reset: 10 KiB password",
+            "/api/auth/reset-password",
+            json!({"newPassword": long, "token": "abcdefghijklmnopqrstuvwx"}),
+            vec![],
+            400,
+            "PASSWORD_TOO_LONG",
+        ),
+        (
+            "reset: token is an object",
+            "/api/auth/reset-password",
+            json!({"newPassword": PASSWORD, "token": {"$ne": ""}}),
+            vec![],
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            "change email: no session",
+            "/api/auth/change-email",
+            json!({"newEmail": "eve@example.com"}),
+            vec![],
+            401,
+            "UNAUTHORIZED",
+        ),
+        (
+            "change email: not an email",
+            "/api/auth/change-email",
+            json!({"newEmail": "eve"}),
+            ada_headers.clone(),
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            "change email: 10 KiB",
+            "/api/auth/change-email",
+            json!({"newEmail": format!("{long}@example.com")}),
+            ada_headers.clone(),
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            "change email: foreign callback",
+            "/api/auth/change-email",
+            json!({"newEmail": "eve@example.com", "callbackURL": "https://evil.example"}),
+            ada_headers.clone(),
+            403,
+            "INVALID_CALLBACK_URL",
+        ),
+        (
+            "change email: cookie, no origin",
+            "/api/auth/change-email",
+            json!({"newEmail": "eve@example.com"}),
+            vec![("cookie", ada.as_str())],
+            403,
+            "MISSING_OR_NULL_ORIGIN",
+        ),
+        (
+            "delete: another user's token",
+            "/api/auth/delete-user",
+            json!({"token": delete_token}),
+            bob_headers.clone(),
+            404,
+            "INVALID_TOKEN",
+        ),
+        (
+            "delete: wrong password",
+            "/api/auth/delete-user",
+            json!({"password": "not it"}),
+            bob_headers.clone(),
+            400,
+            "INVALID_PASSWORD",
+        ),
+        (
+            "delete: 10 KiB password",
+            "/api/auth/delete-user",
+            json!({"password": long}),
+            bob_headers.clone(),
+            400,
+            "INVALID_PASSWORD",
+        ),
+        (
+            "delete: foreign callback",
+            "/api/auth/delete-user",
+            json!({"callbackURL": "https://evil.example"}),
+            bob_headers.clone(),
+            403,
+            "INVALID_CALLBACK_URL",
+        ),
+        (
+            "delete: no session",
+            "/api/auth/delete-user",
+            json!({}),
+            vec![],
+            401,
+            "UNAUTHORIZED",
+        ),
+    ];
+    for (name, path, body, headers, status, code) in posts {
+        let answer = call(&app, post_with(path, body, &headers)).await;
+        expect(name, &answer, status, Some(code));
+    }
+    assert_eq!(
+        email_rows(&database).await,
+        before,
+        "a refusal wrote nothing"
+    );
+
+    // The owner's link still works after all of that.
+    let owner = Request::get(format!(
+        "/api/auth/delete-user/callback?token={delete_token}"
+    ))
+    .header("cookie", &ada)
+    .body(Body::empty())
+    .expect("request");
+    expect(
+        "delete link: its owner",
+        &call(&app, owner).await,
+        200,
+        None,
+    );
+    assert_eq!(database.user_emails().await, ["bob@example.com"]);
+}

@@ -41,6 +41,21 @@ impl TestDatabase {
         counts
     }
 
+    /// How many rows `table` (one of the schema's own, quoted as Better Auth names them) holds.
+    pub async fn count(&self, table: &str) -> i64 {
+        assert!(
+            table.chars().all(|c| c.is_ascii_alphanumeric()),
+            "a table name: {table}"
+        );
+        let mut conn = self.connect().await;
+        let count = sqlx::query_scalar(AssertSqlSafe(format!(r#"SELECT count(*) FROM "{table}""#)))
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("count {table}: {e}"));
+        let _ = conn.close().await;
+        count
+    }
+
     /// The emails of users that have a credential account and at least one session.
     pub async fn emails_with_account_and_session(&self) -> Vec<String> {
         let mut conn = self.connect().await;

@@ -76,7 +76,7 @@ pub(crate) async fn verify_email(ctx: &mut Ctx<'_>) -> Outcome {
     let client = client_info(&ctx.parts.headers);
     let done = match ctx
         .auth
-        .verify_email(&token, current.as_ref(), &client)
+        .verify_email(&token, callback.as_deref(), current.as_ref(), &client)
         .await
     {
         Ok(done) => done,

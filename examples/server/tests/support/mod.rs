@@ -58,6 +58,7 @@ pub fn command(dir: &Path, port: u16) -> Command {
         "NODE_ENV",
         "RUST_LOG",
         "SMTP_URL",
+        "SMTP_CA_FILE",
         "MAIL_FROM",
         "APP_NAME",
         "MAIL_RETRY_MAX",
