@@ -113,6 +113,7 @@ impl AuthError {
             Self::PasswordTooLong => "PASSWORD_TOO_LONG",
             Self::Unauthorized => "UNAUTHORIZED",
             Self::InvalidToken(TokenError::Expired) => "TOKEN_EXPIRED",
+            Self::InvalidToken(TokenError::KeysUnavailable) => "SIGNING_KEYS_UNAVAILABLE",
             Self::InvalidToken(_) => "INVALID_TOKEN",
             Self::SessionNotFresh => "SESSION_NOT_FRESH",
             Self::CredentialAccountNotFound => "CREDENTIAL_ACCOUNT_NOT_FOUND",
@@ -146,6 +147,9 @@ impl AuthError {
             Self::PasswordTooLong => "Password too long",
             Self::Unauthorized => "Unauthorized",
             Self::InvalidToken(TokenError::Expired) => "Token expired",
+            Self::InvalidToken(TokenError::KeysUnavailable) => {
+                "The keys that sign tokens cannot be reached. Please try again shortly."
+            }
             Self::InvalidToken(_) => "Invalid token",
             Self::SessionNotFresh => "Session is not fresh",
             Self::CredentialAccountNotFound => "Credential account not found",
@@ -178,7 +182,10 @@ impl AuthError {
     pub fn is_server_fault(&self) -> bool {
         matches!(
             self,
-            Self::Overloaded | Self::Unavailable(_) | Self::Internal(_)
+            Self::Overloaded
+                | Self::Unavailable(_)
+                | Self::Internal(_)
+                | Self::InvalidToken(TokenError::KeysUnavailable)
         )
     }
 }

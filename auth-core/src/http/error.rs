@@ -164,7 +164,10 @@ impl ProtocolError {
         match self {
             Self::TooManyRequests { retry_after } => Some(*retry_after),
             Self::Flow(AuthError::Overloaded) => Some(Duration::from_secs(1)),
-            Self::Flow(AuthError::Unavailable(_)) => Some(Duration::from_secs(5)),
+            Self::Flow(AuthError::Unavailable(_))
+            | Self::Flow(AuthError::InvalidToken(TokenError::KeysUnavailable)) => {
+                Some(Duration::from_secs(5))
+            }
             _ => None,
         }
     }
@@ -181,6 +184,8 @@ impl ProtocolError {
 fn flow_status(error: &AuthError) -> StatusCode {
     match error {
         AuthError::UserAlreadyExists => StatusCode::UNPROCESSABLE_ENTITY,
+        // The token may be fine; what checks it is out of reach.
+        AuthError::InvalidToken(TokenError::KeysUnavailable) => StatusCode::SERVICE_UNAVAILABLE,
         AuthError::InvalidEmailOrPassword
         | AuthError::Unauthorized
         | AuthError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
@@ -220,8 +225,9 @@ mod tests {
 
     #[test]
     fn statuses_match_better_auth() {
-        let cases: [(ProtocolError, u16); 9] = [
+        let cases: [(ProtocolError, u16); 10] = [
             (AuthError::UserAlreadyExists.into(), 422),
+            (TokenError::KeysUnavailable.into(), 503),
             (AuthError::InvalidEmailOrPassword.into(), 401),
             (AuthError::PasswordTooShort.into(), 400),
             (AuthError::SessionNotFresh.into(), 403),

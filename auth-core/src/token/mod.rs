@@ -4,6 +4,8 @@ mod access_token;
 mod claims;
 mod jwt;
 mod keys;
+#[cfg(feature = "remote-jwks")]
+pub mod remote;
 pub(crate) mod revocation;
 mod verify;
 
@@ -54,6 +56,10 @@ pub enum TokenError {
     /// The token's session has ended (signed out, revoked or expired).
     #[error("session revoked")]
     Revoked,
+    /// The keys to check it are out of reach: the remote JWKS has not answered yet, or not for
+    /// longer than its stale ceiling. Not the client's fault; worth retrying.
+    #[error("signing keys unavailable")]
+    KeysUnavailable,
 }
 
 /// Signs and verifies access tokens and publishes the public keys.
