@@ -37,6 +37,8 @@ pub(crate) struct Inner {
     pub(crate) rate_limits: Option<Box<dyn RateLimitStore>>,
     pub(crate) memory_rate_limits: MemoryRateLimits,
     pub(crate) mail: Option<MailSetup>,
+    /// Verify-only: tokens come from another server; no auth route is served.
+    pub(crate) verify_only: bool,
 }
 
 /// The mailer the outbox worker sends through, the templates flows write with, and the signal
@@ -148,6 +150,59 @@ impl Auth {
                 .rate_limit_store()
                 .unwrap_or(&self.inner.memory_rate_limits),
         }
+    }
+}
+
+#[cfg(feature = "remote-jwks")]
+impl Auth {
+    /// An `Auth` that only verifies the tokens another server issues — Better Auth in a
+    /// Next.js app, typically — with the keys of its JWKS: no store, no secret, no hasher. Every
+    /// adapter's `CurrentUser`, `MaybeUser`, `Jwt<C>` and guards work with it as with a full
+    /// `Auth`; the auth routes are not served (404), and session cookies, which only the issuing
+    /// server can read, authenticate nobody. Call [`RemoteJwks::start`] first to fetch keys
+    /// ahead of the first request.
+    ///
+    /// [`RemoteJwks::start`]: crate::token::remote::RemoteJwks::start
+    ///
+    /// ```
+    /// use auth_core::Auth;
+    /// use auth_core::token::remote::{RemoteJwks, RemoteVerifier};
+    ///
+    /// let jwks = RemoteJwks::builder("http://localhost:3000/api/auth/jwks").build()?;
+    /// let auth = Auth::verify_only(RemoteVerifier::new(jwks, "http://localhost:3000", "http://localhost:3000"));
+    /// assert!(auth.is_verify_only());
+    /// # Ok::<(), auth_core::token::remote::RemoteJwksError>(())
+    /// ```
+    pub fn verify_only(verifier: crate::token::remote::RemoteVerifier) -> Auth {
+        use crate::rate_limit::RateLimit;
+        // Nothing is signed with it, and no cookie is read with it: a fresh random secret
+        // keeps the configuration whole without a setting to get wrong.
+        let secret = crate::model::random_id() + &crate::model::random_id();
+        let config = AuthConfig::builder(secret, "http://localhost")
+            .revocation_check(RevocationCheck::Off)
+            .rate_limit(RateLimit::disabled())
+            .build();
+        let config = match config {
+            Ok(config) => config,
+            // The values above are fixed and valid.
+            Err(error) => unreachable!("the verify-only configuration is valid: {error}"),
+        };
+        let mut auth = Self::builder()
+            .config(config)
+            // An empty store: session lookups find nothing, and nothing is ever written.
+            .store(crate::store::MemoryStore::new())
+            .default_hasher()
+            .issuer(crate::token::remote::RemoteIssuer::new(verifier))
+            .build();
+        if let Some(inner) = Arc::get_mut(&mut auth.inner) {
+            inner.verify_only = true;
+        }
+        auth
+    }
+
+    /// Whether this `Auth` only verifies tokens another server issues.
+    pub fn is_verify_only(&self) -> bool {
+        self.inner.verify_only
     }
 }
 
@@ -340,6 +395,7 @@ where
                         .unwrap_or_else(|| Box::new(DefaultTemplates::default())),
                     wake: Arc::new(tokio::sync::Notify::new()),
                 }),
+                verify_only: false,
             }),
         }
     }

@@ -479,3 +479,36 @@ async fn oversized_bodies_and_redirects_are_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_client_retrying_a_new_kid_inside_the_cooldown_is_not_locked_out() {
+    let (good, rotated) = (key("k1", 1), key("k2", 2));
+    let server = JwksServer::start(Answer::keys(&key_set(&[&good]))).await;
+    let jwks = RemoteJwks::builder(server.url())
+        .cooldown(Duration::from_millis(300), Duration::from_millis(300))
+        .build()
+        .expect("jwks");
+    let verifier = verifier(jwks);
+    let known = token_from(&issuer(good.clone(), ISSUER, ISSUER), HOUR);
+    verifier
+        .verify(&known, Timestamp::now())
+        .await
+        .expect("fetched");
+    server
+        .answer(Answer::keys(&key_set(&[&rotated, &good])))
+        .await;
+    let new = token_from(&issuer(rotated, ISSUER, ISSUER), HOUR);
+    // Retried more often than the cooldown: refusals inside it must not push the refetch out.
+    for _ in 0..40 {
+        if verifier.verify(&new, Timestamp::now()).await.is_ok() {
+            assert_eq!(
+                server.requests(),
+                2,
+                "one refetch, once the cooldown allowed it"
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the new key was never fetched");
+}

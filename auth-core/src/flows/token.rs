@@ -10,7 +10,7 @@ use crate::Auth;
 use crate::error::AuthError;
 use crate::model::{AuthSession, SessionId, Timestamp, UserId};
 use crate::token::revocation::Known;
-use crate::token::{AccessToken, Claims, TokenError};
+use crate::token::{AccessToken, Claims, TokenError, TokenIssuer};
 
 impl Auth {
     /// A signed JWT for the current session, valid for `token_ttl` (30 days by default).
@@ -32,8 +32,10 @@ impl Auth {
     /// on — that its session (`sid`) still exists and has not expired. Session answers are
     /// cached for the configured TTL, so the hot path seldom reaches the store.
     pub async fn verify_token(&self, token: &str) -> Result<Claims, AuthError> {
+        let claims = self
+            .with_keys(token, |issuer, now| issuer.verify(token, now))
+            .await?;
         let now = self.now();
-        let claims = self.issuer().verify(token, now)?;
         self.check_session(claims.sid.as_ref(), &claims.sub, now)
             .await?;
         Ok(claims)
@@ -41,8 +43,10 @@ impl Auth {
 
     /// [`Auth::verify_token`] without copying the claims out of the verified-token cache.
     pub(crate) async fn verify_token_shared(&self, token: &str) -> Result<Arc<Claims>, AuthError> {
+        let claims = self
+            .with_keys(token, |issuer, now| issuer.verify_shared(token, now))
+            .await?;
         let now = self.now();
-        let claims = self.issuer().verify_shared(token, now)?;
         self.check_session(claims.sid.as_ref(), &claims.sub, now)
             .await?;
         Ok(claims)
@@ -51,8 +55,10 @@ impl Auth {
     /// Verifies a JWT like [`Auth::verify_token`] and deserialises its whole payload into `T`:
     /// for applications whose tokens carry claims of their own.
     pub async fn verify_token_as<T: DeserializeOwned>(&self, token: &str) -> Result<T, AuthError> {
+        let payload = self
+            .with_keys(token, |issuer, now| issuer.verify_value(token, now))
+            .await?;
         let now = self.now();
-        let payload = self.issuer().verify_value(token, now)?;
         let sid = payload
             .get("sid")
             .and_then(Value::as_str)
@@ -65,6 +71,28 @@ impl Auth {
         );
         self.check_session(sid.as_ref(), &sub, now).await?;
         serde_json::from_value(payload).map_err(|_| AuthError::InvalidToken(TokenError::Malformed))
+    }
+
+    /// Runs `verify`; when the issuer can fetch keys it lacks (a remote JWKS), once more after
+    /// fetching them.
+    async fn with_keys<T>(
+        &self,
+        token: &str,
+        verify: impl Fn(&dyn TokenIssuer, Timestamp) -> Result<T, TokenError>,
+    ) -> Result<T, TokenError> {
+        let issuer = self.issuer();
+        match verify(issuer, self.now()) {
+            Err(TokenError::UnknownKey | TokenError::KeysUnavailable) => {
+                match issuer.refresh_keys(token) {
+                    Some(refresh) => {
+                        refresh.await;
+                        verify(issuer, self.now())
+                    }
+                    None => verify(issuer, self.now()),
+                }
+            }
+            done => done,
+        }
     }
 
     /// In revocation-check mode: the token's session must exist, be unexpired and be `sub`'s.

@@ -8,7 +8,7 @@ use super::request;
 use crate::Auth;
 use crate::error::AuthError;
 use crate::model::{SessionId, User};
-use crate::token::Claims;
+use crate::token::{Claims, TokenError};
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +68,8 @@ pub(crate) enum Cached {
     Answered(Result<Caller, AuthError>),
     /// A verified JWT whose session only the store can vouch for.
     Verified(Arc<Claims>),
-    /// No bearer JWT: a session token or cookie, or nothing.
+    /// No bearer JWT (a session token or cookie, or nothing), or one whose keys the issuer
+    /// must fetch first.
     NoJwt,
 }
 
@@ -82,6 +83,12 @@ impl Auth {
         let now = self.now();
         let claims = match self.issuer().verify_shared(jwt, now) {
             Ok(claims) => claims,
+            // Keys the issuer may still fetch (a remote JWKS): only the async path can wait.
+            Err(TokenError::UnknownKey | TokenError::KeysUnavailable)
+                if self.issuer().refresh_keys(jwt).is_some() =>
+            {
+                return Cached::NoJwt;
+            }
             Err(error) => return Cached::Answered(Err(error.into())),
         };
         match self.check_session_cached(claims.sid.as_ref(), now) {

@@ -58,6 +58,10 @@ impl AuthService {
     {
         let auth = &self.auth;
         let (parts, body) = request.into_parts();
+        // Verify-only: the auth API is the issuing server's, not ours.
+        if auth.inner.verify_only {
+            return Reply::empty(StatusCode::NOT_FOUND).into_bytes_response();
+        }
         let route = match router::route(&parts.method, parts.uri.path(), auth.config().base_path())
         {
             Routing::Found(route) => route,

@@ -14,6 +14,8 @@ pub use claims::Claims;
 pub use jwt::{JwtIssuer, JwtIssuerBuilder};
 pub use keys::{Jwks, JwtAlgorithm, JwtKey, KeyError, PublicJwk};
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::BoxError;
@@ -95,7 +97,18 @@ pub trait TokenIssuer: Send + Sync + 'static {
 
     /// The public keys, for `GET /jwks`.
     fn jwks(&self) -> &Jwks;
+
+    /// For issuers whose keys live elsewhere (a remote JWKS): after `verify` answered
+    /// `UnknownKey` or `KeysUnavailable` for `token`, a future that fetches the keys it needs,
+    /// after which one more `verify` is worth it. `None`, the default: the answer stands.
+    fn refresh_keys<'a>(&'a self, token: &'a str) -> Option<KeyRefresh<'a>> {
+        let _ = token;
+        None
+    }
 }
+
+/// What [`TokenIssuer::refresh_keys`] returns: a fetch of keys, to await before verifying again.
+pub type KeyRefresh<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
 impl<T: TokenIssuer + ?Sized> TokenIssuer for Arc<T> {
     fn issuer(&self) -> &str {
@@ -124,5 +137,9 @@ impl<T: TokenIssuer + ?Sized> TokenIssuer for Arc<T> {
 
     fn jwks(&self) -> &Jwks {
         (**self).jwks()
+    }
+
+    fn refresh_keys<'a>(&'a self, token: &'a str) -> Option<KeyRefresh<'a>> {
+        (**self).refresh_keys(token)
     }
 }

@@ -13,7 +13,7 @@ use auth_core::config::{AuthConfig, EmailFlows};
 use auth_core::mail::ConsoleMailer;
 use auth_core::rate_limit::RateLimit;
 use auth_core::store::MemoryStore;
-use auth_core::token::{JwtIssuer, JwtKey};
+use auth_core::token::{JwtIssuer, JwtKey, TokenIssuer};
 use auth_test_harness::http::{Reply, request};
 
 const FRONT_END: &str = "http://localhost:3000";
@@ -77,7 +77,8 @@ fn verification_token(email: &str) -> String {
     )
 }
 
-async fn start_axum() -> u16 {
+/// Each adapter's minimal example app, serving the `Auth` that `auth` makes for its port.
+async fn start_axum(auth: impl FnOnce(u16) -> Auth) -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -89,7 +90,7 @@ async fn start_axum() -> u16 {
     port
 }
 
-async fn start_poem() -> u16 {
+async fn start_poem(auth: impl FnOnce(u16) -> Auth) -> u16 {
     let port = free_port();
     let app = auth_example_poem::app(auth(port));
     let listener = poem::listener::TcpListener::bind(format!("127.0.0.1:{port}"));
@@ -97,7 +98,7 @@ async fn start_poem() -> u16 {
     port
 }
 
-async fn start_salvo() -> u16 {
+async fn start_salvo(auth: impl FnOnce(u16) -> Auth) -> u16 {
     use salvo::conn::{Acceptor, Listener};
     let port = free_port();
     let app = auth_example_salvo::app(auth(port));
@@ -654,9 +655,9 @@ fn differences(reference: &Step, other: &Step) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn axum_poem_and_salvo_give_the_same_answers() {
     let ports = [
-        ("axum", start_axum().await),
-        ("poem", start_poem().await),
-        ("salvo", start_salvo().await),
+        ("axum", start_axum(auth).await),
+        ("poem", start_poem(auth).await),
+        ("salvo", start_salvo(auth).await),
     ];
     let mut runs = Vec::new();
     for (name, port) in ports {
@@ -687,4 +688,168 @@ async fn axum_poem_and_salvo_give_the_same_answers() {
         problems.join("\n")
     );
     assert_eq!(reference.len(), 42, "every scenario ran");
+}
+
+/// Verify-only mode against a real Better Auth server (the npm package, on PostgreSQL): its
+/// JWTs are accepted by all three adapters' extractors and guards; tampered, expired,
+/// wrong-issuer, wrong-audience and foreign-key tokens are refused with the usual JSON errors;
+/// a key Better Auth rotates in is accepted once the cooldown allows a refetch, and the old
+/// key's tokens keep verifying while Better Auth publishes it; the auth API is not served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn verify_only_accepts_better_auths_tokens_in_every_adapter() {
+    use auth_core::token::remote::{RemoteJwks, RemoteVerifier};
+    use auth_test_harness::better_auth::BetterAuthServer;
+
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let better_auth = BetterAuthServer::start(&database.url, &[("JWT_EXPIRATION", "3s")]);
+    let issuer = better_auth.url.clone();
+    let jwks_url = format!("{issuer}/api/auth/jwks");
+    let verify_only = |iss: &str, aud: &str| {
+        let jwks = RemoteJwks::builder(&jwks_url)
+            .cooldown(Duration::from_secs(1), Duration::from_secs(1))
+            .build()
+            .expect("jwks");
+        Auth::verify_only(RemoteVerifier::new(jwks, iss, aud))
+    };
+    let shared = verify_only(&issuer, &issuer);
+    let ports = [
+        ("axum", start_axum(|_| shared.clone()).await),
+        ("poem", start_poem(|_| shared.clone()).await),
+        ("salvo", start_salvo(|_| shared.clone()).await),
+    ];
+    for (_, port) in ports {
+        wait_until_up(port);
+    }
+    // The server runs on this test's runtime: its blocking HTTP client must not hold a worker.
+    async fn me(port: u16, jwt: &str) -> Reply {
+        let authorization = format!("Bearer {jwt}");
+        tokio::task::spawn_blocking(move || {
+            request(
+                port,
+                "GET",
+                "/api/me",
+                &[("authorization", &authorization)],
+                None,
+            )
+        })
+        .await
+        .expect("join")
+    }
+
+    let bearer = better_auth.sign_up("ada@example.com");
+    let jwt = better_auth.jwt(&bearer);
+    for (name, port) in ports {
+        let reply = me(port, &jwt).await;
+        assert_eq!(reply.status, 200, "{name}: {}", reply.text());
+        assert_eq!(reply.json()["email"], "ada@example.com", "{name}");
+        let api = request(port, "GET", "/api/auth/get-session", &[], None);
+        assert_eq!(api.status, 404, "{name}: verify-only serves no auth route");
+        let guarded = request(
+            port,
+            "GET",
+            "/api/private/hello",
+            &[("authorization", &format!("Bearer {jwt}"))],
+            None,
+        );
+        assert_eq!(guarded.status, 200, "{name}: the guard lets it through");
+        let anonymous = request(port, "GET", "/api/private/hello", &[], None);
+        expect(name, &anonymous, 401, Some("UNAUTHORIZED"));
+    }
+
+    // Refusals, in every adapter.
+    let at = jwt.find('.').expect("dot") + 5;
+    let swapped = if &jwt[at..=at] == "A" { "B" } else { "A" };
+    let tampered = format!("{}{swapped}{}", &jwt[..at], &jwt[at + 1..]);
+    let foreign = {
+        // Better Auth's claims and kid, signed with a key Better Auth never published.
+        let claims: auth_core::token::Claims =
+            serde_json::from_slice(&base64_url(jwt.split('.').nth(1).expect("payload")))
+                .expect("Better Auth's claims read as ours");
+        let key = JwtKey::ed25519_from_seed(kid_of(&jwt), &[9; 32]).expect("key");
+        JwtIssuer::builder(&issuer, &issuer)
+            .signing_key(key)
+            .build()
+            .expect("issuer")
+            .sign(&claims)
+            .expect("sign")
+            .expose()
+            .to_owned()
+    };
+    for (name, port) in ports {
+        expect(name, &me(port, &tampered).await, 401, Some("INVALID_TOKEN"));
+        expect(name, &me(port, &foreign).await, 401, Some("INVALID_TOKEN"));
+        expect(
+            name,
+            &me(port, "not.a.jwt").await,
+            401,
+            Some("INVALID_TOKEN"),
+        );
+    }
+    // Wrong issuer or audience: the same token, checked by APIs that expect others.
+    for (iss, aud) in [
+        ("http://other.example", issuer.as_str()),
+        (issuer.as_str(), "http://other.example"),
+    ] {
+        let strict = start_axum(|_| verify_only(iss, aud)).await;
+        wait_until_up(strict);
+        expect(
+            "wrong iss/aud",
+            &me(strict, &jwt).await,
+            401,
+            Some("INVALID_TOKEN"),
+        );
+    }
+
+    // Rotation: a token signed with the new key verifies once a refetch is allowed; the old
+    // key's tokens still do while Better Auth publishes it.
+    better_auth.rotate(false);
+    let rotated = better_auth.jwt(&bearer);
+    assert_ne!(kid_of(&rotated), kid_of(&jwt), "a new key signs");
+    let mut accepted = false;
+    for _ in 0..40 {
+        if me(ports[0].1, &rotated).await.status == 200 {
+            accepted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        accepted,
+        "the rotated key is fetched once the cooldown (1 s) allows: {} {}",
+        me(ports[0].1, &rotated).await.text(),
+        http_get_text(&format!("{issuer}/api/auth/jwks"))
+    );
+    for (name, port) in ports {
+        assert_eq!(me(port, &rotated).await.status, 200, "{name}: rotated key");
+        assert_eq!(
+            me(port, &jwt).await.status,
+            200,
+            "{name}: old key, still published"
+        );
+    }
+
+    // Expired: Better Auth's tokens here live 3 s.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    for (name, port) in ports {
+        expect(name, &me(port, &jwt).await, 401, Some("TOKEN_EXPIRED"));
+    }
+}
+
+fn base64_url(part: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .expect("base64url")
+}
+
+fn kid_of(jwt: &str) -> String {
+    let header: serde_json::Value =
+        serde_json::from_slice(&base64_url(jwt.split('.').next().expect("header"))).expect("json");
+    header["kid"].as_str().expect("kid").to_owned()
+}
+
+fn http_get_text(url: &str) -> String {
+    let rest = url.trim_start_matches("http://127.0.0.1:");
+    let (port, path) = rest.split_at(rest.find('/').expect("path"));
+    request(port.parse().expect("port"), "GET", path, &[], None).text()
 }

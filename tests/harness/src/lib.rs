@@ -2,6 +2,9 @@
 //!
 //! [`http`]: a minimal HTTP/1.1 client that shows responses as a client sees them.
 //!
+//! [`better_auth`]: a real Better Auth server (the npm package) whose JWTs the verify-only
+//! tests check.
+//!
 //! [`mail`]: a real SMTP server (maildev) whose inbox the tests read, and can stop and restart.
 //!
 //! [`postgres`]: a real PostgreSQL server for tests. `DATABASE_URL` when it is set; otherwise a
@@ -10,6 +13,7 @@
 //! database. When no PostgreSQL can be found or started, the test fails with a message that says
 //! what to install: nothing is skipped.
 
+pub mod better_auth;
 pub mod http;
 pub mod mail;
 pub mod postgres;

@@ -38,7 +38,7 @@ use tokio::time::Instant;
 pub use fetch::FetchError;
 
 use super::verify::{self, Expectations, PreparedKey};
-use super::{Claims, TokenError};
+use super::{AccessToken, Claims, Jwks, KeyRefresh, SigningError, TokenError, TokenIssuer};
 use crate::model::Timestamp;
 
 /// Why a remote key source could not be set up.
@@ -305,8 +305,8 @@ impl RemoteJwks {
     }
 
     /// Fetches now unless another fetch is running (then waits for that one) or, when
-    /// `respect_cooldown`, one began within the cooldown (then returns at once).
-    async fn refresh(&self, respect_cooldown: bool) {
+    /// `respect_cooldown`, one began within the cooldown (then returns at once, `false`).
+    async fn refresh(&self, respect_cooldown: bool) -> bool {
         let shared = &self.shared;
         let notified = shared.fetched.notified();
         tokio::pin!(notified);
@@ -335,10 +335,10 @@ impl RemoteJwks {
         };
         match role {
             Role::Fetch => {}
-            Role::Refuse => return,
+            Role::Refuse => return false,
             Role::Follow => {
                 let _ = tokio::time::timeout(shared.policy.timeout * 2, notified).await;
-                return;
+                return true;
             }
         }
         shared.fetches.fetch_add(1, Ordering::Relaxed);
@@ -346,6 +346,7 @@ impl RemoteJwks {
         let now = Instant::now();
         self.settle(outcome, now);
         shared.fetched.notify_waiters();
+        true
     }
 
     /// Records a fetch's outcome: new keys, or a failure that leaves the old ones in place.
@@ -392,12 +393,13 @@ impl RemoteJwks {
         let refused_lately = lock(&self.shared.unknown_kids)
             .get(kid)
             .is_some_and(|until| *until > Instant::now());
-        if !refused_lately {
-            self.refresh(true).await;
-        }
+        let looked = !refused_lately && self.refresh(true).await;
         match self.lookup(kid) {
             Lookup::Found(key) => Ok(key),
             Lookup::Unavailable => Err(TokenError::KeysUnavailable),
+            // Remembered only when a fetch just said so: a refusal inside the cooldown must not
+            // extend the memory, or a client retrying often would keep a new key out for good.
+            Lookup::Unknown if !looked => Err(TokenError::UnknownKey),
             Lookup::Unknown => {
                 let mut unknown = lock(&self.shared.unknown_kids);
                 // Bounded: a flood of made-up kids resets the memory rather than grow it.
@@ -421,7 +423,7 @@ async fn background(weak: Weak<Shared>) {
             return;
         };
         let jwks = RemoteJwks { shared };
-        jwks.refresh(false).await;
+        let _ = jwks.refresh(false).await;
         let wait = {
             let gate = lock(&jwks.shared.gate);
             if gate.failures > 0 {
@@ -497,6 +499,31 @@ impl RemoteVerifier {
         &self.audience
     }
 
+    /// Verifies `token` at `now` with the keys already fetched, without waiting for a fetch:
+    /// `UnknownKey` for a `kid` not (yet) known, `KeysUnavailable` before the first answer.
+    pub fn verify_cached<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<T, TokenError> {
+        let kid = verify::kid_of(token).ok_or(TokenError::Malformed)?;
+        let key = match self.jwks.lookup(&kid) {
+            Lookup::Found(key) => key,
+            Lookup::Unknown => return Err(TokenError::UnknownKey),
+            Lookup::Unavailable => return Err(TokenError::KeysUnavailable),
+        };
+        verify::verify(token, |_| Some(&*key), &self.expectations(now))
+    }
+
+    fn expectations(&self, now: Timestamp) -> Expectations<'_> {
+        Expectations {
+            issuer: &self.issuer,
+            audience: &self.audience,
+            now: now.unix_seconds(),
+            leeway: self.leeway,
+        }
+    }
+
     /// Verifies `token` at `now` and returns Better Auth's claims.
     ///
     /// Errors as [`TokenError`]; `KeysUnavailable` when no keys could be fetched (yet).
@@ -512,13 +539,72 @@ impl RemoteVerifier {
     ) -> Result<T, TokenError> {
         let kid = verify::kid_of(token).ok_or(TokenError::Malformed)?;
         let key = self.jwks.key(&kid).await?;
-        let expect = Expectations {
-            issuer: &self.issuer,
-            audience: &self.audience,
-            now: now.unix_seconds(),
-            leeway: self.leeway,
-        };
-        verify::verify(token, |_| Some(&*key), &expect)
+        verify::verify(token, |_| Some(&*key), &self.expectations(now))
+    }
+}
+
+/// A [`TokenIssuer`] that only verifies, with a [`RemoteVerifier`]'s keys: what
+/// `Auth::verify_only` runs on. It signs nothing and publishes no keys of its own; a token
+/// with a `kid` it does not know yet gets one refetch (within the cooldown rules).
+#[derive(Debug, Clone)]
+pub struct RemoteIssuer {
+    verifier: RemoteVerifier,
+    none: Jwks,
+}
+
+impl RemoteIssuer {
+    /// The issuer for `verifier`'s tokens.
+    pub fn new(verifier: RemoteVerifier) -> Self {
+        Self {
+            verifier,
+            none: Jwks::default(),
+        }
+    }
+
+    /// The verifier.
+    pub fn verifier(&self) -> &RemoteVerifier {
+        &self.verifier
+    }
+}
+
+/// Signing was asked of a verify-only issuer.
+#[derive(Debug, thiserror::Error)]
+#[error("a verify-only issuer signs no tokens: they come from {0}")]
+struct VerifyOnly(String);
+
+impl TokenIssuer for RemoteIssuer {
+    fn issuer(&self) -> &str {
+        self.verifier.issuer()
+    }
+
+    fn audience(&self) -> &str {
+        self.verifier.audience()
+    }
+
+    fn sign(&self, _claims: &Claims) -> Result<AccessToken, SigningError> {
+        Err(SigningError(Box::new(VerifyOnly(
+            self.verifier.issuer().to_owned(),
+        ))))
+    }
+
+    fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {
+        self.verifier.verify_cached(token, now)
+    }
+
+    fn verify_value(&self, token: &str, now: Timestamp) -> Result<serde_json::Value, TokenError> {
+        self.verifier.verify_cached(token, now)
+    }
+
+    fn jwks(&self) -> &Jwks {
+        &self.none
+    }
+
+    fn refresh_keys<'a>(&'a self, token: &'a str) -> Option<KeyRefresh<'a>> {
+        let kid = verify::kid_of(token)?;
+        Some(Box::pin(async move {
+            // The outcome is read by the `verify` that follows.
+            let _ = self.verifier.jwks.key(&kid).await;
+        }))
     }
 }
 
