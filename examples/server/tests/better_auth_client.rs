@@ -12,10 +12,6 @@ use std::process::Command;
 use auth_test_harness::mail::MailCatcher;
 use support::{Server, command, free_port, fresh_dir};
 
-fn client_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/better-auth-client")
-}
-
 fn require(tool: &str, hint: &str) {
     let found = Command::new(tool)
         .arg("--version")
@@ -31,16 +27,7 @@ fn installed_client() -> PathBuf {
         "install Node.js 20.19 or newer (https://nodejs.org), which the better-auth client needs",
     );
     require("npm", "install npm (it comes with Node.js)");
-    let dir = client_dir();
-    if !dir.join("node_modules/better-auth").is_dir() {
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
-            .status()
-            .expect("run npm ci");
-        assert!(status.success(), "npm ci failed in {}", dir.display());
-    }
-    dir
+    auth_test_harness::node::installed("tests/better-auth-client", "node_modules/better-auth")
 }
 
 /// Runs `node --test <file>` in the client folder with `env`, and asserts that every test

@@ -3,7 +3,6 @@
 //! group of its own that is stopped when dropped.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -19,10 +18,6 @@ pub struct BetterAuthServer {
     _stdin: Option<ChildStdin>,
 }
 
-fn package_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../better-auth-server")
-}
-
 impl BetterAuthServer {
     /// Starts Better Auth on `database_url` with extra environment `env` (`JWT_ALG`,
     /// `JWKS_ROTATION_INTERVAL`, …; see its README), and waits until it listens.
@@ -32,20 +27,7 @@ impl BetterAuthServer {
     /// When Node.js/npm are missing or the server does not start, saying why.
     pub fn start(database_url: &str, env: &[(&str, &str)]) -> Self {
         use std::os::unix::process::CommandExt;
-        let dir = package_dir();
-        if !dir.join("node_modules/better-auth").is_dir() {
-            let output = Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-                .current_dir(&dir)
-                .output()
-                .unwrap_or_else(|e| panic!("npm (Node.js 20.19+) is needed: {e}"));
-            assert!(
-                output.status.success(),
-                "npm ci in {} failed:\n{}",
-                dir.display(),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
+        let dir = crate::node::installed("tests/better-auth-server", "node_modules/better-auth");
         let mut child = Command::new("node")
             .arg("server.mjs")
             .current_dir(&dir)

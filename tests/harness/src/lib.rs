@@ -16,4 +16,5 @@
 pub mod better_auth;
 pub mod http;
 pub mod mail;
+pub mod node;
 pub mod postgres;

@@ -83,23 +83,6 @@ fn package_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../mail-catcher")
 }
 
-fn ensure_installed(dir: &Path) {
-    if dir.join("node_modules/.bin/maildev").exists() {
-        return;
-    }
-    let output = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("npm (Node.js 20.19+) is needed for the mail tests: {e}"));
-    assert!(
-        output.status.success(),
-        "npm ci in {} failed:\n{}",
-        dir.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 fn listening(port: u16) -> bool {
     std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
 }
@@ -111,7 +94,7 @@ impl MailCatcher {
     ///
     /// When Node.js/npm are missing or maildev does not start, saying why.
     pub fn start() -> Self {
-        ensure_installed(&package_dir());
+        crate::node::installed("tests/mail-catcher", "node_modules/.bin/maildev");
         let catcher = Self {
             smtp_port: crate::postgres::free_port(),
             web_port: crate::postgres::free_port(),
@@ -125,7 +108,7 @@ impl MailCatcher {
     /// Starts maildev speaking TLS from the first byte (`smtps://`), with a certificate from a
     /// throwaway CA ([`ca_file`](Self::ca_file)), and accepting only `user` / `password`.
     pub fn start_secure(user: &str, password: &str) -> Self {
-        ensure_installed(&package_dir());
+        crate::node::installed("tests/mail-catcher", "node_modules/.bin/maildev");
         let smtp_port = crate::postgres::free_port();
         let dir =
             std::env::temp_dir().join(format!("auth-mail-tls-{}-{smtp_port}", std::process::id()));
