@@ -512,3 +512,35 @@ async fn a_client_retrying_a_new_kid_inside_the_cooldown_is_not_locked_out() {
     }
     panic!("the new key was never fetched");
 }
+
+#[tokio::test]
+async fn a_cached_token_is_refused_once_its_key_is_withdrawn() {
+    let (old, new) = (key("k1", 1), key("k2", 2));
+    let server = JwksServer::start(Answer::keys(&key_set(&[&old]))).await;
+    let jwks = RemoteJwks::builder(server.url())
+        .cooldown(Duration::ZERO, Duration::ZERO)
+        .build()
+        .expect("jwks");
+    let verifier = verifier(jwks);
+    let token = token_from(&issuer(old, ISSUER, ISSUER), HOUR);
+    verifier
+        .verify(&token, Timestamp::now())
+        .await
+        .expect("verified, and cached");
+    verifier
+        .verify(&token, Timestamp::now())
+        .await
+        .expect("a cache hit");
+    // The issuer withdraws k1; a token with k2 makes the verifier refetch.
+    server.answer(Answer::keys(&key_set(&[&new]))).await;
+    let fresh = token_from(&issuer(new, ISSUER, ISSUER), HOUR);
+    verifier
+        .verify(&fresh, Timestamp::now())
+        .await
+        .expect("k2 fetched");
+    assert_eq!(
+        verifier.verify(&token, Timestamp::now()).await.err(),
+        Some(TokenError::UnknownKey),
+        "the cache does not outlive the key"
+    );
+}

@@ -1,7 +1,9 @@
 //! Token validation, the hot path of every API request: auth-core's verifier for each algorithm,
 //! beside its floor (base64url-decoding the three parts, the raw signature check of the same
 //! signing input, and parsing the claims) and beside jsonwebtoken's plain `decode` with the same
-//! validation, all in the same run. Also the verified-token cache: a hit, and a miss.
+//! validation, all in the same run. Also the verified-token cache: a hit, and a miss. And the
+//! verify-only mode: the same EdDSA token checked with keys fetched from a JWKS URL (a server on
+//! loopback, fetched once before timing) beside the same key held locally.
 
 use std::hint::black_box;
 
@@ -108,5 +110,69 @@ fn token_validation(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, token_validation);
+/// Verify-only: `RemoteIssuer` (keys from a JWKS on loopback, already fetched) against
+/// `JwtIssuer` with the same key, both without the verified-token cache, then both with it.
+fn remote_jwks(c: &mut Criterion) {
+    use auth_core::token::JwtKey;
+    use auth_core::token::remote::{RemoteIssuer, RemoteJwks, RemoteVerifier};
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let key = JwtKey::generate_ed25519();
+    let body = serde_json::json!({ "keys": [key.public_jwk().expect("public")] }).to_string();
+    let port = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let app = axum::Router::new().route(
+            "/jwks",
+            axum::routing::get(move || {
+                let body = body.clone();
+                async move { ([("content-type", "application/json")], body) }
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        port
+    });
+    let remote = |cache: usize| {
+        let jwks = RemoteJwks::builder(format!("http://127.0.0.1:{port}/jwks"))
+            .build()
+            .expect("jwks");
+        RemoteIssuer::new(RemoteVerifier::new(jwks, ORIGIN, ORIGIN).verified_token_cache(cache))
+    };
+    let (remote_plain, remote_cached) = (remote(0), remote(1024));
+    let (local_plain, local_cached) = (issuer(key.clone(), 0), issuer(key, 1024));
+    let token = token(&local_plain);
+    let now = Timestamp::now();
+    // Fetch the keys (the first verification of an unknown kid does), and check all agree.
+    let ours = local_plain.verify(&token, now).expect("valid");
+    runtime.block_on(async {
+        for remote in [&remote_plain, &remote_cached] {
+            remote
+                .verifier()
+                .verify(&token, now)
+                .await
+                .expect("fetched and valid");
+        }
+    });
+    assert_eq!(remote_plain.verify(&token, now).expect("valid"), ours);
+    assert_eq!(remote_cached.verify(&token, now).expect("valid"), ours);
+
+    let mut group = c.benchmark_group("validate/remote-jwks");
+    group.bench_function("local key", |b| {
+        b.iter(|| local_plain.verify_shared(black_box(&token), now))
+    });
+    group.bench_function("remote key", |b| {
+        b.iter(|| remote_plain.verify_shared(black_box(&token), now))
+    });
+    group.bench_function("local key, cache hit", |b| {
+        b.iter(|| local_cached.verify_shared(black_box(&token), now))
+    });
+    group.bench_function("remote key, cache hit", |b| {
+        b.iter(|| remote_cached.verify_shared(black_box(&token), now))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, token_validation, remote_jwks);
 criterion_main!(benches);

@@ -27,7 +27,7 @@ mod fetch;
 mod jwk;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
 use std::time::Duration;
 
@@ -109,6 +109,11 @@ struct Shared {
     fetched: Notify,
     unknown_kids: Mutex<HashMap<String, Instant>>,
     fetches: AtomicU64,
+    /// Bumped each time a fetch replaces the key set.
+    generation: AtomicU64,
+    /// Until when (Unix ms, wall clock) the current set may be used: its fetch plus the stale
+    /// ceiling. Read by the verified-token cache, which must not need a lock or a clock call.
+    usable_until_ms: AtomicI64,
 }
 
 /// Keys fetched from a JWKS URL and kept fresh. Cheap to clone; clones share the keys.
@@ -226,6 +231,8 @@ impl RemoteJwksBuilder {
                 fetched: Notify::new(),
                 unknown_kids: Mutex::new(HashMap::new()),
                 fetches: AtomicU64::new(0),
+                generation: AtomicU64::new(0),
+                usable_until_ms: AtomicI64::new(i64::MIN),
             }),
         })
     }
@@ -366,6 +373,13 @@ impl RemoteJwks {
                     fetched_at: Some(now),
                     refresh_at: now + ttl.mul_f64(0.8),
                 });
+                shared.usable_until_ms.store(
+                    Timestamp::now()
+                        .saturating_add(policy.stale_ceiling)
+                        .unix_millis(),
+                    Ordering::Release,
+                );
+                shared.generation.fetch_add(1, Ordering::Release);
                 lock(&shared.unknown_kids).clear();
                 if gate.failures > 0 {
                     tracing::info!(url = %shared.url, keys = count, "JWKS reachable again");
@@ -457,13 +471,29 @@ async fn background(weak: Weak<Shared>) {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RemoteVerifier {
     jwks: RemoteJwks,
     issuer: String,
     audience: String,
     leeway: i64,
+    verified: Option<Arc<VerifiedCache>>,
 }
+
+impl std::fmt::Debug for RemoteVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteVerifier")
+            .field("jwks", &self.jwks)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Tokens verified before, by their exact bytes, with the generation of the key set that
+/// verified them: a hit counts only while that set is current (after a refetch, which may have
+/// withdrawn the key, each token goes through the signature check once more).
+type VerifiedCache = quick_cache::sync::Cache<String, (Arc<Claims>, u64)>;
 
 impl RemoteVerifier {
     /// Tokens from `issuer` for `audience` (Better Auth: both its base URL's origin, unless
@@ -474,7 +504,16 @@ impl RemoteVerifier {
             issuer: issuer.into(),
             audience: audience.into(),
             leeway: 0,
+            verified: Some(Arc::new(VerifiedCache::new(10_000))),
         }
+    }
+
+    /// How many verified tokens to remember by their exact bytes (default 10 000; 0 turns the
+    /// cache off), as `AuthConfigBuilder::verified_token_cache` does for local keys.
+    #[must_use]
+    pub fn verified_token_cache(mut self, capacity: usize) -> Self {
+        self.verified = (capacity > 0).then(|| Arc::new(VerifiedCache::new(capacity)));
+        self
     }
 
     /// Tolerance for clock differences when checking `exp`, `nbf` and `iat` (default none).
@@ -515,6 +554,50 @@ impl RemoteVerifier {
         verify::verify(token, |_| Some(&*key), &self.expectations(now))
     }
 
+    /// [`verify_cached`](Self::verify_cached) for Better Auth's claims, through the
+    /// verified-token cache.
+    pub fn verify_cached_shared(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<Arc<Claims>, TokenError> {
+        let Some(cache) = &self.verified else {
+            return self.verify_cached(token, now).map(Arc::new);
+        };
+        // Read before the lookup below: a refetch in between makes the entry stale, never the
+        // other way round.
+        let generation = self.jwks.shared.generation.load(Ordering::Acquire);
+        if let Some((claims, verified_in)) = cache.get(token) {
+            let usable =
+                now.unix_millis() < self.jwks.shared.usable_until_ms.load(Ordering::Acquire);
+            if verified_in == generation && usable {
+                // The signature and the claims' shape were checked when it went in; time was not.
+                let now = now.unix_seconds();
+                if claims.exp.saturating_add(self.leeway) <= now {
+                    return Err(TokenError::Expired);
+                }
+                if claims.nbf.unwrap_or(i64::MIN).max(claims.iat) > now.saturating_add(self.leeway)
+                {
+                    return Err(TokenError::NotYetValid);
+                }
+                return Ok(claims);
+            }
+        }
+        let kid = verify::kid_of(token).ok_or(TokenError::Malformed)?;
+        let key = match self.jwks.lookup(&kid) {
+            Lookup::Found(key) => key,
+            Lookup::Unknown => return Err(TokenError::UnknownKey),
+            Lookup::Unavailable => return Err(TokenError::KeysUnavailable),
+        };
+        let claims: Arc<Claims> = Arc::new(verify::verify(
+            token,
+            |_| Some(&*key),
+            &self.expectations(now),
+        )?);
+        cache.insert(token.to_owned(), (Arc::clone(&claims), generation));
+        Ok(claims)
+    }
+
     fn expectations(&self, now: Timestamp) -> Expectations<'_> {
         Expectations {
             issuer: &self.issuer,
@@ -524,11 +607,20 @@ impl RemoteVerifier {
         }
     }
 
-    /// Verifies `token` at `now` and returns Better Auth's claims.
+    /// Verifies `token` at `now` and returns Better Auth's claims (through the verified-token
+    /// cache; an unknown `kid` gets one refetch, within the cooldown rules).
     ///
     /// Errors as [`TokenError`]; `KeysUnavailable` when no keys could be fetched (yet).
     pub async fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {
-        self.verify_as(token, now).await
+        match self.verify_cached_shared(token, now) {
+            Err(TokenError::UnknownKey | TokenError::KeysUnavailable) => {
+                let kid = verify::kid_of(token).ok_or(TokenError::Malformed)?;
+                self.jwks.key(&kid).await?;
+                self.verify_cached_shared(token, now)
+            }
+            done => done,
+        }
+        .map(Arc::unwrap_or_clone)
     }
 
     /// Verifies `token` at `now` and reads its payload as `T` (claims of your own).
@@ -588,7 +680,13 @@ impl TokenIssuer for RemoteIssuer {
     }
 
     fn verify(&self, token: &str, now: Timestamp) -> Result<Claims, TokenError> {
-        self.verifier.verify_cached(token, now)
+        self.verifier
+            .verify_cached_shared(token, now)
+            .map(Arc::unwrap_or_clone)
+    }
+
+    fn verify_shared(&self, token: &str, now: Timestamp) -> Result<Arc<Claims>, TokenError> {
+        self.verifier.verify_cached_shared(token, now)
     }
 
     fn verify_value(&self, token: &str, now: Timestamp) -> Result<serde_json::Value, TokenError> {
