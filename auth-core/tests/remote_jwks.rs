@@ -544,3 +544,60 @@ async fn a_cached_token_is_refused_once_its_key_is_withdrawn() {
         "the cache does not outlive the key"
     );
 }
+
+#[tokio::test]
+async fn a_verify_only_auth_serves_the_extractor_rules_and_no_route() {
+    use auth_core::Auth;
+    use auth_core::http::{AuthService, extract};
+
+    let good = key("k1", 1);
+    let server = JwksServer::start(Answer::keys(&key_set(&[&good]))).await;
+    let jwks = RemoteJwks::builder(server.url()).build().expect("jwks");
+    let auth = Auth::verify_only(verifier(jwks));
+    assert!(auth.is_verify_only());
+    let token = token_from(&issuer(good, ISSUER, ISSUER), HOUR);
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        http::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("header"),
+    );
+    let mut extensions = http::Extensions::new();
+    extract::install(&auth, &mut extensions);
+
+    // `CurrentUser`: the first token's unknown kid is fetched on the way.
+    let caller = extract::current_user(&headers, &extensions)
+        .await
+        .expect("caller");
+    assert_eq!(caller.user.email, "ada@example.com");
+    // `Jwt<C>`: claims of the application's own type.
+    #[derive(serde::Deserialize)]
+    struct Mine {
+        email: String,
+        iss: String,
+    }
+    let mine: Mine = extract::jwt_claims(&headers, &extensions)
+        .await
+        .expect("claims");
+    assert_eq!(
+        (mine.email.as_str(), mine.iss.as_str()),
+        ("ada@example.com", ISSUER)
+    );
+    // `MaybeUser`: a session cookie, which only the issuing server can read, is nobody.
+    let mut cookie = http::HeaderMap::new();
+    cookie.insert(
+        http::header::COOKIE,
+        "better-auth.session_token=abc.def".parse().expect("header"),
+    );
+    assert!(
+        extract::maybe_user(&cookie, &extensions)
+            .await
+            .expect("no fault")
+            .is_none()
+    );
+    // No auth route.
+    let request = http::Request::get("/api/auth/get-session")
+        .body(http_body_util::Full::new(bytes::Bytes::new()))
+        .expect("request");
+    let response: http::Response<bytes::Bytes> = AuthService::new(&auth).respond(request).await;
+    assert_eq!(response.status(), 404);
+}

@@ -701,7 +701,16 @@ async fn verify_only_accepts_better_auths_tokens_in_every_adapter() {
     use auth_test_harness::better_auth::BetterAuthServer;
 
     let database = auth_test_harness::postgres::fresh_database().await;
-    let better_auth = BetterAuthServer::start(&database.url, &[("JWT_EXPIRATION", "3s")]);
+    // Better Auth's own key rotation (its `jwt()` options): a new key every 2 s, the old ones
+    // published for a minute after; tokens live 8 s.
+    let better_auth = BetterAuthServer::start(
+        &database.url,
+        &[
+            ("JWT_EXPIRATION", "8s"),
+            ("JWKS_ROTATION_INTERVAL", "2"),
+            ("JWKS_GRACE_PERIOD", "60"),
+        ],
+    );
     let issuer = better_auth.url.clone();
     let jwks_url = format!("{issuer}/api/auth/jwks");
     let verify_only = |iss: &str, aud: &str| {
@@ -738,6 +747,8 @@ async fn verify_only_accepts_better_auths_tokens_in_every_adapter() {
 
     let bearer = better_auth.sign_up("ada@example.com");
     let jwt = better_auth.jwt(&bearer);
+    // Better Auth made its first key for this token: the rotation clock starts here.
+    let minted = std::time::Instant::now();
     for (name, port) in ports {
         let reply = me(port, &jwt).await;
         assert_eq!(reply.status, 200, "{name}: {}", reply.text());
@@ -801,8 +812,9 @@ async fn verify_only_accepts_better_auths_tokens_in_every_adapter() {
     }
 
     // Rotation: a token signed with the new key verifies once a refetch is allowed; the old
-    // key's tokens still do while Better Auth publishes it.
-    better_auth.rotate(false);
+    // key's tokens still do while Better Auth publishes it (its grace period).
+    // Past the rotation interval, Better Auth signs with a new key (it rotates when it signs).
+    tokio::time::sleep(Duration::from_millis(2_500).saturating_sub(minted.elapsed())).await;
     let rotated = better_auth.jwt(&bearer);
     assert_ne!(kid_of(&rotated), kid_of(&jwt), "a new key signs");
     let mut accepted = false;
@@ -828,8 +840,8 @@ async fn verify_only_accepts_better_auths_tokens_in_every_adapter() {
         );
     }
 
-    // Expired: Better Auth's tokens here live 3 s.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Expired: Better Auth's tokens here live 8 s.
+    tokio::time::sleep(Duration::from_secs(9).saturating_sub(minted.elapsed())).await;
     for (name, port) in ports {
         expect(name, &me(port, &jwt).await, 401, Some("TOKEN_EXPIRED"));
     }
