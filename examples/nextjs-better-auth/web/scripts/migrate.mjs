@@ -7,6 +7,13 @@ import { getMigrations } from "better-auth/db/migration";
 import { jwt } from "better-auth/plugins";
 import pg from "pg";
 
+// The same .env.local as `next dev` reads; variables already set win.
+try {
+  process.loadEnvFile(".env.local");
+} catch {
+  // No .env.local: the environment only.
+}
+
 if (!process.env.DATABASE_URL) {
   console.error("migrate: DATABASE_URL is not set (see .env.example)");
   process.exit(2);
