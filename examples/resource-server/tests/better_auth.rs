@@ -2,62 +2,14 @@
 //! PostgreSQL): `GET /api/me` answers for Better Auth's JWTs and refuses anything else; started
 //! while Better Auth is down, it answers 503 (not 401, not a crash) until it comes up.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::Duration;
 
 use auth_test_harness::better_auth::BetterAuthServer;
-use auth_test_harness::http::{Reply, request};
+use auth_test_harness::http::request;
 use auth_test_harness::postgres::free_port;
-
-/// The example's binary, listening on a free port; killed when dropped.
-struct Api {
-    port: u16,
-    child: Child,
-}
-
-impl Api {
-    fn start(jwks_url: &str, issuer: &str) -> Self {
-        let port = free_port();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_auth-example-resource-server"))
-            .env("AUTH_JWKS_URL", jwks_url)
-            .env("AUTH_ISSUER", issuer)
-            .env_remove("AUTH_AUDIENCE")
-            .env("PORT", port.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the resource server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        loop {
-            match lines.next() {
-                Some(Ok(line)) if line.starts_with("listening on") => break,
-                Some(Ok(_)) => {}
-                _ => panic!("the resource server exited before listening"),
-            }
-        }
-        // Its log goes on to stdout: keep reading, so it never writes into a closed pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Self { port, child }
-    }
-
-    fn me(&self, bearer: Option<&str>) -> Reply {
-        let authorization = bearer.map(|jwt| format!("Bearer {jwt}"));
-        let headers: Vec<(&str, &str)> = authorization
-            .as_deref()
-            .map(|value| vec![("authorization", value)])
-            .unwrap_or_default();
-        request(self.port, "GET", "/api/me", &headers, None)
-    }
-}
-
-impl Drop for Api {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use support::Api;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_trusts_better_auths_tokens_and_nothing_else() {

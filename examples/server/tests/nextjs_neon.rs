@@ -7,85 +7,15 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
+use auth_test_harness::browser::{ProcessGroup, chromium, run, wait_for_port};
 use auth_test_harness::mail::MailCatcher;
 use support::{Server, command, free_port, fresh_dir};
 
 fn frontend_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../nextjs-neon/frontend")
-}
-
-fn chromium() -> PathBuf {
-    let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-    candidates.iter().map(PathBuf::from).find(|p| p.is_file()).unwrap_or_else(|| {
-        panic!("Chromium is not installed: `apt-get install chromium` (Debian) — ./scripts/test.sh does it when it can")
-    })
-}
-
-fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .envs(envs.iter().copied())
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(
-        output.status.success(),
-        "{program} {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// `next start` in a process group of its own, the whole group stopped when dropped: `npx` is
-/// only the parent of the `next-server` that listens, and killing `npx` alone left that server
-/// running after the tests.
-struct Frontend(Child);
-
-impl Frontend {
-    fn start(mut command: Command) -> Self {
-        use std::os::unix::process::CommandExt;
-        Self(command.process_group(0).spawn().expect("next start"))
-    }
-
-    /// Sends `signal` to every process of the group (`kill -SIG -PGID`).
-    fn signal_group(&self, signal: &str) {
-        // The shell's own `kill`, which every system has.
-        let _ = Command::new("sh")
-            .args(["-c", &format!("kill {signal} -{}", self.0.id())])
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-impl Drop for Frontend {
-    fn drop(&mut self) {
-        // TERM to the group, then (whoever is still there after 5 s) KILL; the group's other
-        // members may outlive `npx`, so KILL goes out in any case (to an empty group it is a
-        // no-op). The end of the test command checks that nothing was left.
-        for signal in ["-TERM", "-KILL"] {
-            self.signal_group(signal);
-            for _ in 0..50 {
-                if matches!(self.0.try_wait(), Ok(Some(_))) {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-    }
-}
-
-fn wait_for_port(port: u16) {
-    for _ in 0..600 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("nothing listens on {port}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -155,7 +85,7 @@ async fn a_person_registers_verifies_resets_the_password_and_signs_in_again_in_a
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-        let _frontend = Frontend::start(next);
+        let _frontend = ProcessGroup::start(next);
         wait_for_port(frontend_port);
         let output = Command::new("node")
             .args(["--test", "e2e/browser.test.mjs"])

@@ -2,6 +2,8 @@
 //!
 //! [`http`]: a minimal HTTP/1.1 client that shows responses as a client sees them.
 //!
+//! [`browser`]: Chromium, servers in process groups, ports: what the browser tests share.
+//!
 //! [`better_auth`]: a real Better Auth server (the npm package) whose JWTs the verify-only
 //! tests check.
 //!
@@ -14,6 +16,7 @@
 //! what to install: nothing is skipped.
 
 pub mod better_auth;
+pub mod browser;
 pub mod http;
 pub mod mail;
 pub mod node;
