@@ -82,14 +82,13 @@ impl Auth {
     ) -> Result<T, TokenError> {
         let issuer = self.issuer();
         match verify(issuer, self.now()) {
-            Err(TokenError::UnknownKey | TokenError::KeysUnavailable) => {
-                match issuer.refresh_keys(token) {
-                    Some(refresh) => {
-                        refresh.await;
-                        verify(issuer, self.now())
-                    }
-                    None => verify(issuer, self.now()),
-                }
+            Err(error @ (TokenError::UnknownKey | TokenError::KeysUnavailable)) => {
+                // An issuer with its keys at hand has given its answer: no second check.
+                let Some(refresh) = issuer.refresh_keys(token) else {
+                    return Err(error);
+                };
+                refresh.await;
+                verify(issuer, self.now())
             }
             done => done,
         }

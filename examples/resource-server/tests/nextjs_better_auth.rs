@@ -11,7 +11,7 @@ mod support;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use auth_test_harness::browser::{ProcessGroup, chromium, run, wait_for_port};
+use auth_test_harness::browser::{ProcessGroup, chromium, node_test, run, wait_for_port};
 use auth_test_harness::postgres::free_port;
 use support::Api;
 
@@ -58,30 +58,23 @@ async fn better_auth_in_nextjs_signs_in_and_the_rust_api_verifies_its_jwts_in_a_
         wait_for_port(web_port);
         // The Rust API trusts the tokens of Better Auth at the Next.js origin, nothing else.
         let _api = Api::start_on(api_port, &format!("{web_url}/api/auth/jwks"), &web_url);
-        let output = Command::new("node")
-            .args(["--test", "e2e/browser.test.mjs"])
-            .current_dir(&dir)
-            .env("BASE_URL", &web_url)
-            .env("CHROMIUM", &browser)
-            .env("SCREENSHOT_DIR", &screenshots)
-            .output()
-            .expect("node");
-        (
-            output.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ),
-            screenshots,
-        )
+        let (ok, text) = node_test(
+            &dir,
+            "e2e/browser.test.mjs",
+            &[
+                ("BASE_URL", std::ffi::OsStr::new(&web_url)),
+                ("CHROMIUM", std::ffi::OsStr::new(&browser)),
+                ("SCREENSHOT_DIR", std::ffi::OsStr::new(&screenshots)),
+            ],
+        );
+        (ok, text, screenshots)
     })
     .await
     .expect("join");
     let (ok, text, screenshots) = report;
     println!("{text}\nscreenshots: {}", screenshots.display());
     assert!(
-        ok && text.contains("# fail 0"),
+        ok,
         "the browser test failed (screenshots in {}):\n{text}",
         screenshots.display()
     );

@@ -10,7 +10,7 @@ mod support;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use auth_test_harness::browser::{ProcessGroup, chromium, run, wait_for_port};
+use auth_test_harness::browser::{ProcessGroup, chromium, node_test, run, wait_for_port};
 use auth_test_harness::mail::MailCatcher;
 use support::{Server, command, free_port, fresh_dir};
 
@@ -87,31 +87,24 @@ async fn a_person_registers_verifies_resets_the_password_and_signs_in_again_in_a
         .stderr(Stdio::null());
         let _frontend = ProcessGroup::start(next);
         wait_for_port(frontend_port);
-        let output = Command::new("node")
-            .args(["--test", "e2e/browser.test.mjs"])
-            .current_dir(&dir)
-            .env("BASE_URL", &frontend_url)
-            .env("MAILDEV_URL", &maildev)
-            .env("CHROMIUM", &browser)
-            .env("SCREENSHOT_DIR", &screenshots)
-            .output()
-            .expect("node");
-        (
-            output.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ),
-            screenshots,
-        )
+        let (ok, text) = node_test(
+            &dir,
+            "e2e/browser.test.mjs",
+            &[
+                ("BASE_URL", std::ffi::OsStr::new(&frontend_url)),
+                ("MAILDEV_URL", std::ffi::OsStr::new(&maildev)),
+                ("CHROMIUM", std::ffi::OsStr::new(&browser)),
+                ("SCREENSHOT_DIR", std::ffi::OsStr::new(&screenshots)),
+            ],
+        );
+        (ok, text, screenshots)
     })
     .await
     .expect("join");
     let (ok, text, screenshots) = report;
     println!("{text}\nscreenshots: {}", screenshots.display());
     assert!(
-        ok && text.contains("# fail 0"),
+        ok,
         "the browser test failed (screenshots in {}):\n{text}",
         screenshots.display()
     );

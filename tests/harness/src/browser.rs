@@ -87,3 +87,20 @@ pub fn wait_for_port(port: u16) {
     }
     panic!("nothing listens on {port}");
 }
+
+/// Runs `node --test <file>` in `dir` with `envs`: whether it passed (exit 0, no failed test)
+/// and everything it printed.
+pub fn node_test(dir: &Path, file: &str, envs: &[(&str, &std::ffi::OsStr)]) -> (bool, String) {
+    let output = Command::new("node")
+        .args(["--test", file])
+        .current_dir(dir)
+        .envs(envs.iter().copied())
+        .output()
+        .expect("node");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success() && text.contains("# fail 0"), text)
+}
