@@ -9,7 +9,7 @@ mod timestamp;
 mod user;
 mod verification;
 
-pub use account::{CredentialAccount, UserWithCredential};
+pub use account::{Account, CredentialAccount, Unlinked, UserWithCredential};
 pub use email::{Email, InvalidEmail};
 pub(crate) use id::random_id;
 pub use id::{AccountId, SessionId, SessionToken, UserId};

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use super::{StoreError, UserStore};
 use crate::mail::{Delivery, MailClaim, Message, OutboundMail, QueuedMail};
 use crate::model::{
-    AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User,
-    UserId, UserUpdate, UserWithCredential, Verification,
+    Account, AccountId, AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken,
+    Timestamp, Unlinked, User, UserId, UserUpdate, UserWithCredential, Verification,
 };
 
 /// An in-memory [`UserStore`], safe under concurrency: every call runs under one lock, so
@@ -32,6 +32,8 @@ struct Tables {
     users: HashMap<UserId, User>,
     user_by_email: HashMap<String, UserId>,
     credentials: HashMap<UserId, CredentialAccount>,
+    /// Accounts of social providers, oldest first.
+    accounts: Vec<Account>,
     sessions: HashMap<SessionToken, Session>,
     token_by_session_id: HashMap<SessionId, SessionToken>,
     verifications: Vec<Verification>,
@@ -456,6 +458,7 @@ impl UserStore for MemoryStore {
         }
         let ended = t.remove_sessions_where(|s| &s.user_id == id);
         t.credentials.remove(id);
+        t.accounts.retain(|a| &a.user_id != id);
         t.verifications.retain(|v| v.value != id.as_str());
         if let Some(user) = t.users.remove(id) {
             t.user_by_email.remove(&user.email);
@@ -468,6 +471,124 @@ impl UserStore for MemoryStore {
         let before = t.verifications.len();
         t.verifications.retain(|v| !v.is_expired(now));
         Ok((before - t.verifications.len()) as u64)
+    }
+
+    async fn find_account(
+        &self,
+        provider_id: &str,
+        account_id: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let t = self.tables();
+        Ok(t.accounts
+            .iter()
+            .find(|a| a.provider_id == provider_id && a.account_id == account_id)
+            .cloned())
+    }
+
+    async fn list_accounts(&self, user_id: &UserId) -> Result<Vec<Account>, StoreError> {
+        let t = self.tables();
+        let mut accounts: Vec<Account> = t
+            .credentials
+            .get(user_id)
+            .map(|c| {
+                let mut account = Account::new(
+                    c.user_id.clone(),
+                    "credential",
+                    c.user_id.as_str(),
+                    c.created_at,
+                );
+                account.id = c.id.clone();
+                account.updated_at = c.updated_at;
+                account
+            })
+            .into_iter()
+            .collect();
+        accounts.extend(t.accounts.iter().filter(|a| &a.user_id == user_id).cloned());
+        accounts.sort_by_key(|a| a.created_at);
+        Ok(accounts)
+    }
+
+    async fn create_social_user(
+        &self,
+        user: &User,
+        account: &Account,
+        session: &Session,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.user_by_email.contains_key(&user.email) {
+            return Err(StoreError::EmailTaken);
+        }
+        t.user_by_email.insert(user.email.clone(), user.id.clone());
+        t.users.insert(user.id.clone(), user.clone());
+        t.accounts.push(account.clone());
+        t.insert_session(session)
+    }
+
+    async fn link_account(&self, account: &Account) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        if t.accounts
+            .iter()
+            .any(|a| a.provider_id == account.provider_id && a.account_id == account.account_id)
+        {
+            return Ok(false);
+        }
+        t.accounts.push(account.clone());
+        Ok(true)
+    }
+
+    async fn update_account(&self, account: &Account) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let Some(row) = t.accounts.iter_mut().find(|a| a.id == account.id) else {
+            return Ok(false);
+        };
+        row.access_token.clone_from(&account.access_token);
+        row.refresh_token.clone_from(&account.refresh_token);
+        row.id_token.clone_from(&account.id_token);
+        row.access_token_expires_at = account.access_token_expires_at;
+        row.refresh_token_expires_at = account.refresh_token_expires_at;
+        row.scope.clone_from(&account.scope);
+        row.updated_at = account.updated_at;
+        Ok(true)
+    }
+
+    async fn unlink_account(
+        &self,
+        user_id: &UserId,
+        id: &AccountId,
+    ) -> Result<Unlinked, StoreError> {
+        let mut t = self.tables();
+        let credential = t.credentials.get(user_id).map(|c| c.id.clone());
+        let social = t.accounts.iter().filter(|a| &a.user_id == user_id).count();
+        let total = social + usize::from(credential.is_some());
+        let is_credential = credential.as_ref() == Some(id);
+        let is_social = t
+            .accounts
+            .iter()
+            .any(|a| &a.user_id == user_id && &a.id == id);
+        if !is_credential && !is_social {
+            return Ok(Unlinked::NotFound);
+        }
+        if total <= 1 {
+            return Ok(Unlinked::LastAccount);
+        }
+        if is_credential {
+            t.credentials.remove(user_id);
+        } else {
+            t.accounts.retain(|a| &a.id != id);
+        }
+        Ok(Unlinked::Unlinked)
+    }
+
+    async fn insert_verification(&self, verification: &Verification) -> Result<(), StoreError> {
+        self.tables().verifications.push(verification.clone());
+        Ok(())
+    }
+
+    async fn consume_verification(&self, id: &str) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let before = t.verifications.len();
+        t.verifications.retain(|v| v.id != id);
+        Ok(t.verifications.len() < before)
     }
 
     async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError> {

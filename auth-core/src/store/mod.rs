@@ -14,8 +14,8 @@ use async_trait::async_trait;
 use crate::BoxError;
 use crate::mail::{Delivery, MailClaim, OutboundMail, QueuedMail};
 use crate::model::{
-    AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User,
-    UserId, UserUpdate, UserWithCredential, Verification,
+    Account, AccountId, AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken,
+    Timestamp, Unlinked, User, UserId, UserUpdate, UserWithCredential, Verification,
 };
 
 mod memory;
@@ -217,6 +217,51 @@ pub trait UserStore: Send + Sync + 'static {
     /// Deletes the verification rows that have expired at `now`; returns how many.
     async fn delete_expired_verifications(&self, now: Timestamp) -> Result<u64, StoreError>;
 
+    /// The account of `provider_id` with the provider's user id `account_id`, if one is
+    /// linked (the oldest, should a database hold several).
+    async fn find_account(
+        &self,
+        provider_id: &str,
+        account_id: &str,
+    ) -> Result<Option<Account>, StoreError>;
+
+    /// All the user's accounts, the credential account included, oldest first.
+    async fn list_accounts(&self, user_id: &UserId) -> Result<Vec<Account>, StoreError>;
+
+    /// Creates a user who signed in through a provider, with that account and the first
+    /// session, in one transaction; an email that is taken is [`StoreError::EmailTaken`] and
+    /// nothing is written.
+    async fn create_social_user(
+        &self,
+        user: &User,
+        account: &Account,
+        session: &Session,
+    ) -> Result<(), StoreError>;
+
+    /// Links `account` to its user, unless an account of the same provider with the same
+    /// `account_id` exists already (of any user): then nothing is written and the answer is
+    /// `false`. Atomic: two concurrent links of one provider account cannot both succeed.
+    async fn link_account(&self, account: &Account) -> Result<bool, StoreError>;
+
+    /// Stores the account's tokens, their expiry times, scope and `updated_at` (by row id);
+    /// `false` when the row is gone.
+    async fn update_account(&self, account: &Account) -> Result<bool, StoreError>;
+
+    /// Deletes the user's account with row id `id`, unless it is the user's only account, in
+    /// one transaction (two concurrent unlinks cannot remove the last two).
+    async fn unlink_account(
+        &self,
+        user_id: &UserId,
+        id: &AccountId,
+    ) -> Result<Unlinked, StoreError>;
+
+    /// Inserts a verification row that carries no mail (a social sign-in's state).
+    async fn insert_verification(&self, verification: &Verification) -> Result<(), StoreError>;
+
+    /// Deletes the verification row with this row id; `true` when this call deleted it (so a
+    /// single-use token is used once even when two requests race).
+    async fn consume_verification(&self, id: &str) -> Result<bool, StoreError>;
+
     /// Commits a mail to the outbox, due at once.
     async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError>;
 
@@ -410,6 +455,51 @@ impl<S: UserStore + ?Sized> UserStore for Arc<S> {
 
     async fn delete_expired_verifications(&self, now: Timestamp) -> Result<u64, StoreError> {
         (**self).delete_expired_verifications(now).await
+    }
+
+    async fn find_account(
+        &self,
+        provider_id: &str,
+        account_id: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        (**self).find_account(provider_id, account_id).await
+    }
+
+    async fn list_accounts(&self, user_id: &UserId) -> Result<Vec<Account>, StoreError> {
+        (**self).list_accounts(user_id).await
+    }
+
+    async fn create_social_user(
+        &self,
+        user: &User,
+        account: &Account,
+        session: &Session,
+    ) -> Result<(), StoreError> {
+        (**self).create_social_user(user, account, session).await
+    }
+
+    async fn link_account(&self, account: &Account) -> Result<bool, StoreError> {
+        (**self).link_account(account).await
+    }
+
+    async fn update_account(&self, account: &Account) -> Result<bool, StoreError> {
+        (**self).update_account(account).await
+    }
+
+    async fn unlink_account(
+        &self,
+        user_id: &UserId,
+        id: &AccountId,
+    ) -> Result<Unlinked, StoreError> {
+        (**self).unlink_account(user_id, id).await
+    }
+
+    async fn insert_verification(&self, verification: &Verification) -> Result<(), StoreError> {
+        (**self).insert_verification(verification).await
+    }
+
+    async fn consume_verification(&self, id: &str) -> Result<bool, StoreError> {
+        (**self).consume_verification(id).await
     }
 
     async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError> {
