@@ -7,6 +7,10 @@
 //! [`better_auth`]: a real Better Auth server (the npm package) whose JWTs the verify-only
 //! tests check.
 //!
+//! [`oauth`]: real OAuth 2.0 / OpenID Connect providers for social sign-in: a fake GitHub and
+//! Google that check what a client sends and log it, and panva's certified `oidc-provider` with
+//! login and consent pages a test drives over plain HTTP or in Chromium.
+//!
 //! [`mail`]: a real SMTP server (maildev) whose inbox the tests read, and can stop and restart.
 //!
 //! [`postgres`]: a real PostgreSQL server for tests. `DATABASE_URL` when it is set; otherwise a
@@ -20,4 +24,5 @@ pub mod browser;
 pub mod http;
 pub mod mail;
 pub mod node;
+pub mod oauth;
 pub mod postgres;
