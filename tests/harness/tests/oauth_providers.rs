@@ -1,6 +1,7 @@
 //! The OAuth providers of `auth_test_harness::oauth` start, and a whole code flow runs against
 //! each through the harness's helpers: the fake GitHub and Google (with its PKCE check catching a
-//! wrong verifier) and the real OpenID Connect provider (login and consent over plain HTTP).
+//! wrong verifier) and the real OpenID Connect provider (login and consent over plain HTTP); and
+//! the package's own `node --test` suite passes.
 
 use auth_test_harness::http;
 use auth_test_harness::oauth::{
@@ -279,5 +280,20 @@ fn oidc_provider_runs_a_code_flow_over_plain_http() {
     assert_eq!(
         query_param(&denied, "error").as_deref(),
         Some("access_denied")
+    );
+}
+
+/// The package's own `npm test` (`node --test test/`: every route, check and behaviour of both
+/// programs), so that it runs with the workspace's tests.
+#[test]
+fn the_packages_node_tests_pass() {
+    let dir = auth_test_harness::node::installed(
+        "tests/oauth-providers",
+        "node_modules/oidc-provider/package.json",
+    );
+    let (passed, output) = auth_test_harness::browser::node_test(&dir, "test/", &[]);
+    assert!(
+        passed,
+        "node --test test/ in tests/oauth-providers:\n{output}"
     );
 }
