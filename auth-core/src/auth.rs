@@ -8,6 +8,7 @@ use crate::config::{AuthConfig, RevocationCheck};
 use crate::hash::{Argon2Hasher, PasswordHasher};
 use crate::mail::{DefaultTemplates, MailContext, MailKind, MailTemplates, Mailer, OutboundMail};
 use crate::model::{Timestamp, User};
+use crate::social::SocialProvider;
 use crate::store::{MemoryRateLimits, RateLimitStore, UserStore};
 use crate::token::TokenIssuer;
 use crate::token::revocation::RevocationCache;
@@ -39,6 +40,8 @@ pub(crate) struct Inner {
     pub(crate) mail: Option<MailSetup>,
     /// Verify-only: tokens come from another server; no auth route is served.
     pub(crate) verify_only: bool,
+    /// The social sign-in providers, by id.
+    pub(crate) providers: Vec<Arc<dyn SocialProvider>>,
 }
 
 /// The mailer the outbox worker sends through, the templates flows write with, and the signal
@@ -87,6 +90,7 @@ impl Auth {
             rate_limits: None,
             mailer: None,
             templates: None,
+            providers: Vec::new(),
         }
     }
 
@@ -106,6 +110,17 @@ impl Auth {
 
     pub(crate) fn issuer(&self) -> &dyn TokenIssuer {
         &*self.inner.issuer
+    }
+
+    /// The configured social provider with this id.
+    pub fn social_provider(&self, id: &str) -> Option<&Arc<dyn SocialProvider>> {
+        self.inner.providers.iter().find(|p| p.id() == id)
+    }
+
+    /// The ids of the configured social providers, in the order they were added (what a front
+    /// end shows "Continue with …" buttons for).
+    pub fn social_provider_ids(&self) -> impl Iterator<Item = &str> {
+        self.inner.providers.iter().map(|p| p.id())
     }
 
     /// Whether a mailer is set, so that the email flows can send.
@@ -266,6 +281,7 @@ pub struct AuthBuilder<C, S, H, I> {
     rate_limits: Option<Box<dyn RateLimitStore>>,
     mailer: Option<Arc<dyn Mailer>>,
     templates: Option<Box<dyn MailTemplates>>,
+    providers: Vec<Arc<dyn SocialProvider>>,
 }
 
 impl<C, S, H, I> fmt::Debug for AuthBuilder<C, S, H, I> {
@@ -286,6 +302,7 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             rate_limits: self.rate_limits,
             mailer: self.mailer,
             templates: self.templates,
+            providers: self.providers,
         }
     }
 
@@ -301,6 +318,7 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             rate_limits: self.rate_limits,
             mailer: self.mailer,
             templates: self.templates,
+            providers: self.providers,
         }
     }
 
@@ -315,6 +333,7 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             rate_limits: self.rate_limits,
             mailer: self.mailer,
             templates: self.templates,
+            providers: self.providers,
         }
     }
 
@@ -335,6 +354,7 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
             rate_limits: self.rate_limits,
             mailer: self.mailer,
             templates: self.templates,
+            providers: self.providers,
         }
     }
 
@@ -356,6 +376,27 @@ impl<C, S, H, I> AuthBuilder<C, S, H, I> {
     /// outbox; the worker from [`Auth::mail_worker`] sends it through this mailer.
     pub fn mailer(mut self, mailer: impl Mailer) -> Self {
         self.mailer = Some(Arc::new(mailer));
+        self
+    }
+
+    /// Adds a social sign-in provider (GitHub, Google, an OpenID Connect provider, or your
+    /// own [`SocialProvider`]); one with the same id replaces an earlier one.
+    pub fn social_provider(mut self, provider: impl SocialProvider) -> Self {
+        let provider: Arc<dyn SocialProvider> = Arc::new(provider);
+        self.providers.retain(|p| p.id() != provider.id());
+        self.providers.push(provider);
+        self
+    }
+
+    /// Adds providers already shared (one with the id of an earlier one replaces it).
+    pub fn social_providers(
+        mut self,
+        providers: impl IntoIterator<Item = Arc<dyn SocialProvider>>,
+    ) -> Self {
+        for provider in providers {
+            self.providers.retain(|p| p.id() != provider.id());
+            self.providers.push(provider);
+        }
         self
     }
 
@@ -396,6 +437,7 @@ where
                     wake: Arc::new(tokio::sync::Notify::new()),
                 }),
                 verify_only: false,
+                providers: self.providers,
             }),
         }
     }

@@ -7,6 +7,7 @@ use std::fmt;
 use crate::BoxError;
 use crate::hash::HashError;
 use crate::model::PasswordPolicyError;
+use crate::social::ProviderError;
 use crate::store::StoreError;
 use crate::token::{SigningError, TokenError};
 
@@ -91,6 +92,48 @@ pub enum AuthError {
     /// Deletion by a session older than the freshness window, without the password.
     #[error("session expired")]
     SessionExpired,
+    /// A social provider that is not configured (any name: Better Auth answers 404 for all).
+    #[error("provider not found")]
+    ProviderNotFound,
+    /// An ID token sent to a provider that does not sign in with client-sent ID tokens.
+    #[error("ID tokens not supported by this provider")]
+    IdTokenNotSupported,
+    /// An ID token that does not verify (signature, issuer, audience, time, nonce).
+    #[error("invalid ID token")]
+    InvalidIdToken(#[source] ProviderError),
+    /// The provider shares no email address for the user.
+    #[error("user email not found")]
+    UserEmailNotFound,
+    /// The provider's address belongs to a user the account may not join.
+    #[error("account not linked")]
+    AccountNotLinked,
+    /// The provider account belongs to another user.
+    #[error("social account already linked")]
+    SocialAccountAlreadyLinked,
+    /// Linking refused: an untrusted provider that does not vouch for the address.
+    #[error("linking not allowed")]
+    LinkingNotAllowed,
+    /// Linking refused: the provider's address is not the user's.
+    #[error("linking different emails not allowed")]
+    LinkingDifferentEmails,
+    /// Unlinking the only account left (the user's last way in).
+    #[error("cannot unlink the last account")]
+    FailedToUnlinkLastAccount,
+    /// No account of the user with that id.
+    #[error("account not found")]
+    AccountNotFound,
+    /// The account holds no refresh token.
+    #[error("refresh token not found")]
+    RefreshTokenNotFound,
+    /// The provider refused or failed to refresh the tokens.
+    #[error("failed to refresh access token")]
+    FailedToRefreshAccessToken(#[source] ProviderError),
+    /// The access token expired and could not be refreshed.
+    #[error("failed to get access token")]
+    FailedToGetAccessToken(#[source] ProviderError),
+    /// The provider could not be reached or answered nonsense.
+    #[error("provider unavailable")]
+    ProviderUnavailable(#[source] ProviderError),
     /// The password-hashing queue is full; the client should retry shortly.
     #[error("password hashing is overloaded")]
     Overloaded,
@@ -131,6 +174,20 @@ impl AuthError {
             Self::UserNotFound => "USER_NOT_FOUND",
             Self::FailedToGetUserInfo => "FAILED_TO_GET_USER_INFO",
             Self::SessionExpired => "SESSION_EXPIRED",
+            Self::ProviderNotFound => "PROVIDER_NOT_FOUND",
+            Self::IdTokenNotSupported => "ID_TOKEN_NOT_SUPPORTED",
+            Self::InvalidIdToken(_) => "INVALID_TOKEN",
+            Self::UserEmailNotFound => "USER_EMAIL_NOT_FOUND",
+            Self::AccountNotLinked => "OAUTH_LINK_ERROR",
+            Self::SocialAccountAlreadyLinked => "SOCIAL_ACCOUNT_ALREADY_LINKED",
+            Self::LinkingNotAllowed => "LINKING_NOT_ALLOWED",
+            Self::LinkingDifferentEmails => "LINKING_DIFFERENT_EMAILS_NOT_ALLOWED",
+            Self::FailedToUnlinkLastAccount => "FAILED_TO_UNLINK_LAST_ACCOUNT",
+            Self::AccountNotFound => "ACCOUNT_NOT_FOUND",
+            Self::RefreshTokenNotFound => "REFRESH_TOKEN_NOT_FOUND",
+            Self::FailedToRefreshAccessToken(_) => "FAILED_TO_REFRESH_ACCESS_TOKEN",
+            Self::FailedToGetAccessToken(_) => "FAILED_TO_GET_ACCESS_TOKEN",
+            Self::ProviderUnavailable(_) => "PROVIDER_UNAVAILABLE",
             Self::Overloaded => "SERVER_BUSY",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -167,6 +224,22 @@ impl AuthError {
             Self::UserNotFound => "User not found",
             Self::FailedToGetUserInfo => "Failed to get user info",
             Self::SessionExpired => "Session expired. Re-authenticate to perform this action.",
+            Self::ProviderNotFound => "Provider not found",
+            Self::IdTokenNotSupported => "id_token not supported",
+            Self::InvalidIdToken(_) => "Invalid token",
+            Self::UserEmailNotFound => "User email not found",
+            Self::AccountNotLinked => "account not linked",
+            Self::SocialAccountAlreadyLinked => "Social account already linked",
+            Self::LinkingNotAllowed => "Account not linked - linking not allowed",
+            Self::LinkingDifferentEmails => "Account not linked - different emails not allowed",
+            Self::FailedToUnlinkLastAccount => "You can't unlink your last account",
+            Self::AccountNotFound => "Account not found",
+            Self::RefreshTokenNotFound => "Refresh token not found",
+            Self::FailedToRefreshAccessToken(_) => "Failed to refresh access token",
+            Self::FailedToGetAccessToken(_) => "Failed to get a valid access token",
+            Self::ProviderUnavailable(_) => {
+                "The sign-in provider cannot be reached. Please try again shortly."
+            }
             Self::Overloaded => "The server is busy. Please try again shortly.",
             Self::Unavailable(_) => "Service temporarily unavailable. Please try again shortly.",
             Self::Internal(_) => "Internal Server Error",
@@ -184,6 +257,7 @@ impl AuthError {
             self,
             Self::Overloaded
                 | Self::Unavailable(_)
+                | Self::ProviderUnavailable(_)
                 | Self::Internal(_)
                 | Self::InvalidToken(TokenError::KeysUnavailable)
         )

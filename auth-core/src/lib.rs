@@ -61,6 +61,7 @@ pub mod mail;
 pub mod model;
 pub mod outbox;
 pub mod rate_limit;
+pub mod social;
 pub mod store;
 pub mod token;
 

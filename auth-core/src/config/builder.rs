@@ -5,7 +5,10 @@ use std::time::Duration;
 use http::HeaderName;
 use zeroize::Zeroizing;
 
-use super::{AuthConfig, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck, Secret, Setting};
+use super::{
+    AccountLinking, AuthConfig, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck, Secret,
+    Setting,
+};
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
 
@@ -45,6 +48,7 @@ pub struct AuthConfigBuilder {
     rate_limit: RateLimit,
     client_ip_header: Option<HeaderName>,
     email_flows: EmailFlows,
+    account_linking: AccountLinking,
     /// The environment variable each setting was read from, for the errors of `build`.
     sources: Vec<(Setting, &'static str)>,
 }
@@ -68,6 +72,7 @@ impl AuthConfigBuilder {
             rate_limit: RateLimit::better_auth(),
             client_ip_header: None,
             email_flows: EmailFlows::default(),
+            account_linking: AccountLinking::default(),
             sources: Vec::new(),
         }
     }
@@ -200,6 +205,13 @@ impl AuthConfigBuilder {
         self
     }
 
+    /// When social sign-in links a provider account to an existing user (default: Better
+    /// Auth's, see [`AccountLinking`]).
+    pub fn account_linking(mut self, linking: AccountLinking) -> Self {
+        self.account_linking = linking;
+        self
+    }
+
     /// Checks every setting and makes the configuration.
     pub fn build(self) -> Result<AuthConfig, ConfigError> {
         let named = |error: ConfigError| self.named(error);
@@ -288,6 +300,7 @@ impl AuthConfigBuilder {
             rate_limit: self.rate_limit,
             client_ip_header: self.client_ip_header,
             email_flows: self.email_flows,
+            account_linking: self.account_linking,
         })
     }
 

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use http::HeaderName;
 
-use super::{AuthConfigBuilder, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck, Setting};
+use super::{
+    AccountLinking, AuthConfigBuilder, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck,
+    Setting,
+};
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
 
@@ -45,6 +48,7 @@ impl AuthConfigBuilder {
     /// | `AUTH_CHANGE_EMAIL_CONFIRMATION` | `on` / `off`: the current address approves first | `off` |
     /// | `AUTH_DELETE_USER` | `on` / `off`: users may delete their account | `off` |
     /// | `AUTH_DELETE_USER_CONFIRMATION` | `on` / `off`: deletion by a mailed link | `off` |
+    /// | `AUTH_TRUSTED_PROVIDERS` | comma-separated social providers whose accounts link to a user with the same (verified) email even when they do not vouch for it (see [`AccountLinking`]) | none |
     ///
     /// A missing required variable, or a value that does not parse, is an error that names the
     /// variable; so are the builder's own checks of a value read here.
@@ -169,6 +173,15 @@ impl AuthConfigBuilder {
         }
         if let Some(flows) = email_flows(&env)? {
             builder = builder.email_flows(flows);
+        }
+        if let Some(list) = env.get("AUTH_TRUSTED_PROVIDERS") {
+            let providers: Vec<&str> = list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            builder =
+                builder.account_linking(AccountLinking::default().trusted_providers(providers));
         }
         Ok(builder)
     }

@@ -1,6 +1,7 @@
 //! [`AuthConfig`]: secrets, URLs and lifetimes, validated once by [`AuthConfigBuilder::build`],
 //! whether they were set in code or read from the environment ([`AuthConfigBuilder::from_env`]).
 
+mod account_linking;
 mod builder;
 mod email;
 mod env;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use http::HeaderName;
 use zeroize::Zeroizing;
 
+pub use self::account_linking::AccountLinking;
 pub use self::builder::AuthConfigBuilder;
 pub use self::email::EmailFlows;
 pub use self::error::{ConfigError, Setting};
@@ -108,6 +110,7 @@ pub struct AuthConfig {
     rate_limit: RateLimit,
     client_ip_header: Option<HeaderName>,
     email_flows: EmailFlows,
+    account_linking: AccountLinking,
 }
 
 impl AuthConfig {
@@ -232,5 +235,10 @@ impl AuthConfig {
     /// The email flows: verification, password reset, change of email, deletion.
     pub fn email_flows(&self) -> &EmailFlows {
         &self.email_flows
+    }
+
+    /// When social sign-in links a provider account to an existing user.
+    pub fn account_linking(&self) -> &AccountLinking {
+        &self.account_linking
     }
 }

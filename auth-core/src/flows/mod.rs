@@ -1,17 +1,22 @@
 //! The flows, one file each: what happens on sign-up, sign-in, sign-out, session reads and
 //! revocations, token issue and verification, password change and profile update, email
-//! verification, password reset, change of email and account deletion. The flows
+//! verification, password reset, change of email and account deletion, social sign-in
+//! (start, callback, ID token, linking) and the user's accounts. The flows
 //! are methods on [`Auth`]; this module holds their inputs and outputs.
 
+mod accounts;
 mod change_email;
 mod delete_user;
 mod email_token;
+mod link_social;
 mod password;
 mod password_reset;
 mod session;
 mod sign_in;
 mod sign_out;
 mod sign_up;
+mod social_callback;
+mod social_sign_in;
 mod token;
 mod user;
 mod verify_email;
@@ -21,6 +26,8 @@ pub use password::{ChangePassword, PasswordChanged};
 pub use session::SessionLookup;
 pub use sign_in::SignIn;
 pub use sign_up::{SignUp, SignedUp};
+pub use social_callback::{CallbackError, CallbackOutcome, SocialCallback};
+pub use social_sign_in::{IdTokenSignIn, SocialRedirect, SocialSignedIn, SocialStart};
 pub use verify_email::EmailVerified;
 
 use crate::Auth;

@@ -71,6 +71,12 @@ pub enum ProtocolError {
     /// A `callbackURL` that is neither a relative path nor on a trusted origin.
     #[error("invalid callbackURL")]
     InvalidCallbackUrl,
+    /// An `errorCallbackURL` that is neither a relative path nor on a trusted origin.
+    #[error("invalid errorCallbackURL")]
+    InvalidErrorCallbackUrl,
+    /// A `newUserCallbackURL` that is neither a relative path nor on a trusted origin.
+    #[error("invalid newUserCallbackURL")]
+    InvalidNewUserCallbackUrl,
     /// A `redirectTo` that is neither a relative path nor on a trusted origin.
     #[error("invalid redirectURL")]
     InvalidRedirectUrl,
@@ -102,6 +108,8 @@ impl ProtocolError {
             | Self::MissingOrNullOrigin
             | Self::CrossSiteNavigationLoginBlocked
             | Self::InvalidCallbackUrl
+            | Self::InvalidErrorCallbackUrl
+            | Self::InvalidNewUserCallbackUrl
             | Self::InvalidRedirectUrl => StatusCode::FORBIDDEN,
             Self::GetSessionMethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -123,6 +131,8 @@ impl ProtocolError {
             Self::MissingOrNullOrigin => "MISSING_OR_NULL_ORIGIN",
             Self::CrossSiteNavigationLoginBlocked => "CROSS_SITE_NAVIGATION_LOGIN_BLOCKED",
             Self::InvalidCallbackUrl => "INVALID_CALLBACK_URL",
+            Self::InvalidErrorCallbackUrl => "INVALID_ERROR_CALLBACK_URL",
+            Self::InvalidNewUserCallbackUrl => "INVALID_NEW_USER_CALLBACK_URL",
             Self::InvalidRedirectUrl => "INVALID_REDIRECT_URL",
             Self::GetSessionMethodNotAllowed => "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
             Self::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
@@ -150,6 +160,8 @@ impl ProtocolError {
                 "Cross-site navigation login blocked. This request appears to be a CSRF attack."
             }
             Self::InvalidCallbackUrl => "Invalid callbackURL",
+            Self::InvalidErrorCallbackUrl => "Invalid errorCallbackURL",
+            Self::InvalidNewUserCallbackUrl => "Invalid newUserCallbackURL",
             Self::InvalidRedirectUrl => "Invalid redirectURL",
             Self::GetSessionMethodNotAllowed => {
                 "POST method requires deferSessionRefresh to be enabled in session config"
@@ -165,9 +177,8 @@ impl ProtocolError {
             Self::TooManyRequests { retry_after } => Some(*retry_after),
             Self::Flow(AuthError::Overloaded) => Some(Duration::from_secs(1)),
             Self::Flow(AuthError::Unavailable(_))
-            | Self::Flow(AuthError::InvalidToken(TokenError::KeysUnavailable)) => {
-                Some(Duration::from_secs(5))
-            }
+            | Self::Flow(AuthError::InvalidToken(TokenError::KeysUnavailable))
+            | Self::Flow(AuthError::ProviderUnavailable(_)) => Some(Duration::from_secs(5)),
             _ => None,
         }
     }
@@ -208,6 +219,20 @@ fn flow_status(error: &AuthError) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         AuthError::SessionNotFresh | AuthError::EmailNotVerified => StatusCode::FORBIDDEN,
+        AuthError::ProviderNotFound | AuthError::IdTokenNotSupported => StatusCode::NOT_FOUND,
+        AuthError::InvalidIdToken(_)
+        | AuthError::UserEmailNotFound
+        | AuthError::AccountNotLinked
+        | AuthError::LinkingNotAllowed
+        | AuthError::LinkingDifferentEmails => StatusCode::UNAUTHORIZED,
+        AuthError::SocialAccountAlreadyLinked => StatusCode::CONFLICT,
+        AuthError::FailedToUnlinkLastAccount
+        | AuthError::AccountNotFound
+        | AuthError::RefreshTokenNotFound
+        | AuthError::FailedToRefreshAccessToken(_)
+        | AuthError::FailedToGetAccessToken(_) => StatusCode::BAD_REQUEST,
+        // Not the client's mistake: the provider (or the way to it) failed.
+        AuthError::ProviderUnavailable(_) => StatusCode::BAD_GATEWAY,
         AuthError::Overloaded | AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AuthError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

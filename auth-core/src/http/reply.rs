@@ -219,6 +219,11 @@ impl Reply {
     }
 
     /// Expires the session cookies (the session is gone or was never valid).
+    /// Adds a `Set-Cookie` line.
+    pub(crate) fn push_cookie(&mut self, line: String) {
+        self.cookies.push(line);
+    }
+
     pub(crate) fn clear_session(&mut self, config: &AuthConfig) {
         for which in [SESSION_TOKEN, SESSION_DATA, DONT_REMEMBER] {
             self.cookies.push(cookies::clear_cookie(

@@ -29,6 +29,17 @@ pub(crate) enum Route {
     ChangeEmail,
     DeleteUser,
     DeleteUserCallback,
+    SignInSocial,
+    LinkSocial,
+    /// `GET /callback/:provider`: the handler reads the provider id from the path.
+    Callback,
+    /// `POST /callback/:provider` (`response_mode=form_post`).
+    CallbackPost,
+    ListAccounts,
+    UnlinkAccount,
+    GetAccessToken,
+    RefreshToken,
+    AccountInfo,
 }
 
 /// What the router decided.
@@ -45,7 +56,10 @@ pub(crate) enum Routing {
 impl Route {
     /// Whether the body may be `application/x-www-form-urlencoded` besides JSON.
     pub(crate) fn accepts_form(self) -> bool {
-        matches!(self, Self::SignUpEmail | Self::SignInEmail)
+        matches!(
+            self,
+            Self::SignUpEmail | Self::SignInEmail | Self::CallbackPost
+        )
     }
 }
 
@@ -81,6 +95,25 @@ pub(crate) fn route(method: &Method, path: &str, base_path: &str) -> Routing {
         "/change-email" if post => Route::ChangeEmail,
         "/delete-user" if post => Route::DeleteUser,
         "/delete-user/callback" if get => Route::DeleteUserCallback,
+        "/sign-in/social" if post => Route::SignInSocial,
+        "/link-social" if post => Route::LinkSocial,
+        "/list-accounts" if get => Route::ListAccounts,
+        "/unlink-account" if post => Route::UnlinkAccount,
+        "/get-access-token" if post => Route::GetAccessToken,
+        "/refresh-token" if post => Route::RefreshToken,
+        "/account-info" if get => Route::AccountInfo,
+        callback
+            if (get || post)
+                && callback
+                    .strip_prefix("/callback/")
+                    .is_some_and(|id| !id.is_empty() && !id.contains('/')) =>
+        {
+            if get {
+                Route::Callback
+            } else {
+                Route::CallbackPost
+            }
+        }
         link if get
             && link
                 .strip_prefix("/reset-password/")

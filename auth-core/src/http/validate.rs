@@ -119,6 +119,41 @@ impl<'a> Fields<'a> {
     }
 
     /// Whether the body has `key` at all.
+    /// An optional array of strings.
+    pub(crate) fn opt_strings(&mut self, key: &str) -> Option<Vec<String>> {
+        match self.get(key) {
+            None => None,
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            other => {
+                self.issue(key, "array", other);
+                None
+            }
+        }
+    }
+
+    /// An optional object.
+    pub(crate) fn opt_object(&mut self, key: &str) -> Option<&'a Map<String, Value>> {
+        match self.get(key) {
+            None => None,
+            Some(Value::Object(object)) => Some(object),
+            other => {
+                self.issue(key, "record", other);
+                None
+            }
+        }
+    }
+
+    /// The keys of the body that are not in `known`.
+    pub(crate) fn unknown_keys(&self, known: &[&str]) -> bool {
+        self.object
+            .is_some_and(|o| o.keys().any(|k| !known.contains(&k.as_str())))
+    }
+
     pub(crate) fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }

@@ -9,6 +9,7 @@
 
 mod api_error;
 mod notes;
+mod providers;
 mod settings;
 
 use std::net::SocketAddr;
@@ -93,11 +94,13 @@ async fn run() -> Result<(), String> {
             (Arc::new(store), issuer)
         }
     };
+    let providers = providers::from_env(&settings).await?;
     let builder = Auth::builder()
         .config(config)
         .store(store)
         .issuer(issuer)
         .default_hasher()
+        .social_providers(providers)
         .mail_templates(DefaultTemplates::new(settings.app_name.clone()));
     let auth = match &settings.smtp_url {
         Some(url) => {
@@ -175,6 +178,7 @@ impl std::fmt::Display for Chain<'_> {
 /// The whole app: auth routes, `/api/me`, the notes, the hello pair, JSON errors for everything
 /// else.
 fn app(auth: Auth) -> Router {
+    let ids: Vec<String> = auth.social_provider_ids().map(str::to_owned).collect();
     let notes = Router::new()
         .route("/api/notes", get(notes::list).post(notes::create))
         .route("/api/notes/{id}", delete(notes::remove))
@@ -187,6 +191,7 @@ fn app(auth: Auth) -> Router {
         .route_layer(require_auth(&auth));
     Router::new()
         .route("/api/me", get(me))
+        .route("/api/providers", get(move || providers_list(ids.clone())))
         .route("/api/hello", get(hello))
         .merge(private)
         .merge(notes)
@@ -212,6 +217,16 @@ struct Hello {
 /// `GET /api/hello` (open) and `GET /api/private/hello` (guarded).
 async fn hello() -> Json<Hello> {
     Json(Hello { hello: "world" })
+}
+
+#[derive(Serialize)]
+struct Providers {
+    providers: Vec<String>,
+}
+
+/// `GET /api/providers`: the social providers configured, for the front end's buttons.
+async fn providers_list(providers: Vec<String>) -> Json<Providers> {
+    Json(Providers { providers })
 }
 
 /// `GET /api/me`: who is calling, and how they proved it.

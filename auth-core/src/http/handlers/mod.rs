@@ -2,6 +2,7 @@
 //! validates first), then the flow, and turns the result into a reply.
 
 mod account;
+mod accounts;
 mod change_email;
 mod delete_user;
 mod password_reset;
@@ -9,6 +10,7 @@ mod session;
 mod sign_in;
 mod sign_out;
 mod sign_up;
+mod social;
 mod token;
 mod verify_email;
 
@@ -138,6 +140,15 @@ pub(crate) async fn dispatch(route: Route, ctx: &mut Ctx<'_>) -> Reply {
         Route::ChangeEmail => change_email::change_email(ctx).await,
         Route::DeleteUser => delete_user::delete_user(ctx).await,
         Route::DeleteUserCallback => delete_user::delete_user_callback(ctx).await,
+        Route::SignInSocial => social::sign_in_social(ctx).await,
+        Route::LinkSocial => social::link_social(ctx).await,
+        Route::Callback => social::callback(ctx).await,
+        Route::CallbackPost => social::callback_post(ctx).await,
+        Route::ListAccounts => accounts::list_accounts(ctx).await,
+        Route::UnlinkAccount => accounts::unlink_account(ctx).await,
+        Route::GetAccessToken => accounts::get_access_token(ctx).await,
+        Route::RefreshToken => accounts::refresh_token(ctx).await,
+        Route::AccountInfo => accounts::account_info(ctx).await,
     };
     outcome.unwrap_or_else(|reply| reply)
 }
