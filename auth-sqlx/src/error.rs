@@ -40,3 +40,16 @@ pub(crate) fn classify_user_insert(error: sqlx::Error) -> StoreError {
     }
     classify(error)
 }
+
+/// Whether inserting an account row failed on a unique index other than the primary key: Better
+/// Auth 1.7's (`"issuer"`, `"accountId"`) one, when a Better Auth server sharing the database
+/// linked the same identity meanwhile (it does not take our lock).
+pub(crate) fn is_linked_identity(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = error else {
+        return false;
+    };
+    db.is_unique_violation()
+        && !db.constraint().is_some_and(|c| c.ends_with("_pkey"))
+        // SQLite names no constraint: `UNIQUE constraint failed: account.id` is the key.
+        && !db.message().ends_with("account.id")
+}

@@ -2,8 +2,8 @@
 
 use auth_core::mail::{MailClaim, MailKind, Message, QueuedMail};
 use auth_core::model::{
-    AccountId, CredentialAccount, Session, SessionId, SessionToken, Timestamp, User, UserId,
-    Verification,
+    Account, AccountId, CredentialAccount, Session, SessionId, SessionToken, Timestamp, User,
+    UserId, Verification,
 };
 use auth_core::store::StoreError;
 
@@ -13,6 +13,8 @@ pub(crate) trait RowAccess {
     fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError>;
     fn flag(&self, column: &str) -> Result<bool, StoreError>;
     fn time(&self, column: &str) -> Result<Timestamp, StoreError>;
+    /// A nullable time column.
+    fn opt_time(&self, column: &str) -> Result<Option<Timestamp>, StoreError>;
     /// An `integer` column.
     fn int(&self, column: &str) -> Result<i32, StoreError>;
 }
@@ -88,11 +90,30 @@ pub(crate) fn credential(
     Ok(Some(account))
 }
 
-/// A `"verification"` row.
+/// An `"account"` row of any provider (the password is never selected).
+pub(crate) fn account(row: &impl RowAccess) -> Result<Account, StoreError> {
+    let mut account = Account::new(
+        UserId::new(row.text("userId")?),
+        row.text("providerId")?,
+        row.text("accountId")?,
+        row.time("createdAt")?,
+    );
+    account.id = AccountId::new(row.text("id")?);
+    account.access_token = row.opt_text("accessToken")?;
+    account.refresh_token = row.opt_text("refreshToken")?;
+    account.id_token = row.opt_text("idToken")?;
+    account.access_token_expires_at = row.opt_time("accessTokenExpiresAt")?;
+    account.refresh_token_expires_at = row.opt_time("refreshTokenExpiresAt")?;
+    account.scope = row.opt_text("scope")?;
+    account.updated_at = row.time("updatedAt")?;
+    Ok(account)
+}
+
+/// A `"verification"` row (its value a user id, or a social sign-in's state).
 pub(crate) fn verification(row: &impl RowAccess) -> Result<Verification, StoreError> {
-    let mut verification = Verification::new(
+    let mut verification = Verification::with_value(
         row.text("identifier")?,
-        &UserId::new(row.text("value")?),
+        row.text("value")?,
         row.time("createdAt")?,
         row.time("expiresAt")?,
     );

@@ -75,6 +75,43 @@ pub(crate) const DELETE_USER: &str = r#"DELETE FROM "user" WHERE "id" = $1"#;
 
 pub(crate) const DELETE_USER_ACCOUNTS: &str = r#"DELETE FROM "account" WHERE "userId" = $1"#;
 
+/// An account row of any provider, the password never among its columns.
+pub(crate) const SELECT_ACCOUNT_BY_PROVIDER: &str = r#"SELECT "id", "accountId", "providerId", "userId", "accessToken", "refreshToken", "idToken", "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope", "createdAt", "updatedAt" FROM "account" WHERE "providerId" = $1 AND "accountId" = $2 ORDER BY "createdAt", "id" LIMIT 1"#;
+
+/// All the user's account rows, the credential one included (its password left out).
+pub(crate) const LIST_ACCOUNTS: &str = r#"SELECT "id", "accountId", "providerId", "userId", "accessToken", "refreshToken", "idToken", "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope", "createdAt", "updatedAt" FROM "account" WHERE "userId" = $1 ORDER BY "createdAt", "id""#;
+
+/// Whether a provider account is linked (to anyone).
+pub(crate) const ACCOUNT_LINKED: &str =
+    r#"SELECT "id" FROM "account" WHERE "providerId" = $1 AND "accountId" = $2 LIMIT 1"#;
+
+/// An account of a provider, with its tokens; no password.
+pub(crate) const INSERT_ACCOUNT: &str = r#"INSERT INTO "account" ("id", "accountId", "providerId", "userId", "accessToken", "refreshToken", "idToken", "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope", "password", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12)"#;
+
+/// [`INSERT_ACCOUNT`] for databases that have Better Auth's later `"account"."issuer"` column
+/// (NOT NULL there, unique with `"accountId"`): the issuer Better Auth writes for the provider,
+/// the one an OpenID provider declares, `local:oauth:<providerId>` for those that declare none
+/// (GitHub).
+#[cfg(feature = "postgres")]
+pub(crate) const INSERT_ACCOUNT_WITH_ISSUER: &str = r#"INSERT INTO "account" ("id", "accountId", "providerId", "userId", "accessToken", "refreshToken", "idToken", "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope", "password", "createdAt", "updatedAt", "issuer") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, CASE $3 WHEN 'credential' THEN 'local:credential' WHEN 'google' THEN 'https://accounts.google.com' WHEN 'apple' THEN 'https://appleid.apple.com' WHEN 'facebook' THEN 'https://www.facebook.com' ELSE 'local:oauth:' || $3 END)"#;
+
+/// Serialises links of one provider account (`$1` provider, `$2` its account id) until the
+/// transaction ends: "account" may hold anything a Better Auth database held, so there is no
+/// unique index to lean on. Two different accounts whose hashes collide merely wait for each
+/// other.
+#[cfg(feature = "postgres")]
+pub(crate) const LOCK_PROVIDER_ACCOUNT_POSTGRES: &str =
+    r#"SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || $2::text, 7305532112))"#;
+
+/// Stores the tokens the provider issued; the row's other columns stay.
+pub(crate) const UPDATE_ACCOUNT: &str = r#"UPDATE "account" SET "accessToken" = $2, "refreshToken" = $3, "idToken" = $4, "accessTokenExpiresAt" = $5, "refreshTokenExpiresAt" = $6, "scope" = $7, "updatedAt" = $8 WHERE "id" = $1"#;
+
+/// The ids of all the user's account rows (an unlink counts them with the user row locked).
+pub(crate) const USER_ACCOUNT_IDS: &str = r#"SELECT "id" FROM "account" WHERE "userId" = $1"#;
+
+pub(crate) const DELETE_ACCOUNT: &str =
+    r#"DELETE FROM "account" WHERE "id" = $1 AND "userId" = $2"#;
+
 pub(crate) const INSERT_VERIFICATION: &str = r#"INSERT INTO "verification" ("id", "identifier", "value", "expiresAt", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6)"#;
 
 /// The newest live row with this identifier.
@@ -89,6 +126,9 @@ pub(crate) const DELETE_USER_RESET_VERIFICATIONS: &str = r#"DELETE FROM "verific
 
 pub(crate) const DELETE_USER_VERIFICATIONS: &str =
     r#"DELETE FROM "verification" WHERE "value" = $1"#;
+
+/// A single-use row taken by its id (a social sign-in's state).
+pub(crate) const DELETE_VERIFICATION: &str = r#"DELETE FROM "verification" WHERE "id" = $1"#;
 
 pub(crate) const DELETE_EXPIRED_VERIFICATIONS: &str =
     r#"DELETE FROM "verification" WHERE "expiresAt" <= $1"#;

@@ -1,7 +1,8 @@
 //! The `UserStore` implementation, written once for both drivers: they differ in how a
 //! timestamp is bound (`timestamptz` for PostgreSQL, Better Auth's text format for SQLite), and
 //! in what each store's own methods give: the few statements that differ (`insert_credential_sql`,
-//! `lock_user_sql`, `claim_mail_sql`) and how a writing transaction begins (`begin_write`).
+//! `insert_account_sql`, `lock_user_sql`, `lock_provider_account_sql`, `claim_mail_sql`) and how
+//! a writing transaction begins (`begin_write`).
 
 /// Implements `UserStore` for `$store`, binding timestamps with `$time(Timestamp)`; `$conn` is
 /// the driver's connection type.
@@ -82,6 +83,156 @@ macro_rules! impl_user_store {
                     .await
                     .map_err(classify)?;
                 Ok(())
+            }
+
+            /// Inserts an account row of a provider (no password); the driver's error is kept
+            /// for the caller to judge.
+            async fn insert_account(
+                &self,
+                conn: &mut $conn,
+                account: &Account,
+            ) -> Result<(), sqlx::Error> {
+                sqlx::query(self.insert_account_sql())
+                    .bind(account.id.as_str())
+                    .bind(&account.account_id)
+                    .bind(&account.provider_id)
+                    .bind(account.user_id.as_str())
+                    .bind(&account.access_token)
+                    .bind(&account.refresh_token)
+                    .bind(&account.id_token)
+                    .bind(account.access_token_expires_at.map($time))
+                    .bind(account.refresh_token_expires_at.map($time))
+                    .bind(&account.scope)
+                    .bind($time(account.created_at))
+                    .bind($time(account.updated_at))
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_verification_row(
+                conn: &mut $conn,
+                verification: &Verification,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::INSERT_VERIFICATION)
+                    .bind(&verification.id)
+                    .bind(&verification.identifier)
+                    .bind(&verification.value)
+                    .bind($time(verification.expires_at))
+                    .bind($time(verification.created_at))
+                    .bind($time(verification.updated_at))
+                    .execute(conn)
+                    .await
+                    .map_err(classify)?;
+                Ok(())
+            }
+
+            /// The social sign-up: the user, their provider account and first session, all or
+            /// none.
+            async fn create_social_user_in(
+                &self,
+                user: &User,
+                account: &Account,
+                session: &Session,
+            ) -> Result<(), StoreError> {
+                if account.user_id != user.id {
+                    return Err(StoreError::Other("the account is for another user".into()));
+                }
+                if session.user_id != user.id {
+                    return Err(StoreError::Other("the session is for another user".into()));
+                }
+                let mut tx = self.begin_write().await?;
+                sqlx::query(sql::INSERT_USER)
+                    .bind(user.id.as_str())
+                    .bind(&user.name)
+                    .bind(&user.email)
+                    .bind(user.email_verified)
+                    .bind(&user.image)
+                    .bind($time(user.created_at))
+                    .bind($time(user.updated_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify_user_insert)?;
+                self.insert_account(&mut *tx, account)
+                    .await
+                    .map_err(classify)?;
+                Self::insert_session(&mut *tx, session).await?;
+                // Dropping `tx` on any error above rolls every insert back.
+                tx.commit().await.map_err(classify)
+            }
+
+            /// Links `account` unless its provider account is linked already (`false`).
+            async fn link_account_in(&self, account: &Account) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await?;
+                if let Some(lock) = self.lock_provider_account_sql() {
+                    sqlx::query(lock)
+                        .bind(&account.provider_id)
+                        .bind(&account.account_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(classify)?;
+                }
+                let linked = sqlx::query(sql::ACCOUNT_LINKED)
+                    .bind(&account.provider_id)
+                    .bind(&account.account_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                if linked.is_some() {
+                    tx.rollback().await.map_err(classify)?;
+                    return Ok(false);
+                }
+                match self.insert_account(&mut *tx, account).await {
+                    Ok(()) => {}
+                    Err(error) if is_linked_identity(&error) => {
+                        tx.rollback().await.map_err(classify)?;
+                        return Ok(false);
+                    }
+                    Err(error) => return Err(classify(error)),
+                }
+                tx.commit().await.map_err(classify)?;
+                Ok(true)
+            }
+
+            /// Unlinks the user's account `id` with the user's row locked, so that concurrent
+            /// unlinks count the accounts one after the other.
+            async fn unlink_account_in(
+                &self,
+                user_id: &UserId,
+                id: &AccountId,
+            ) -> Result<Unlinked, StoreError> {
+                let mut tx = self.begin_write().await?;
+                if !self.lock_user(&mut *tx, user_id).await? {
+                    tx.rollback().await.map_err(classify)?;
+                    return Ok(Unlinked::NotFound);
+                }
+                let ids = sqlx::query(sql::USER_ACCOUNT_IDS)
+                    .bind(user_id.as_str())
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(classify)?
+                    .iter()
+                    .map(|r| r.text("id"))
+                    .collect::<Result<Vec<String>, StoreError>>()?;
+                let outcome = if !ids.iter().any(|known| known == id.as_str()) {
+                    Unlinked::NotFound
+                } else if ids.len() <= 1 {
+                    Unlinked::LastAccount
+                } else {
+                    Unlinked::Unlinked
+                };
+                if outcome != Unlinked::Unlinked {
+                    tx.rollback().await.map_err(classify)?;
+                    return Ok(outcome);
+                }
+                sqlx::query(sql::DELETE_ACCOUNT)
+                    .bind(id.as_str())
+                    .bind(user_id.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                tx.commit().await.map_err(classify)?;
+                Ok(Unlinked::Unlinked)
             }
 
             /// Finds the user's row and, in PostgreSQL, locks it until the transaction ends (see
@@ -461,16 +612,7 @@ macro_rules! impl_user_store {
                 self.availability
                     .run(async {
                         let mut tx = self.begin_write().await?;
-                        sqlx::query(sql::INSERT_VERIFICATION)
-                            .bind(&verification.id)
-                            .bind(&verification.identifier)
-                            .bind(&verification.value)
-                            .bind($time(verification.expires_at))
-                            .bind($time(verification.created_at))
-                            .bind($time(verification.updated_at))
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(classify)?;
+                        Self::insert_verification_row(&mut *tx, verification).await?;
                         Self::insert_mail(&mut *tx, mail).await?;
                         tx.commit().await.map_err(classify)
                     })
@@ -598,6 +740,109 @@ macro_rules! impl_user_store {
                             .await
                             .map_err(classify)?;
                         Ok(done.rows_affected())
+                    })
+                    .await
+            }
+
+            async fn find_account(
+                &self,
+                provider_id: &str,
+                account_id: &str,
+            ) -> Result<Option<Account>, StoreError> {
+                self.availability
+                    .run(async {
+                        let row = sqlx::query(sql::SELECT_ACCOUNT_BY_PROVIDER)
+                            .bind(provider_id)
+                            .bind(account_id)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        row.as_ref().map(rows::account).transpose()
+                    })
+                    .await
+            }
+
+            async fn list_accounts(&self, user_id: &UserId) -> Result<Vec<Account>, StoreError> {
+                self.availability
+                    .run(async {
+                        let found = sqlx::query(sql::LIST_ACCOUNTS)
+                            .bind(user_id.as_str())
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        found.iter().map(rows::account).collect()
+                    })
+                    .await
+            }
+
+            async fn create_social_user(
+                &self,
+                user: &User,
+                account: &Account,
+                session: &Session,
+            ) -> Result<(), StoreError> {
+                self.availability
+                    .run(async { self.create_social_user_in(user, account, session).await })
+                    .await
+            }
+
+            async fn link_account(&self, account: &Account) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async { self.link_account_in(account).await })
+                    .await
+            }
+
+            async fn update_account(&self, account: &Account) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async {
+                        let done = sqlx::query(sql::UPDATE_ACCOUNT)
+                            .bind(account.id.as_str())
+                            .bind(&account.access_token)
+                            .bind(&account.refresh_token)
+                            .bind(&account.id_token)
+                            .bind(account.access_token_expires_at.map($time))
+                            .bind(account.refresh_token_expires_at.map($time))
+                            .bind(&account.scope)
+                            .bind($time(account.updated_at))
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(done.rows_affected() > 0)
+                    })
+                    .await
+            }
+
+            async fn unlink_account(
+                &self,
+                user_id: &UserId,
+                id: &AccountId,
+            ) -> Result<Unlinked, StoreError> {
+                self.availability
+                    .run(async { self.unlink_account_in(user_id, id).await })
+                    .await
+            }
+
+            async fn insert_verification(
+                &self,
+                verification: &Verification,
+            ) -> Result<(), StoreError> {
+                self.availability
+                    .run(async {
+                        let mut conn = self.pool.acquire().await.map_err(classify)?;
+                        Self::insert_verification_row(&mut conn, verification).await
+                    })
+                    .await
+            }
+
+            async fn consume_verification(&self, id: &str) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async {
+                        let done = sqlx::query(sql::DELETE_VERIFICATION)
+                            .bind(id)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(done.rows_affected() > 0)
                     })
                     .await
             }

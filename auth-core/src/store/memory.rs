@@ -32,7 +32,7 @@ struct Tables {
     users: HashMap<UserId, User>,
     user_by_email: HashMap<String, UserId>,
     credentials: HashMap<UserId, CredentialAccount>,
-    /// Accounts of social providers, oldest first.
+    /// Accounts of social providers, in the order they were written.
     accounts: Vec<Account>,
     sessions: HashMap<SessionToken, Session>,
     token_by_session_id: HashMap<SessionId, SessionToken>,
@@ -113,6 +113,16 @@ impl Tables {
         Ok(())
     }
 
+    /// Every account row, as an SQL store's `"account"` table holds them: the credential
+    /// accounts (as accounts of provider `credential`, the user id as their account id) and the
+    /// provider ones.
+    fn all_accounts(&self) -> impl Iterator<Item = Account> + '_ {
+        self.credentials
+            .values()
+            .map(credential_as_account)
+            .chain(self.accounts.iter().cloned())
+    }
+
     fn enqueue(&mut self, mail: &OutboundMail) {
         self.outbox.push(Queued {
             mail: mail.clone(),
@@ -156,6 +166,26 @@ impl Tables {
             .map(|s| s.id)
             .collect()
     }
+}
+
+/// A credential account as the `"account"` row it is in SQL stores.
+fn credential_as_account(c: &CredentialAccount) -> Account {
+    let mut account = Account::new(
+        c.user_id.clone(),
+        "credential",
+        c.user_id.as_str(),
+        c.created_at,
+    );
+    account.id = c.id.clone();
+    account.updated_at = c.updated_at;
+    account
+}
+
+/// Oldest first, ties broken by id (as SQL stores' `ORDER BY "createdAt", "id"`).
+fn oldest_first(a: &Account, b: &Account) -> std::cmp::Ordering {
+    a.created_at
+        .cmp(&b.created_at)
+        .then_with(|| a.id.cmp(&b.id))
 }
 
 #[async_trait]
@@ -479,32 +509,17 @@ impl UserStore for MemoryStore {
         account_id: &str,
     ) -> Result<Option<Account>, StoreError> {
         let t = self.tables();
-        Ok(t.accounts
-            .iter()
-            .find(|a| a.provider_id == provider_id && a.account_id == account_id)
-            .cloned())
+        // The oldest, as SQL stores order them (`"createdAt"`, then `"id"`).
+        Ok(t.all_accounts()
+            .filter(|a| a.provider_id == provider_id && a.account_id == account_id)
+            .min_by(oldest_first))
     }
 
     async fn list_accounts(&self, user_id: &UserId) -> Result<Vec<Account>, StoreError> {
         let t = self.tables();
-        let mut accounts: Vec<Account> = t
-            .credentials
-            .get(user_id)
-            .map(|c| {
-                let mut account = Account::new(
-                    c.user_id.clone(),
-                    "credential",
-                    c.user_id.as_str(),
-                    c.created_at,
-                );
-                account.id = c.id.clone();
-                account.updated_at = c.updated_at;
-                account
-            })
-            .into_iter()
-            .collect();
-        accounts.extend(t.accounts.iter().filter(|a| &a.user_id == user_id).cloned());
-        accounts.sort_by_key(|a| a.created_at);
+        let mut accounts: Vec<Account> =
+            t.all_accounts().filter(|a| &a.user_id == user_id).collect();
+        accounts.sort_by(oldest_first);
         Ok(accounts)
     }
 
@@ -515,6 +530,13 @@ impl UserStore for MemoryStore {
         session: &Session,
     ) -> Result<(), StoreError> {
         let mut t = self.tables();
+        // Every check happens before the first insert: all or nothing.
+        if account.user_id != user.id {
+            return Err(StoreError::Other("the account is for another user".into()));
+        }
+        if session.user_id != user.id {
+            return Err(StoreError::Other("the session is for another user".into()));
+        }
         if t.user_by_email.contains_key(&user.email) {
             return Err(StoreError::EmailTaken);
         }
@@ -526,8 +548,13 @@ impl UserStore for MemoryStore {
 
     async fn link_account(&self, account: &Account) -> Result<bool, StoreError> {
         let mut t = self.tables();
-        if t.accounts
-            .iter()
+        if !t.users.contains_key(&account.user_id) {
+            // As the foreign key does in SQL stores.
+            return Err(StoreError::Other(
+                format!("no user {} for the account", account.user_id).into(),
+            ));
+        }
+        if t.all_accounts()
             .any(|a| a.provider_id == account.provider_id && a.account_id == account.account_id)
         {
             return Ok(false);

@@ -13,8 +13,8 @@ use std::time::Duration;
 use super::{Hit, MemoryRateLimits, StoreError, UserStore};
 use crate::mail::{Delivery, MailClaim, MailKind, Message, OutboundMail, QueuedMail};
 use crate::model::{
-    AccountId, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User, UserId,
-    UserUpdate, Verification,
+    Account, AccountId, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp,
+    Unlinked, User, UserId, UserUpdate, Verification,
 };
 
 /// Generates one `#[tokio::test]` per behaviour in a module named `$name`, each on a fresh
@@ -54,6 +54,17 @@ macro_rules! user_store_suite {
                 finish_mail_needs_the_current_claim,
                 retried_mail_is_due_again_at_its_time,
                 failed_mail_stays_out_of_claims_and_is_counted,
+                social_sign_up_creates_user_account_and_session,
+                social_sign_up_that_fails_writes_nothing,
+                accounts_are_found_by_provider_and_listed_oldest_first,
+                link_account_refuses_a_provider_account_linked_already,
+                concurrent_links_of_one_provider_account_make_one,
+                update_account_stores_the_tokens_and_nothing_else,
+                unlink_account_keeps_the_last_account,
+                concurrent_unlinks_never_remove_the_last_account,
+                verification_rows_without_mail_are_consumed_once,
+                concurrent_consumes_take_a_row_once,
+                delete_user_removes_their_provider_accounts,
             );
         }
     };
@@ -1422,4 +1433,634 @@ pub async fn failed_mail_stays_out_of_claims_and_is_counted<S: UserStore + ?Size
         "its claim ended with the failure"
     );
     assert_eq!(store.outbox_len().await.expect("len"), (2, 1));
+}
+
+/// An account of `provider` for `user`, created at `created`, with every token and time set.
+fn provider_account(user: &User, provider: &str, account_id: &str, created: i64) -> Account {
+    let mut account = Account::new(user.id.clone(), provider, account_id, at(created));
+    account.access_token = Some(format!("{provider}-access-{account_id}"));
+    account.refresh_token = Some(format!("{provider}-refresh-{account_id}"));
+    account.id_token = Some(format!("eyJhbGciOiJSUzI1NiJ9.{account_id}.sig"));
+    account.access_token_expires_at = Some(at(created + 3_600_000));
+    account.refresh_token_expires_at = Some(at(created) + Duration::from_millis(86_400_001));
+    account.scope = Some("read:user,user:email".into());
+    account
+}
+
+/// The user's credential account as `list_accounts` shows it: provider `credential`, the user
+/// id as its account id, no tokens.
+async fn credential_listed<S: UserStore + ?Sized>(store: &S, user: &User) -> Account {
+    let c = store
+        .find_credential(&user.id)
+        .await
+        .expect("lookup")
+        .expect("credential");
+    let mut account = Account::new(
+        user.id.clone(),
+        "credential",
+        user.id.as_str(),
+        c.created_at,
+    );
+    account.id = c.id;
+    account.updated_at = c.updated_at;
+    account
+}
+
+async fn link<S: UserStore + ?Sized>(store: &S, account: &Account) -> bool {
+    store.link_account(account).await.expect("link")
+}
+
+async fn accounts_of<S: UserStore + ?Sized>(store: &S, user: &UserId) -> Vec<Account> {
+    store.list_accounts(user).await.expect("list accounts")
+}
+
+async fn find_account<S: UserStore + ?Sized>(
+    store: &S,
+    provider: &str,
+    account_id: &str,
+) -> Option<Account> {
+    store
+        .find_account(provider, account_id)
+        .await
+        .expect("find account")
+}
+
+async fn unlink<S: UserStore + ?Sized>(store: &S, user: &UserId, id: &AccountId) -> Unlinked {
+    store.unlink_account(user, id).await.expect("unlink")
+}
+
+/// A social sign-up writes the user, the provider account (every token and time as given) and
+/// the first session; the user has no credential account.
+pub async fn social_sign_up_creates_user_account_and_session<S: UserStore + ?Sized>(store: Arc<S>) {
+    let mut u = user("alice@example.com");
+    u.email_verified = true;
+    u.image = Some("https://avatars.example/1001".into());
+    let account = provider_account(&u, "github", "1001", 1);
+    let s = session(&u, 1, 600_000);
+    store
+        .create_social_user(&u, &account, &s)
+        .await
+        .expect("social sign-up");
+    assert_eq!(
+        store.find_user_by_id(&u.id).await.expect("lookup"),
+        Some(u.clone())
+    );
+    let found = store
+        .find_session(&s.token)
+        .await
+        .expect("lookup")
+        .expect("session");
+    assert_eq!(found.session, s);
+    assert_eq!(found.user, u);
+    assert_eq!(
+        find_account(&*store, "github", "1001").await,
+        Some(account.clone())
+    );
+    assert_eq!(accounts_of(&*store, &u.id).await, vec![account]);
+    assert_eq!(store.find_credential(&u.id).await.expect("lookup"), None);
+    let with = store
+        .find_user_with_credential(&email("alice@example.com"))
+        .await
+        .expect("lookup")
+        .expect("user");
+    assert_eq!(with.user, u);
+    assert_eq!(with.credential, None, "no password to sign in with");
+}
+
+/// A social sign-up with a taken email is `EmailTaken`; one whose account or session is for
+/// another user is refused. Either way no user, account or session is left behind.
+pub async fn social_sign_up_that_fails_writes_nothing<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let alice_credential = credential_listed(&*store, &alice).await;
+    let second = user("alice@example.com");
+    let account = provider_account(&second, "github", "1001", 10);
+    let s = session(&second, 10, 600_000);
+    let result = store.create_social_user(&second, &account, &s).await;
+    assert!(
+        matches!(result, Err(StoreError::EmailTaken)),
+        "got {result:?}"
+    );
+    assert_eq!(
+        store.find_user_by_id(&second.id).await.expect("lookup"),
+        None
+    );
+    assert_eq!(find_account(&*store, "github", "1001").await, None);
+    assert!(accounts_of(&*store, &second.id).await.is_empty());
+    assert!(!has_session(&*store, &s).await);
+    assert_eq!(
+        accounts_of(&*store, &alice.id).await,
+        vec![alice_credential.clone()],
+        "the owner of the address keeps what they had"
+    );
+
+    let carol = user("carol@example.com");
+    let own_session = session(&carol, 10, 600_000);
+    let foreign_account = provider_account(&alice, "github", "2002", 10);
+    let foreign_session = session(&alice, 10, 600_000);
+    let own_account = provider_account(&carol, "github", "2002", 10);
+    for (account, s) in [
+        (&foreign_account, &own_session),
+        (&own_account, &foreign_session),
+    ] {
+        assert!(
+            store.create_social_user(&carol, account, s).await.is_err(),
+            "an account or session of another user"
+        );
+        assert_eq!(
+            store.find_user_by_id(&carol.id).await.expect("lookup"),
+            None
+        );
+        assert_eq!(find_account(&*store, "github", "2002").await, None);
+        assert!(!has_session(&*store, s).await);
+    }
+    assert_eq!(
+        accounts_of(&*store, &alice.id).await,
+        vec![alice_credential]
+    );
+    assert!(
+        store
+            .list_sessions(&alice.id, at(0))
+            .await
+            .expect("list")
+            .is_empty()
+    );
+}
+
+/// `find_account` finds any provider's account (the credential one too) by the provider's
+/// account id, the oldest when several hold it; `list_accounts` gives all the user's accounts,
+/// the credential one included, oldest first.
+pub async fn accounts_are_found_by_provider_and_listed_oldest_first<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let google = provider_account(&alice, "google", "g-1", 2_000);
+    let github = provider_account(&alice, "github", "1001", 1_000);
+    let mut bare = Account::new(bob.id.clone(), "github", "1002", at(3_000));
+    bare.updated_at = at(4_000);
+    for account in [&google, &github, &bare] {
+        assert!(link(&*store, account).await);
+    }
+    let alice_credential = credential_listed(&*store, &alice).await;
+    assert_eq!(
+        accounts_of(&*store, &alice.id).await,
+        vec![alice_credential.clone(), github.clone(), google.clone()]
+    );
+    assert_eq!(
+        accounts_of(&*store, &bob.id).await,
+        vec![credential_listed(&*store, &bob).await, bare.clone()]
+    );
+    assert_eq!(find_account(&*store, "github", "1001").await, Some(github));
+    assert_eq!(find_account(&*store, "google", "g-1").await, Some(google));
+    assert_eq!(
+        find_account(&*store, "github", "1002").await,
+        Some(bare),
+        "no tokens stay no tokens"
+    );
+    assert_eq!(find_account(&*store, "github", "g-1").await, None);
+    assert_eq!(find_account(&*store, "google", "1001").await, None);
+    assert_eq!(
+        find_account(&*store, "credential", alice.id.as_str()).await,
+        Some(alice_credential)
+    );
+    assert!(
+        accounts_of(&*store, &UserId::new("missing"))
+            .await
+            .is_empty()
+    );
+
+    // Two users holding one provider account (a database Better Auth wrote may): the oldest
+    // row answers, whichever was written first.
+    let carol = user("carol@example.com");
+    let newer = provider_account(&carol, "github", "shared", 6_000);
+    store
+        .create_social_user(&carol, &newer, &session(&carol, 6_000, 600_000))
+        .await
+        .expect("social sign-up");
+    let dave = user("dave@example.com");
+    let older = provider_account(&dave, "github", "shared", 5_000);
+    store
+        .create_social_user(&dave, &older, &session(&dave, 5_000, 600_000))
+        .await
+        .expect("social sign-up");
+    assert_eq!(find_account(&*store, "github", "shared").await, Some(older));
+}
+
+/// `link_account` links a provider account once: linked already (to the same user or another)
+/// is `false` and writes nothing; another account of the same provider, or the same id at
+/// another provider, links; an account of a user who does not exist is an error.
+pub async fn link_account_refuses_a_provider_account_linked_already<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let github = provider_account(&alice, "github", "1001", 1_000);
+    assert!(link(&*store, &github).await);
+    assert!(
+        !link(&*store, &provider_account(&alice, "github", "1001", 2_000)).await,
+        "linked to her already"
+    );
+    assert!(
+        !link(&*store, &provider_account(&bob, "github", "1001", 2_000)).await,
+        "linked to someone else"
+    );
+    assert_eq!(
+        find_account(&*store, "github", "1001").await,
+        Some(github.clone())
+    );
+    let alice_credential = credential_listed(&*store, &alice).await;
+    let bob_credential = credential_listed(&*store, &bob).await;
+    assert_eq!(
+        accounts_of(&*store, &alice.id).await,
+        vec![alice_credential.clone(), github.clone()]
+    );
+    assert_eq!(
+        accounts_of(&*store, &bob.id).await,
+        vec![bob_credential.clone()]
+    );
+    let second_github = provider_account(&alice, "github", "1002", 3_000);
+    assert!(
+        link(&*store, &second_github).await,
+        "a user may hold several accounts of one provider"
+    );
+    let gitlab = provider_account(&bob, "gitlab", "1001", 3_000);
+    assert!(
+        link(&*store, &gitlab).await,
+        "the same id at another provider"
+    );
+    assert_eq!(
+        accounts_of(&*store, &alice.id).await,
+        vec![alice_credential, github, second_github]
+    );
+    assert_eq!(
+        accounts_of(&*store, &bob.id).await,
+        vec![bob_credential, gitlab]
+    );
+    // As the foreign key does in SQL stores.
+    let ghost = user("ghost@example.com");
+    assert!(
+        store
+            .link_account(&provider_account(&ghost, "github", "2001", 0))
+            .await
+            .is_err(),
+        "no such user"
+    );
+    assert_eq!(find_account(&*store, "github", "2001").await, None);
+}
+
+/// 8 concurrent links of one provider account (to two users), released at once: exactly one
+/// succeeds (several rounds, to give the race a chance).
+pub async fn concurrent_links_of_one_provider_account_make_one<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    for round in 0..4 {
+        let race_id = format!("race-{round}");
+        let attempts: Vec<Account> = (0..8)
+            .map(|i| {
+                let owner = if i % 2 == 0 { &alice } else { &bob };
+                provider_account(owner, "github", &race_id, i)
+            })
+            .collect();
+        let start = Arc::new(tokio::sync::Barrier::new(attempts.len()));
+        let tasks: Vec<_> = attempts
+            .iter()
+            .map(|account| {
+                let store = Arc::clone(&store);
+                let account = account.clone();
+                let start = Arc::clone(&start);
+                tokio::spawn(async move {
+                    start.wait().await;
+                    store.link_account(&account).await
+                })
+            })
+            .collect();
+        let mut linked = Vec::new();
+        for (task, account) in tasks.into_iter().zip(&attempts) {
+            if task.await.expect("join").expect("link") {
+                linked.push(account.clone());
+            }
+        }
+        assert_eq!(linked.len(), 1, "round {round}: exactly one link succeeds");
+        assert_eq!(
+            find_account(&*store, "github", &race_id).await,
+            Some(linked[0].clone())
+        );
+        let mut rows = 0;
+        for owner in [&alice, &bob] {
+            rows += accounts_of(&*store, &owner.id)
+                .await
+                .iter()
+                .filter(|a| a.account_id == race_id)
+                .count();
+        }
+        assert_eq!(rows, 1, "round {round}: one row for the provider account");
+    }
+}
+
+/// `update_account` stores the tokens, their expiry times, the scope and `updated_at` of the
+/// row with the account's id, and nothing else of it; a row that is gone is `false` (and is not
+/// written again).
+pub async fn update_account_stores_the_tokens_and_nothing_else<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let github = provider_account(&alice, "github", "1001", 1_000);
+    let other = provider_account(&alice, "google", "g-1", 1_500);
+    assert!(link(&*store, &github).await);
+    assert!(link(&*store, &other).await);
+
+    let mut update = github.clone();
+    update.access_token = Some("gho_new".into());
+    update.refresh_token = None;
+    update.id_token = Some("eyJ.new.sig".into());
+    update.access_token_expires_at = Some(at(9_000_000));
+    update.refresh_token_expires_at = None;
+    update.scope = Some("read:user".into());
+    update.updated_at = at(5_000);
+    // Not stored by an update: the row's owner, provider, provider id and creation.
+    update.user_id = bob.id.clone();
+    update.provider_id = "gitlab".into();
+    update.account_id = "9999".into();
+    update.created_at = at(4_000);
+    assert!(store.update_account(&update).await.expect("update"));
+
+    let mut expected = github.clone();
+    expected.access_token = Some("gho_new".into());
+    expected.refresh_token = None;
+    expected.id_token = Some("eyJ.new.sig".into());
+    expected.access_token_expires_at = Some(at(9_000_000));
+    expected.refresh_token_expires_at = None;
+    expected.scope = Some("read:user".into());
+    expected.updated_at = at(5_000);
+    assert_eq!(
+        find_account(&*store, "github", "1001").await,
+        Some(expected.clone())
+    );
+    assert_eq!(find_account(&*store, "gitlab", "9999").await, None);
+    assert_eq!(
+        accounts_of(&*store, &alice.id).await,
+        vec![credential_listed(&*store, &alice).await, expected, other],
+        "the user's other accounts are untouched"
+    );
+    assert_eq!(accounts_of(&*store, &bob.id).await.len(), 1);
+
+    let never_linked = provider_account(&alice, "github", "2002", 0);
+    assert!(
+        !store.update_account(&never_linked).await.expect("update"),
+        "no such row"
+    );
+    assert_eq!(find_account(&*store, "github", "2002").await, None);
+}
+
+/// `unlink_account` deletes one of the user's accounts, the credential one included, but never
+/// their last; an id that is not one of the user's accounts (another user's, or none) is
+/// `NotFound`.
+pub async fn unlink_account_keeps_the_last_account<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let alice_credential = credential_listed(&*store, &alice).await;
+    let bob_credential = credential_listed(&*store, &bob).await;
+    let github = provider_account(&alice, "github", "1001", 1_000);
+    let bob_github = provider_account(&bob, "github", "1002", 1_000);
+    assert!(link(&*store, &github).await);
+    assert!(link(&*store, &bob_github).await);
+
+    for (user, id) in [
+        (&alice.id, &bob_github.id),
+        (&alice.id, &bob_credential.id),
+        (&alice.id, &AccountId::new("missing")),
+        (&UserId::new("missing"), &github.id),
+    ] {
+        assert_eq!(
+            unlink(&*store, user, id).await,
+            Unlinked::NotFound,
+            "{id:?}"
+        );
+    }
+    assert_eq!(
+        accounts_of(&*store, &alice.id).await,
+        vec![alice_credential.clone(), github.clone()]
+    );
+
+    assert_eq!(
+        unlink(&*store, &alice.id, &github.id).await,
+        Unlinked::Unlinked
+    );
+    assert_eq!(find_account(&*store, "github", "1001").await, None);
+    assert_eq!(
+        unlink(&*store, &alice.id, &github.id).await,
+        Unlinked::NotFound,
+        "gone already"
+    );
+    assert_eq!(
+        unlink(&*store, &alice.id, &alice_credential.id).await,
+        Unlinked::LastAccount
+    );
+    assert!(hash_of(&*store, &alice.id).await.is_some());
+
+    // With a provider account linked, the password can go.
+    let google = provider_account(&alice, "google", "g-1", 2_000);
+    assert!(link(&*store, &google).await);
+    assert_eq!(
+        unlink(&*store, &alice.id, &alice_credential.id).await,
+        Unlinked::Unlinked
+    );
+    assert_eq!(
+        store.find_credential(&alice.id).await.expect("lookup"),
+        None
+    );
+    assert_eq!(accounts_of(&*store, &alice.id).await, vec![google.clone()]);
+    assert_eq!(
+        unlink(&*store, &alice.id, &google.id).await,
+        Unlinked::LastAccount
+    );
+    assert_eq!(accounts_of(&*store, &alice.id).await, vec![google]);
+
+    assert_eq!(
+        accounts_of(&*store, &bob.id).await,
+        vec![bob_credential, bob_github],
+        "another user's accounts are untouched"
+    );
+
+    // A user who signed up through a provider keeps that account.
+    let carol = user("carol@example.com");
+    let carols = provider_account(&carol, "github", "3001", 0);
+    store
+        .create_social_user(&carol, &carols, &session(&carol, 0, 600_000))
+        .await
+        .expect("social sign-up");
+    assert_eq!(
+        unlink(&*store, &carol.id, &carols.id).await,
+        Unlinked::LastAccount
+    );
+}
+
+/// Two concurrent unlinks of a user's last two accounts, released at once: one succeeds, the
+/// other is `LastAccount`, and one account remains (several rounds, to give the race a chance).
+pub async fn concurrent_unlinks_never_remove_the_last_account<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    for round in 0..6 {
+        let u = new_user(&*store, &format!("user{round}@example.com")).await;
+        let password = credential_listed(&*store, &u).await;
+        let github = provider_account(&u, "github", &format!("{round}"), 1_000);
+        assert!(link(&*store, &github).await);
+        let start = Arc::new(tokio::sync::Barrier::new(2));
+        let tasks: Vec<_> = [password.id, github.id]
+            .into_iter()
+            .map(|id| {
+                let store = Arc::clone(&store);
+                let user = u.id.clone();
+                let start = Arc::clone(&start);
+                tokio::spawn(async move {
+                    start.wait().await;
+                    store.unlink_account(&user, &id).await
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await.expect("join").expect("unlink"));
+        }
+        let unlinked = outcomes
+            .iter()
+            .filter(|o| **o == Unlinked::Unlinked)
+            .count();
+        let kept = outcomes
+            .iter()
+            .filter(|o| **o == Unlinked::LastAccount)
+            .count();
+        assert_eq!((unlinked, kept), (1, 1), "round {round}: {outcomes:?}");
+        assert_eq!(accounts_of(&*store, &u.id).await.len(), 1, "round {round}");
+    }
+}
+
+/// A verification row without mail (a social sign-in's state) reads back as written, commits
+/// no mail, and is consumed by its id once.
+pub async fn verification_rows_without_mail_are_consumed_once<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let state = Verification::with_value(
+        "auth-state:abc".into(),
+        r#"{"callbackURL":"/dashboard","codeVerifier":"v3ri","expiresAt":1795608600000}"#.into(),
+        at(0),
+        at(600_000),
+    );
+    let other =
+        Verification::with_value("auth-state:other".into(), "{}".into(), at(0), at(600_000));
+    for v in [&state, &other] {
+        store.insert_verification(v).await.expect("insert");
+    }
+    assert_eq!(store.outbox_len().await.expect("len"), (0, 0), "no mail");
+    assert_eq!(
+        store
+            .find_verification("auth-state:abc", at(1_000))
+            .await
+            .expect("find"),
+        Some(state.clone())
+    );
+    assert!(
+        store
+            .consume_verification(&state.id)
+            .await
+            .expect("consume")
+    );
+    assert!(!is_live(&*store, "auth-state:abc", 1_000).await);
+    assert!(
+        !store
+            .consume_verification(&state.id)
+            .await
+            .expect("consume"),
+        "used once"
+    );
+    assert!(
+        !store
+            .consume_verification("missing")
+            .await
+            .expect("consume")
+    );
+    assert!(
+        is_live(&*store, "auth-state:other", 1_000).await,
+        "other rows stay"
+    );
+}
+
+/// 8 concurrent consumes of one row, released at once: exactly one takes it.
+pub async fn concurrent_consumes_take_a_row_once<S: UserStore + ?Sized>(store: Arc<S>) {
+    let state = Verification::with_value("auth-state:race".into(), "{}".into(), at(0), at(600_000));
+    store.insert_verification(&state).await.expect("insert");
+    let start = Arc::new(tokio::sync::Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            let id = state.id.clone();
+            let start = Arc::clone(&start);
+            tokio::spawn(async move {
+                start.wait().await;
+                store.consume_verification(&id).await
+            })
+        })
+        .collect();
+    let mut taken = 0;
+    for task in tasks {
+        if task.await.expect("join").expect("consume") {
+            taken += 1;
+        }
+    }
+    assert_eq!(taken, 1, "exactly one consume takes the row");
+    assert!(!is_live(&*store, "auth-state:race", 1_000).await);
+}
+
+/// `delete_user` deletes the user's accounts of every provider, and only theirs; a deleted
+/// user's provider account can be linked again.
+pub async fn delete_user_removes_their_provider_accounts<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    for account in [
+        provider_account(&alice, "github", "1001", 1_000),
+        provider_account(&alice, "google", "g-1", 1_000),
+        provider_account(&bob, "github", "1002", 1_000),
+    ] {
+        assert!(link(&*store, &account).await);
+    }
+    let carol = user("carol@example.com");
+    let carols = provider_account(&carol, "github", "3001", 0);
+    let carols_session = session(&carol, 0, 600_000);
+    store
+        .create_social_user(&carol, &carols, &carols_session)
+        .await
+        .expect("social sign-up");
+
+    assert_eq!(
+        store
+            .delete_user(&alice.id, None, at(2_000))
+            .await
+            .expect("delete"),
+        Some(Vec::new())
+    );
+    assert_eq!(find_account(&*store, "github", "1001").await, None);
+    assert_eq!(find_account(&*store, "google", "g-1").await, None);
+    assert!(accounts_of(&*store, &alice.id).await.is_empty());
+    assert_eq!(
+        store
+            .delete_user(&carol.id, None, at(2_000))
+            .await
+            .expect("delete"),
+        Some(vec![carols_session.id.clone()])
+    );
+    assert_eq!(find_account(&*store, "github", "3001").await, None);
+    assert!(accounts_of(&*store, &carol.id).await.is_empty());
+    assert_eq!(
+        accounts_of(&*store, &bob.id).await.len(),
+        2,
+        "another user's accounts stay"
+    );
+    assert!(find_account(&*store, "github", "1002").await.is_some());
+    assert!(
+        link(&*store, &provider_account(&bob, "github", "1001", 3_000)).await,
+        "free again"
+    );
 }

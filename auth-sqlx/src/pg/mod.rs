@@ -129,6 +129,21 @@ impl PgStore {
         }
     }
 
+    pub(crate) fn insert_account_sql(&self) -> &'static str {
+        if self.account_has_issuer.load(Ordering::Relaxed) {
+            sql::INSERT_ACCOUNT_WITH_ISSUER
+        } else {
+            sql::INSERT_ACCOUNT
+        }
+    }
+
+    /// A link of a provider account takes an advisory lock on it first (see
+    /// [`sql::LOCK_PROVIDER_ACCOUNT_POSTGRES`]), so that two concurrent links cannot both find it
+    /// free.
+    pub(crate) fn lock_provider_account_sql(&self) -> Option<&'static str> {
+        Some(sql::LOCK_PROVIDER_ACCOUNT_POSTGRES)
+    }
+
     /// A transaction that writes: a plain `BEGIN` (rows are locked as they are written).
     pub(crate) async fn begin_write(
         &self,
@@ -235,6 +250,12 @@ impl RowAccess for PgRow {
     fn time(&self, column: &str) -> Result<Timestamp, StoreError> {
         self.try_get::<time::OffsetDateTime, _>(column)
             .map(Timestamp::from_offset)
+            .map_err(|e| decode_error(column, e))
+    }
+
+    fn opt_time(&self, column: &str) -> Result<Option<Timestamp>, StoreError> {
+        self.try_get::<Option<time::OffsetDateTime>, _>(column)
+            .map(|at| at.map(Timestamp::from_offset))
             .map_err(|e| decode_error(column, e))
     }
 }

@@ -3,15 +3,15 @@
 use async_trait::async_trait;
 use auth_core::mail::{Delivery, MailClaim, OutboundMail, QueuedMail};
 use auth_core::model::{
-    AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp, User,
-    UserId, UserUpdate, UserWithCredential, Verification,
+    Account, AccountId, AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken,
+    Timestamp, Unlinked, User, UserId, UserUpdate, UserWithCredential, Verification,
 };
 use auth_core::store::{Hit, RateLimitStore, StoreError, UserStore};
 use sqlx::Row;
 use std::time::Duration;
 
 use super::PgStore;
-use crate::error::{classify, classify_user_insert};
+use crate::error::{classify, classify_user_insert, is_linked_identity};
 use crate::rate_limit::impl_rate_limit_store;
 use crate::rows::{self, RowAccess};
 use crate::sql;

@@ -186,6 +186,16 @@ impl SqliteStore {
         sql::INSERT_CREDENTIAL
     }
 
+    pub(crate) fn insert_account_sql(&self) -> &'static str {
+        sql::INSERT_ACCOUNT
+    }
+
+    /// None needed: a writing transaction holds the database's write lock from its start
+    /// (`BEGIN IMMEDIATE`), so a link's check and insert are never interleaved with another's.
+    pub(crate) fn lock_provider_account_sql(&self) -> Option<&'static str> {
+        None
+    }
+
     /// A transaction that writes: `BEGIN IMMEDIATE` takes the write lock at once (waiting for it
     /// up to the busy timeout), so a transaction that reads before it writes cannot fail with
     /// `SQLITE_BUSY` when another connection wrote in between.
@@ -242,5 +252,11 @@ impl RowAccess for SqliteRow {
     fn time(&self, column: &str) -> Result<Timestamp, StoreError> {
         let text: String = self.try_get(column).map_err(|e| decode_error(column, e))?;
         Timestamp::parse(&text).map_err(|e| decode_error(column, e))
+    }
+
+    fn opt_time(&self, column: &str) -> Result<Option<Timestamp>, StoreError> {
+        let text: Option<String> = self.try_get(column).map_err(|e| decode_error(column, e))?;
+        text.map(|t| Timestamp::parse(&t).map_err(|e| decode_error(column, e)))
+            .transpose()
     }
 }

@@ -1,6 +1,7 @@
 //! PgStore against a real PostgreSQL: the store suite, migrations, Better Auth interop,
 //! concurrency, availability and signing keys. One test binary, so one throwaway cluster.
 
+mod accounts;
 mod availability;
 mod common;
 mod concurrency;
