@@ -865,3 +865,116 @@ fn http_get_text(url: &str) -> String {
     let (port, path) = rest.split_at(rest.find('/').expect("path"));
     request(port.parse().expect("port"), "GET", path, &[], None).text()
 }
+
+/// The `name=value` of the `Set-Cookie` named `name`.
+fn set_cookie_pair(reply: &Reply, name: &str) -> String {
+    reply
+        .headers_named("set-cookie")
+        .into_iter()
+        .map(|line| line.split(';').next().unwrap_or_default().trim().to_owned())
+        .find(|pair| pair.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie: {:?}", reply.headers))
+}
+
+/// Social sign-in through each adapter's app, against the fake GitHub on loopback: the start,
+/// the provider's redirect back with the state cookie, the session it makes, the form-post
+/// callback, and the account routes. The adapters only route; the answers are the core's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn social_sign_in_works_in_every_adapter() {
+    use auth_core::social::GitHub;
+    use auth_test_harness::oauth::{self, FakeSocial};
+    let fake = std::sync::Arc::new(FakeSocial::start());
+    fake.add_github_user(serde_json::json!({
+        "login": "octo", "id": 77, "name": "Octo", "email": "octo@example.com",
+        "emails": [{"email": "octo@example.com", "primary": true, "verified": true, "visibility": "public"}],
+    }));
+    fake.set_current("github", "77", false);
+    let social_auth = |fake: std::sync::Arc<FakeSocial>| {
+        move |port: u16| {
+            let config = AuthConfig::builder(SECRET, format!("http://127.0.0.1:{port}"))
+                .build()
+                .expect("config");
+            let issuer =
+                JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+            let github = GitHub::new(oauth::GITHUB_CLIENT_ID, oauth::GITHUB_CLIENT_SECRET)
+                .expect("github")
+                .base_urls(&fake.github_web(), &fake.github_api());
+            Auth::builder()
+                .config(config)
+                .store(MemoryStore::new())
+                .default_hasher()
+                .issuer(issuer)
+                .social_provider(github)
+                .build()
+        }
+    };
+    let ports = [
+        ("axum", start_axum(social_auth(fake.clone())).await),
+        ("poem", start_poem(social_auth(fake.clone())).await),
+        ("salvo", start_salvo(social_auth(fake.clone())).await),
+    ];
+    for (name, port) in ports {
+        let fake = fake.clone();
+        tokio::task::spawn_blocking(move || {
+            wait_until_up(port);
+            let r = json_post(
+                port,
+                "/api/auth/sign-in/social",
+                r#"{"provider":"github","callbackURL":"/home"}"#,
+                &[],
+            );
+            assert_eq!(r.status, 200, "{name}: {}", r.text());
+            let url = r.json()["url"].as_str().expect("url").to_owned();
+            assert_eq!(r.header("location"), Some(url.as_str()), "{name}");
+            let state_cookie = set_cookie_pair(&r, "better-auth.state");
+            let back = fake.authorize(&url);
+            let path = back
+                .strip_prefix(&format!("http://127.0.0.1:{port}"))
+                .expect("back to us")
+                .to_owned();
+            let r = request(port, "GET", &path, &[("cookie", &state_cookie)], None);
+            assert_eq!(
+                (r.status, r.header("location")),
+                (302, Some("/home")),
+                "{name}: {}",
+                r.text()
+            );
+            let session = set_cookie_pair(&r, "better-auth.session_token");
+            let r = request(
+                port,
+                "GET",
+                "/api/auth/get-session",
+                &[("cookie", &session)],
+                None,
+            );
+            assert_eq!(r.json()["user"]["email"], "octo@example.com", "{name}");
+            let r = request(
+                port,
+                "GET",
+                "/api/auth/list-accounts",
+                &[("cookie", &session)],
+                None,
+            );
+            assert_eq!(r.json()[0]["providerId"], "github", "{name}: {}", r.text());
+            // The form-post callback redirects to the GET one, whatever the framework.
+            let r = request(
+                port,
+                "POST",
+                "/api/auth/callback/github",
+                &[("content-type", "application/x-www-form-urlencoded")],
+                Some(b"code=c&state=s"),
+            );
+            assert_eq!(r.status, 302, "{name}: {}", r.text());
+            assert_eq!(
+                r.header("location"),
+                Some(
+                    format!("http://127.0.0.1:{port}/api/auth/callback/github?code=c&state=s")
+                        .as_str()
+                ),
+                "{name}"
+            );
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
