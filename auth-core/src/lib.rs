@@ -18,6 +18,7 @@
 //! | [`token`] | the [`TokenIssuer`](token::TokenIssuer) trait, [`JwtIssuer`](token::JwtIssuer), keys, JWKS |
 //! | [`rate_limit`] | Better Auth's rate-limit rules |
 //! | [`http`] | the protocol as a `tower::Service`, the guard, CORS and install layers, who is calling |
+//! | [`social`] | social sign-in: the [`SocialProvider`](social::SocialProvider) trait; GitHub, Google and OpenID Connect providers (feature `social`) |
 //! | [`mail`] | the [`Mailer`](mail::Mailer) trait, messages and their templates, the console mailer |
 //! | [`outbox`] | the worker that sends the mail the flows commit to the store |
 //! | [`clock`] | where time comes from |
