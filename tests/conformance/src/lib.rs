@@ -1,6 +1,6 @@
 //! The conformance suite's support: the transcripts recorded from a real Better Auth 1.7.25
-//! server (`tests/conformance/fixtures/better-auth-1.7.25-transcripts.md`, and for the email
-//! flows `tests/conformance/fixtures/better-auth-1.7.25-email-transcripts.md`), parsed into
+//! server (`tests/conformance/fixtures/better-auth-1.7.25-transcripts.md`, for the email flows
+//! `…-email-transcripts.md`, for social sign-in `…-social-transcripts.md`), parsed into
 //! exchanges, the comparison rules, and the substitution of our values for recorded ones.
 
 pub mod compare;

@@ -10,6 +10,11 @@ pub const TRANSCRIPTS: &str = include_str!("../fixtures/better-auth-1.7.25-trans
 pub const EMAIL_TRANSCRIPTS: &str =
     include_str!("../fixtures/better-auth-1.7.25-email-transcripts.md");
 
+/// The recording of social sign-in (GitHub, Google, account linking, provider tokens), with the
+/// requests Better Auth made to the (fake) providers and the rows it wrote, as committed.
+pub const SOCIAL_TRANSCRIPTS: &str =
+    include_str!("../fixtures/better-auth-1.7.25-social-transcripts.md");
+
 /// A request or a response as recorded: first line, headers in order, body.
 #[derive(Debug, Clone)]
 pub struct Message {
@@ -52,6 +57,52 @@ pub struct Exchange {
     /// The mails the server's hooks captured while handling it (email recording only; empty
     /// otherwise).
     pub mails: Vec<CapturedMail>,
+    /// The requests the server made to providers meanwhile (social recording only; empty
+    /// otherwise), in order.
+    pub provider_calls: Vec<ProviderCall>,
+    /// The rows listed after it ("Rows afterwards", a block of rows), or `None` when the
+    /// recording lists none ("unchanged since step N", or no such line).
+    pub rows: Option<Vec<Row>>,
+}
+
+/// A request the server made to a provider during an exchange, as the social recording lists
+/// it: `` `POST https://github.com/login/oauth/access_token` → 200 ``.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderCall {
+    /// The method.
+    pub method: String,
+    /// The URL as the server addressed it (the real provider's).
+    pub url: String,
+    /// The status the provider answered.
+    pub status: u16,
+}
+
+/// A database row as the recording lists one: `user {…}`, `account {…}`, `session {…}`,
+/// `verification {…}` (the verification row's `value` shown parsed, under the key
+/// `value (JSON string, parsed here)`; long tokens shortened).
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// `user`, `account`, `session` or `verification`.
+    pub table: String,
+    /// The row.
+    pub value: Value,
+}
+
+/// Every row line in `text` (the lines of the rows blocks that hold a JSON object), in order.
+pub fn rows_in(text: &str) -> Vec<Row> {
+    text.lines()
+        .filter_map(|line| {
+            let (table, rest) = line.split_once(' ')?;
+            if !["user", "account", "session", "verification"].contains(&table) {
+                return None;
+            }
+            let value: Value = serde_json::from_str(rest.trim_start()).ok()?;
+            value.is_object().then(|| Row {
+                table: table.to_owned(),
+                value,
+            })
+        })
+        .collect()
 }
 
 /// A mail Better Auth handed to its hook during an exchange (the "Mail captured" lines).
@@ -153,9 +204,57 @@ fn captured_mails(section: &str) -> Vec<CapturedMail> {
         .collect()
 }
 
+/// The calls listed after "Provider requests made by Better Auth during this exchange:".
+fn provider_calls(section: &str) -> Vec<ProviderCall> {
+    let marker = "Provider requests made by Better Auth during this exchange:";
+    let Some(start) = section.find(marker) else {
+        return Vec::new();
+    };
+    let line = section[start + marker.len()..]
+        .lines()
+        .next()
+        .unwrap_or_default();
+    line.split(';')
+        .filter_map(|item| {
+            let mut quoted = item.split('`');
+            let call = quoted.nth(1)?;
+            let (method, url) = call.split_once(' ')?;
+            let status = quoted.next()?.trim().trim_start_matches('→').trim();
+            Some(ProviderCall {
+                method: method.to_owned(),
+                url: url.to_owned(),
+                status: status.trim_end_matches('.').parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+/// The block of rows after "Rows afterwards:", if the recording lists one there.
+fn rows_afterwards(section: &str) -> Option<Vec<Row>> {
+    let start = section.find("Rows afterwards:")?;
+    let rest = section[start..].split_once('\n')?.1;
+    let open = rest.strip_prefix("```text\n")?;
+    let close = open.find("\n```")?;
+    Some(rows_in(&open[..close]))
+}
+
 /// Every numbered exchange, in recorded order.
 pub fn exchanges() -> Vec<Exchange> {
     parse_exchanges(TRANSCRIPTS)
+}
+
+/// Every numbered exchange of the social recording's sections A–G (GitHub sign-in, callback
+/// failures, Google by redirect and by ID token, implicit and explicit linking, provider
+/// tokens), in recorded order, with the provider requests and rows listed after each. Section
+/// H (a server variant with `storeStateStrategy: "cookie"`) and what follows (the client's
+/// calls, the provider requests in full) are left out.
+pub fn social_exchanges() -> Vec<Exchange> {
+    let body = SOCIAL_TRANSCRIPTS
+        .split("\n## Transcripts")
+        .nth(1)
+        .unwrap_or_default();
+    let body = body.split("\n## H. ").next().unwrap_or_default();
+    sections(body)
 }
 
 /// Every numbered exchange of the email recording (sections A–E), in recorded order, with the
@@ -171,6 +270,10 @@ fn parse_exchanges(transcripts: &str) -> Vec<Exchange> {
         .unwrap_or_default();
     let body = body.split("\n## Decoded JWTs").next().unwrap_or_default();
     let body = body.split("\n## F. ").next().unwrap_or_default();
+    sections(body)
+}
+
+fn sections(body: &str) -> Vec<Exchange> {
     body.split("\n### ")
         .skip(1)
         .filter_map(|section| {
@@ -182,6 +285,8 @@ fn parse_exchanges(transcripts: &str) -> Vec<Exchange> {
                 request: parse_message(block_after(rest, "Request:")?),
                 response: parse_message(block_after(rest, "Response")?),
                 mails: captured_mails(rest),
+                provider_calls: provider_calls(rest),
+                rows: rows_afterwards(rest),
             })
         })
         .collect()
