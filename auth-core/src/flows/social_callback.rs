@@ -111,6 +111,9 @@ pub struct CallbackOutcome {
     pub signed_in: Option<SocialSignedIn>,
     /// The failure, when there was one.
     pub error: Option<CallbackError>,
+    /// Whether the browser's state cookie matched and the state was used up: only then is the
+    /// cookie cleared (a forged callback link must not end the browser's own flow).
+    pub state_used: bool,
 }
 
 impl Auth {
@@ -157,37 +160,68 @@ impl Auth {
             );
             return self.failed(&error_url, CallbackError::StateMismatch, None);
         }
-        match self.store().consume_verification(&row.id).await {
+        // The cookie matched: from here on the state is used up, and its cookie cleared.
+        let mut outcome = self
+            .finish_matched(
+                provider_id,
+                callback,
+                flow,
+                &row.id,
+                &error_url,
+                &default_error_url,
+                client,
+            )
+            .await;
+        outcome.state_used = true;
+        outcome
+    }
+
+    /// The callback once the state and its cookie matched.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish_matched(
+        &self,
+        provider_id: &str,
+        callback: SocialCallback,
+        flow: FlowState,
+        row_id: &str,
+        error_url: &str,
+        default_error_url: &str,
+        client: &ClientInfo,
+    ) -> CallbackOutcome {
+        match self.store().consume_verification(row_id).await {
             Ok(true) => {}
             // A concurrent callback with the same state took it first.
             Ok(false) => {
-                return self.failed(&default_error_url, CallbackError::StateMismatch, None);
+                return self.failed(default_error_url, CallbackError::StateMismatch, None);
             }
             Err(error) => {
                 tracing::error!(error = %crate::error::Chain(&error), "callback: state consume failed");
-                return self.failed(&error_url, CallbackError::Internal, None);
+                return self.failed(error_url, CallbackError::Internal, None);
             }
         }
-        if flow.expires_at <= self.now().unix_millis()
-            || flow
-                .provider_id
-                .as_deref()
-                .is_some_and(|p| p != provider_id)
+        if flow.expires_at <= self.now().unix_millis() {
+            return self.failed(error_url, CallbackError::StateMismatch, None);
+        }
+        let Some(provider) = self.social_provider(provider_id).cloned() else {
+            return self.failed(error_url, CallbackError::ProviderNotFound, None);
+        };
+        // A state made for another provider (Better Auth accepts it).
+        if flow
+            .provider_id
+            .as_deref()
+            .is_some_and(|p| p != provider_id)
         {
-            return self.failed(&error_url, CallbackError::StateMismatch, None);
+            return self.failed(error_url, CallbackError::StateMismatch, None);
         }
         if let Some(code) = callback.error {
             return self.failed(
-                &error_url,
+                error_url,
                 CallbackError::Provider(code),
                 callback.error_description,
             );
         }
         let Some(code) = callback.code else {
-            return self.failed(&error_url, CallbackError::NoCode, None);
-        };
-        let Some(provider) = self.social_provider(provider_id).cloned() else {
-            return self.failed(&error_url, CallbackError::ProviderNotFound, None);
+            return self.failed(error_url, CallbackError::NoCode, None);
         };
         let redirect_uri = self.callback_uri(provider_id);
         let tokens = match provider
@@ -197,7 +231,7 @@ impl Auth {
             Ok(tokens) => tokens,
             Err(error) => {
                 tracing::warn!(provider = provider_id, error = %crate::error::Chain(&error), "callback: code exchange failed");
-                return self.failed(&error_url, CallbackError::InvalidCode, None);
+                return self.failed(error_url, CallbackError::InvalidCode, None);
             }
         };
         let profile = match provider
@@ -207,7 +241,7 @@ impl Auth {
             Ok(profile) => profile,
             Err(error) => {
                 tracing::warn!(provider = provider_id, error = %crate::error::Chain(&error), "callback: user info failed");
-                return self.failed(&error_url, CallbackError::UnableToGetUserInfo, None);
+                return self.failed(error_url, CallbackError::UnableToGetUserInfo, None);
             }
         };
         if let Some(link) = &flow.link {
@@ -219,8 +253,9 @@ impl Auth {
                     location: flow.callback_url,
                     signed_in: None,
                     error: None,
+                    state_used: true,
                 },
-                Err(error) => self.failed(&error_url, error, None),
+                Err(error) => self.failed(error_url, error, None),
             };
         }
         match self
@@ -234,16 +269,17 @@ impl Auth {
                 },
                 signed_in: Some(done),
                 error: None,
+                state_used: true,
             },
             Err(Refusal::EmailNotFound) => {
-                self.failed(&error_url, CallbackError::EmailNotFound, None)
+                self.failed(error_url, CallbackError::EmailNotFound, None)
             }
             Err(Refusal::NotLinked) => {
-                self.failed(&error_url, CallbackError::AccountNotLinked, None)
+                self.failed(error_url, CallbackError::AccountNotLinked, None)
             }
             Err(Refusal::Store(error)) => {
                 tracing::error!(error = %crate::error::Chain(&error), "callback: sign-in failed");
-                self.failed(&error_url, CallbackError::Internal, None)
+                self.failed(error_url, CallbackError::Internal, None)
             }
         }
     }
@@ -264,6 +300,7 @@ impl Auth {
             location: format!("{url}{separator}{}", query.finish()),
             signed_in: None,
             error: Some(error),
+            state_used: false,
         }
     }
 

@@ -238,11 +238,13 @@ impl Endpoint {
     }
 
     /// The authorization URL: Better Auth's parameters in its order, then the scopes the
-    /// provider always asks for with the caller's, the nonce when `with_nonce`, and extras.
+    /// provider always asks for with the caller's, the provider's `fixed` parameters, the hint,
+    /// the nonce when `with_nonce`, and extras.
     pub(crate) fn authorization_url(
         &self,
         request: &AuthorizationRequest<'_>,
         default_scopes: &[&str],
+        fixed: &[(&str, &str)],
         with_nonce: bool,
     ) -> Result<String, ProviderError> {
         let mut url = reqwest::Url::parse(&self.authorize_url)
@@ -263,6 +265,9 @@ impl Endpoint {
                 .append_pair("redirect_uri", request.redirect_uri)
                 .append_pair("code_challenge_method", "S256")
                 .append_pair("code_challenge", request.code_challenge);
+            for (name, value) in fixed {
+                query.append_pair(name, value);
+            }
             if let Some(hint) = request.login_hint {
                 query.append_pair("login_hint", hint);
             }

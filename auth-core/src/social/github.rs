@@ -84,7 +84,7 @@ impl SocialProvider for GitHub {
         request: &AuthorizationRequest<'_>,
     ) -> Result<String, ProviderError> {
         self.endpoint
-            .authorization_url(request, &["read:user", "user:email"], false)
+            .authorization_url(request, &["read:user", "user:email"], &[], false)
     }
 
     async fn exchange_code(

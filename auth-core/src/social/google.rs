@@ -95,8 +95,12 @@ impl SocialProvider for Google {
         &self,
         request: &AuthorizationRequest<'_>,
     ) -> Result<String, ProviderError> {
-        self.endpoint
-            .authorization_url(request, &["email", "profile", "openid"], true)
+        self.endpoint.authorization_url(
+            request,
+            &["email", "profile", "openid"],
+            &[("include_granted_scopes", "true")],
+            true,
+        )
     }
 
     async fn exchange_code(

@@ -191,7 +191,7 @@ impl SocialProvider for Oidc {
         request: &AuthorizationRequest<'_>,
     ) -> Result<String, ProviderError> {
         let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
-        self.endpoint.authorization_url(request, &scopes, true)
+        self.endpoint.authorization_url(request, &scopes, &[], true)
     }
 
     async fn exchange_code(

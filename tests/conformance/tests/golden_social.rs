@@ -129,6 +129,10 @@ fn deliberate() -> Vec<Deliberate> {
                     "location",
                     "http://127.0.0.1:3011/api/auth/error?error=state_mismatch",
                 );
+                // Never found, never used: the browser's state cookie is left alone.
+                message
+                    .headers
+                    .retain(|(n, v)| !(n == "set-cookie" && v.starts_with("better-auth.state=;")));
             }),
         },
         Deliberate {
@@ -226,45 +230,9 @@ const RULES: [(&str, &str); 6] = [
 /// Once auth-core answers as Better Auth does, the exchange "differs" from the answer written
 /// here: remove its entry.
 fn pending() -> Vec<Deliberate> {
-    const CLEARED: &str = "the callback clears the state cookie whenever the browser sends one; Better \
-        Auth clears it only when it uses the state (row found, cookie matching), so a callback \
-        link with another state (#28, #30: a forged or foreign link) leaves the browser's own \
-        flow alone; here it ends it. Remove when fixed";
-    let cleared = |message: &mut Message| {
-        message.headers.push((
-            "set-cookie".into(),
-            "better-auth.state=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax".into(),
-        ));
-    };
-    let mut pending: Vec<Deliberate> = [4, 28, 30, 31, 33]
-        .into_iter()
-        .map(|number| Deliberate {
-            number,
-            why: CLEARED,
-            ours: Ours::Edit(cleared),
-        })
-        .collect();
-    pending.push(Deliberate {
-        number: 36,
-        why: "a state at the callback of a provider that is not configured is state_mismatch \
-              (the state's provider is checked first); Better Auth says oauth_provider_not_found. \
-              Remove when fixed",
-        ours: Ours::Edit(|message| {
-            set_header(message, "location", "/auth-error?error=state_mismatch");
-        }),
-    });
-    pending.push(Deliberate {
-        number: 50,
-        why: "Google's authorization URL has no include_granted_scopes=true (Better Auth's \
-              google provider always sends it: incremental authorization). Remove when fixed",
-        ours: Ours::Edit(|message| {
-            for (_, value) in &mut message.headers {
-                *value = value.replace("&include_granted_scopes=true", "");
-            }
-            message.body = message.body.replace("&include_granted_scopes=true", "");
-        }),
-    });
-    pending
+    // None left: #4, #28, #30, #31, #33 (state cookie cleared only when the state is used),
+    // #36 (oauth_provider_not_found) and #50 (include_granted_scopes) were fixed.
+    Vec::new()
 }
 
 fn set_header(message: &mut Message, name: &str, value: &str) {

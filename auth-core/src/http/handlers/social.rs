@@ -259,7 +259,7 @@ pub(crate) async fn callback(ctx: &mut Ctx<'_>) -> Outcome {
         )
         .await;
     let mut reply = Reply::redirect(&outcome.location)?;
-    if sent.is_some() {
+    if outcome.state_used {
         reply.push_cookie(cookies::clear_cookie(config, &name));
     }
     if let Some(done) = &outcome.signed_in {
