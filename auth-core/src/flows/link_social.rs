@@ -6,7 +6,7 @@ use crate::error::AuthError;
 use crate::model::{AuthSession, Email};
 use crate::social::ProviderTokens;
 
-use super::social_sign_in::{IdTokenSignIn, apply_tokens, id_token_error, new_account};
+use super::social_sign_in::{IdTokenSignIn, apply_tokens, new_account};
 
 impl Auth {
     /// Verifies the ID token and links its account to `current`'s user: re-linking the same
@@ -19,17 +19,7 @@ impl Auth {
         provider: &str,
         input: IdTokenSignIn,
     ) -> Result<(), AuthError> {
-        let provider = self
-            .social_provider(provider)
-            .ok_or(AuthError::ProviderNotFound)?
-            .clone();
-        if !provider.supports_id_token() {
-            return Err(AuthError::IdTokenNotSupported);
-        }
-        let profile = provider
-            .verify_id_token(&input.token, input.nonce.as_deref())
-            .await
-            .map_err(id_token_error)?;
+        let (provider, profile) = self.verify_client_id_token(provider, &input).await?;
         let provider_id = provider.id();
         let tokens = ProviderTokens {
             access_token: input.access_token,

@@ -3,13 +3,16 @@
 //! account, link it to the user with that address (when the linking rules allow), or create
 //! the user.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Auth;
 use crate::error::AuthError;
 use crate::model::{Account, AuthSession, ClientInfo, Email, Timestamp, User, UserId};
 use crate::social::state::{self, FlowState, LinkState};
-use crate::social::{AuthorizationRequest, ProviderError, ProviderTokens, ProviderUser};
+use crate::social::{
+    AuthorizationRequest, ProviderError, ProviderTokens, ProviderUser, SocialProvider,
+};
 
 use super::SignedIn;
 
@@ -277,17 +280,7 @@ impl Auth {
         input: IdTokenSignIn,
         client: &ClientInfo,
     ) -> Result<SocialSignedIn, AuthError> {
-        let provider = self
-            .social_provider(provider)
-            .ok_or(AuthError::ProviderNotFound)?
-            .clone();
-        if !provider.supports_id_token() {
-            return Err(AuthError::IdTokenNotSupported);
-        }
-        let user = provider
-            .verify_id_token(&input.token, input.nonce.as_deref())
-            .await
-            .map_err(id_token_error)?;
+        let (provider, user) = self.verify_client_id_token(provider, &input).await?;
         // Better Auth keeps the access token sent along, not the refresh token or expiry.
         let tokens = ProviderTokens {
             access_token: input.access_token,
@@ -303,6 +296,26 @@ impl Auth {
             Err(Refusal::NotLinked) => Err(AuthError::AccountNotLinked),
             Err(Refusal::Store(error)) => Err(error),
         }
+    }
+
+    /// The configured provider `provider`, and whose the ID token a client sent is (verified).
+    pub(crate) async fn verify_client_id_token(
+        &self,
+        provider: &str,
+        input: &IdTokenSignIn,
+    ) -> Result<(Arc<dyn SocialProvider>, ProviderUser), AuthError> {
+        let provider = self
+            .social_provider(provider)
+            .ok_or(AuthError::ProviderNotFound)?
+            .clone();
+        if !provider.supports_id_token() {
+            return Err(AuthError::IdTokenNotSupported);
+        }
+        let user = provider
+            .verify_id_token(&input.token, input.nonce.as_deref())
+            .await
+            .map_err(id_token_error)?;
+        Ok((provider, user))
     }
 
     /// Finds the provider's user's account, or links it to the user with that address (when

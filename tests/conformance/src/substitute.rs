@@ -50,3 +50,29 @@ impl Substitutions {
             .fold(text.to_owned(), |acc, (r, o)| acc.replace(r.as_str(), o))
     }
 }
+
+impl Substitutions {
+    /// The recorded request of `exchange` with our values: what a replay sends (transport
+    /// headers left out; the body may change length).
+    pub fn request(
+        &self,
+        exchange: &crate::transcript::Exchange,
+    ) -> http::Request<http_body_util::Full<bytes::Bytes>> {
+        let mut builder = http::Request::builder()
+            .method(exchange.method())
+            .uri(self.apply(exchange.path()));
+        for (name, value) in &exchange.request.headers {
+            if ["host", "connection", "content-length"]
+                .contains(&name.to_ascii_lowercase().as_str())
+            {
+                continue;
+            }
+            builder = builder.header(name.as_str(), self.apply(value));
+        }
+        builder
+            .body(http_body_util::Full::new(bytes::Bytes::from(
+                self.apply(&exchange.request.body),
+            )))
+            .unwrap_or_else(|e| panic!("the recorded request is not valid HTTP: {e}"))
+    }
+}

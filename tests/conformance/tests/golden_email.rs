@@ -435,23 +435,7 @@ impl Replay {
     }
 
     fn request(&self, exchange: &Exchange) -> Request<Full<Bytes>> {
-        let mut builder = Request::builder()
-            .method(exchange.method())
-            .uri(self.subs.apply(exchange.path()));
-        for (name, value) in &exchange.request.headers {
-            // Transport headers; the body may change length with substitutions.
-            if ["host", "connection", "content-length"]
-                .contains(&name.to_ascii_lowercase().as_str())
-            {
-                continue;
-            }
-            builder = builder.header(name.as_str(), self.subs.apply(value));
-        }
-        builder
-            .body(Full::new(Bytes::from(
-                self.subs.apply(&exchange.request.body),
-            )))
-            .expect("request")
+        self.subs.request(exchange)
     }
 
     /// Compares the mails `ours` with the recorded ones, learning each recorded token as ours.

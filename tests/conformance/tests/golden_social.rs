@@ -845,25 +845,8 @@ impl Replay {
         self.send(request).await
     }
 
-    /// The recorded request, with our states, codes, tokens and ids.
     fn request(&self, exchange: &Exchange) -> Request<Full<Bytes>> {
-        let mut builder = Request::builder()
-            .method(exchange.method())
-            .uri(self.subs.apply(exchange.path()));
-        for (name, value) in &exchange.request.headers {
-            // Transport headers; the body may change length with substitutions.
-            if ["host", "connection", "content-length"]
-                .contains(&name.to_ascii_lowercase().as_str())
-            {
-                continue;
-            }
-            builder = builder.header(name.as_str(), self.subs.apply(value));
-        }
-        builder
-            .body(Full::new(Bytes::from(
-                self.subs.apply(&exchange.request.body),
-            )))
-            .expect("request")
+        self.subs.request(exchange)
     }
 
     fn learn_session(&mut self, recorded: &str, ours: &str) {

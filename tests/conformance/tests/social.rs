@@ -123,6 +123,19 @@ impl Browser {
         }
     }
 
+    async fn post(&mut self, path: &str, body: Value) -> Answer {
+        self.send("POST", path, Some(body)).await
+    }
+
+    /// `POST /sign-in/social` with an ID token.
+    async fn id_token_sign_in(&mut self, provider: &str, id_token: Value) -> Answer {
+        self.post(
+            "/api/auth/sign-in/social",
+            json!({"provider": provider, "idToken": id_token}),
+        )
+        .await
+    }
+
     /// Follows the provider's redirect back to us (an absolute URL on ORIGIN).
     async fn back(&mut self, redirect: &str) -> Answer {
         let path = redirect
@@ -351,11 +364,7 @@ async fn google_id_token_sign_in_and_what_it_refuses() {
     let mut browser = Browser::new(&auth);
     let good = fake.id_token(json!({}));
     let answer = browser
-        .send(
-            "POST",
-            "/api/auth/sign-in/social",
-            Some(json!({"provider": "google", "idToken": {"token": good}})),
-        )
+        .id_token_sign_in("google", json!({"token": good}))
         .await;
     assert_eq!(answer.status, 200, "{:?}", answer.json());
     let json = answer.json();
@@ -417,11 +426,7 @@ async fn google_id_token_sign_in_and_what_it_refuses() {
     for (name, request, status, code) in cases {
         let token = fake.id_token(request);
         let answer = browser
-            .send(
-                "POST",
-                "/api/auth/sign-in/social",
-                Some(json!({"provider": "google", "idToken": {"token": token}})),
-            )
+            .id_token_sign_in("google", json!({"token": token}))
             .await;
         assert_eq!(
             answer.status.as_u16(),
@@ -432,38 +437,22 @@ async fn google_id_token_sign_in_and_what_it_refuses() {
         assert_eq!(answer.json()["code"], code, "{name}");
     }
     let answer = browser
-        .send(
-            "POST",
-            "/api/auth/sign-in/social",
-            Some(json!({"provider": "google", "idToken": {"token": "not.a.jwt"}})),
-        )
+        .id_token_sign_in("google", json!({"token": "not.a.jwt"}))
         .await;
     assert_eq!(answer.status, 401);
     // Nonce: compared when the client sends one.
     let with_nonce = fake.id_token(json!({"claims": {"nonce": "n-1"}}));
     let answer = browser
-        .send(
-            "POST",
-            "/api/auth/sign-in/social",
-            Some(json!({"provider": "google", "idToken": {"token": with_nonce, "nonce": "n-2"}})),
-        )
+        .id_token_sign_in("google", json!({"token": with_nonce, "nonce": "n-2"}))
         .await;
     assert_eq!(answer.status, 401);
     let answer = browser
-        .send(
-            "POST",
-            "/api/auth/sign-in/social",
-            Some(json!({"provider": "google", "idToken": {"token": with_nonce, "nonce": "n-1"}})),
-        )
+        .id_token_sign_in("google", json!({"token": with_nonce, "nonce": "n-1"}))
         .await;
     assert_eq!(answer.status, 200);
     // GitHub has no ID tokens.
     let answer = browser
-        .send(
-            "POST",
-            "/api/auth/sign-in/social",
-            Some(json!({"provider": "github", "idToken": {"token": good}})),
-        )
+        .id_token_sign_in("github", json!({"token": good}))
         .await;
     assert_eq!(
         (answer.status.as_u16(), answer.json()["code"].clone()),
@@ -484,7 +473,7 @@ async fn linking_rules_and_account_routes() {
     // An email/password user, not verified.
     let mut browser = Browser::new(&auth);
     let answer = browser
-        .send("POST", "/api/auth/sign-up/email", Some(json!({"name": "Keen", "email": "keen@example.com", "password": "correct horse battery"})))
+        .post("/api/auth/sign-up/email", json!({"name": "Keen", "email": "keen@example.com", "password": "correct horse battery"}))
         .await;
     assert_eq!(answer.status, 200);
 
@@ -505,10 +494,9 @@ async fn linking_rules_and_account_routes() {
     // Explicit linking from the signed-in browser: GitHub with the same, verified address.
     github_user(&fake, "keen", 2002, "keen@example.com", true);
     let answer = browser
-        .send(
-            "POST",
+        .post(
             "/api/auth/link-social",
-            Some(json!({"provider": "github", "callbackURL": "/settings"})),
+            json!({"provider": "github", "callbackURL": "/settings"}),
         )
         .await;
     assert_eq!(answer.status, 200, "{:?}", answer.json());
@@ -517,10 +505,9 @@ async fn linking_rules_and_account_routes() {
     assert_eq!(answer.location(), "/settings");
     // Re-linking with more scope merges without repeats.
     let answer = browser
-        .send(
-            "POST",
+        .post(
             "/api/auth/link-social",
-            Some(json!({"provider": "github", "callbackURL": "/settings", "scopes": ["repo"]})),
+            json!({"provider": "github", "callbackURL": "/settings", "scopes": ["repo"]}),
         )
         .await;
     let url = answer.json()["url"].as_str().expect("url").to_owned();
@@ -548,7 +535,10 @@ async fn linking_rules_and_account_routes() {
     // A GitHub account with another address: refused.
     github_user(&fake, "other", 2003, "other@example.com", true);
     let answer = browser
-        .send("POST", "/api/auth/link-social", Some(json!({"provider": "github", "callbackURL": "/settings", "errorCallbackURL": "/oops"})))
+        .post(
+            "/api/auth/link-social",
+            json!({"provider": "github", "callbackURL": "/settings", "errorCallbackURL": "/oops"}),
+        )
         .await;
     let url = answer.json()["url"].as_str().expect("url").to_owned();
     let answer = browser.back(&fake.authorize(&url)).await;
@@ -561,10 +551,9 @@ async fn linking_rules_and_account_routes() {
     google_user(&fake, "g-keen", "keen@example.com", true);
     let token = fake.id_token(json!({}));
     let answer = browser
-        .send(
-            "POST",
+        .post(
             "/api/auth/link-social",
-            Some(json!({"provider": "google", "idToken": {"token": token}})),
+            json!({"provider": "google", "idToken": {"token": token}}),
         )
         .await;
     assert_eq!(
@@ -596,10 +585,9 @@ async fn linking_rules_and_account_routes() {
             .expect(provider)
     };
     let answer = browser
-        .send(
-            "POST",
+        .post(
             "/api/auth/get-access-token",
-            Some(json!({"accountId": id_of("github")})),
+            json!({"accountId": id_of("github")}),
         )
         .await;
     assert_eq!(answer.status, 200, "{:?}", answer.json());
@@ -609,10 +597,9 @@ async fn linking_rules_and_account_routes() {
             .is_some_and(|t| t.starts_with("gho_"))
     );
     let answer = browser
-        .send(
-            "POST",
+        .post(
             "/api/auth/refresh-token",
-            Some(json!({"accountId": id_of("github")})),
+            json!({"accountId": id_of("github")}),
         )
         .await;
     assert_eq!(
@@ -630,36 +617,29 @@ async fn linking_rules_and_account_routes() {
     assert_eq!(info.json()["data"]["login"], "keen");
     assert_eq!(info.json()["account"]["providerId"], "github");
     let answer = browser
-        .send(
-            "POST",
+        .post(
             "/api/auth/get-access-token",
-            Some(json!({"providerId": "github"})),
+            json!({"providerId": "github"}),
         )
         .await;
     assert_eq!(answer.status, 400);
     let answer = browser
-        .send(
-            "POST",
-            "/api/auth/unlink-account",
-            Some(json!({"accountId": "not-mine"})),
-        )
+        .post("/api/auth/unlink-account", json!({"accountId": "not-mine"}))
         .await;
     assert_eq!(answer.json()["code"], "ACCOUNT_NOT_FOUND");
     for provider in ["github", "credential"] {
         let answer = browser
-            .send(
-                "POST",
+            .post(
                 "/api/auth/unlink-account",
-                Some(json!({"accountId": id_of(provider)})),
+                json!({"accountId": id_of(provider)}),
             )
             .await;
         assert_eq!(answer.json(), json!({"status": true}), "{provider}");
     }
     let answer = browser
-        .send(
-            "POST",
+        .post(
             "/api/auth/unlink-account",
-            Some(json!({"accountId": id_of("google")})),
+            json!({"accountId": id_of("google")}),
         )
         .await;
     assert_eq!(
@@ -713,11 +693,7 @@ async fn google_tokens_refresh_and_revocation() {
         .json();
     let id = accounts[0]["id"].as_str().expect("id").to_owned();
     let first = browser
-        .send(
-            "POST",
-            "/api/auth/get-access-token",
-            Some(json!({"accountId": id})),
-        )
+        .post("/api/auth/get-access-token", json!({"accountId": id}))
         .await
         .json();
     assert!(
@@ -727,11 +703,7 @@ async fn google_tokens_refresh_and_revocation() {
     );
     assert!(first["idToken"].is_string());
     let refreshed = browser
-        .send(
-            "POST",
-            "/api/auth/refresh-token",
-            Some(json!({"accountId": id})),
-        )
+        .post("/api/auth/refresh-token", json!({"accountId": id}))
         .await;
     assert_eq!(refreshed.status, 200, "{:?}", refreshed.json());
     let refreshed = refreshed.json();
@@ -744,11 +716,7 @@ async fn google_tokens_refresh_and_revocation() {
     assert_eq!(call["checks"]["client_auth"], "ok");
     fake.revoke(&refresh_token);
     let answer = browser
-        .send(
-            "POST",
-            "/api/auth/refresh-token",
-            Some(json!({"accountId": id})),
-        )
+        .post("/api/auth/refresh-token", json!({"accountId": id}))
         .await;
     assert_eq!(
         (answer.status.as_u16(), answer.json()["code"].clone()),
@@ -776,10 +744,9 @@ async fn hostile_states_cookies_codes_and_callback_urls() {
             "javascript:alert(1)",
         ] {
             let answer = browser
-                .send(
-                    "POST",
+                .post(
                     "/api/auth/sign-in/social",
-                    Some(json!({"provider": "github", key: bad})),
+                    json!({"provider": "github", key: bad}),
                 )
                 .await;
             assert_eq!(
@@ -790,15 +757,11 @@ async fn hostile_states_cookies_codes_and_callback_urls() {
         }
     }
     let answer = browser
-        .send("POST", "/api/auth/sign-in/social", Some(json!({"provider": "github", "additionalParams": {"redirect_uri": "http://evil.example"}})))
+        .post("/api/auth/sign-in/social", json!({"provider": "github", "additionalParams": {"redirect_uri": "http://evil.example"}}))
         .await;
     assert_eq!(answer.status, 400);
     let answer = browser
-        .send(
-            "POST",
-            "/api/auth/sign-in/social",
-            Some(json!({"provider": "gitlab"})),
-        )
+        .post("/api/auth/sign-in/social", json!({"provider": "gitlab"}))
         .await;
     assert_eq!(
         (answer.status.as_u16(), answer.json()["code"].clone()),
@@ -919,10 +882,9 @@ async fn hostile_states_cookies_codes_and_callback_urls() {
     let mut posting = Browser::new(&auth);
     posting.cookies.insert("foo".into(), "bar".into());
     let answer = posting
-        .send(
-            "POST",
+        .post(
             "/api/auth/callback/github?state=q",
-            Some(json!({"code": "c", "state": "body", "evil": "x"})),
+            json!({"code": "c", "state": "body", "evil": "x"}),
         )
         .await;
     assert_eq!(answer.status, 302);
@@ -995,11 +957,7 @@ async fn failing_providers_end_in_error_redirects() {
     google_user(&fake, "g-400", "keys@example.com", true);
     let token = fake.id_token(json!({}));
     let answer = browser
-        .send(
-            "POST",
-            "/api/auth/sign-in/social",
-            Some(json!({"provider": "google", "idToken": {"token": token}})),
-        )
+        .id_token_sign_in("google", json!({"token": token}))
         .await;
     assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
     assert_eq!(answer.json()["code"], "PROVIDER_UNAVAILABLE");
@@ -1046,11 +1004,7 @@ async fn generic_openid_connect_provider_new_and_returning_user() {
     // A refresh through the provider's token endpoint (client_secret_basic).
     let id = accounts[0]["id"].as_str().expect("id").to_owned();
     let refreshed = browser
-        .send(
-            "POST",
-            "/api/auth/refresh-token",
-            Some(json!({"accountId": id})),
-        )
+        .post("/api/auth/refresh-token", json!({"accountId": id}))
         .await;
     assert_eq!(refreshed.status, 200, "{:?}", refreshed.json());
 }
