@@ -2,20 +2,16 @@
 //! `bearer()`, installed with `npm ci` on first use) on a database of the test's, in a process
 //! group of its own that is stopped when dropped.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use crate::http;
+use crate::node::NodeProgram;
 
 /// A running Better Auth server.
 pub struct BetterAuthServer {
     /// Its base URL (`http://127.0.0.1:<port>`): the issuer and audience of its JWTs.
     pub url: String,
     port: u16,
-    child: Child,
-    // Held open: the server exits when it closes (if this process dies, so does it).
-    _stdin: Option<ChildStdin>,
+    // Stopped when dropped; exits with this process.
+    _program: NodeProgram,
 }
 
 impl BetterAuthServer {
@@ -26,55 +22,24 @@ impl BetterAuthServer {
     ///
     /// When Node.js/npm are missing or the server does not start, saying why.
     pub fn start(database_url: &str, env: &[(&str, &str)]) -> Self {
-        use std::os::unix::process::CommandExt;
-        let dir = crate::node::installed("tests/better-auth-server", "node_modules/better-auth");
-        let mut child = Command::new("node")
-            .arg("server.mjs")
-            .current_dir(&dir)
-            .env("DATABASE_URL", database_url)
-            .env(
+        let mut all = vec![
+            ("DATABASE_URL", database_url),
+            (
                 "BETTER_AUTH_SECRET",
                 "better-auth-test-secret-0123456789abcdef",
-            )
-            .env("PORT", "0")
-            .env("EXIT_ON_STDIN_CLOSE", "1")
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start node: {e}"));
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let url = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(url) = line.strip_prefix("listening on ") {
-                        break url.trim().to_owned();
-                    }
-                }
-                Err(_) => panic!("the Better Auth server did not start (its stderr is above)"),
-            }
-        };
-        let port = url
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("a port in the ready line");
+            ),
+        ];
+        all.extend_from_slice(env);
+        let program = NodeProgram::start(
+            "tests/better-auth-server",
+            "node_modules/better-auth",
+            "server.mjs",
+            &all,
+        );
         Self {
-            url,
-            port,
-            child,
-            _stdin: stdin,
+            url: program.url().to_owned(),
+            port: program.port(),
+            _program: program,
         }
     }
 
@@ -119,17 +84,5 @@ impl BetterAuthServer {
         };
         let reply = http::request(self.port, "POST", path, &[], None);
         assert_eq!(reply.status, 200, "rotate: {}", reply.text());
-    }
-}
-
-impl Drop for BetterAuthServer {
-    fn drop(&mut self) {
-        let _ = Command::new("sh")
-            .args([
-                "-c",
-                &format!("kill -KILL -{} 2>/dev/null", self.child.id()),
-            ])
-            .status();
-        let _ = self.child.wait();
     }
 }

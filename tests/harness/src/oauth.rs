@@ -12,14 +12,10 @@
 //!
 //! The routes, the environment and the pages' selectors are in tests/oauth-providers/README.md.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use serde_json::{Value, json};
 
-use crate::http::{self, Reply};
+use crate::http::Reply;
+use crate::node::NodeProgram;
 
 /// The GitHub client id [`FakeSocial`] expects unless told otherwise (`GITHUB_CLIENT_ID`).
 pub const GITHUB_CLIENT_ID: &str = "fake-github-client-id";
@@ -37,155 +33,6 @@ pub const GOOGLE_KEY_ID: &str = "fake-google-key-1";
 /// The `npm ci` marker of tests/oauth-providers.
 const PACKAGE: &str = "tests/oauth-providers";
 const MARKER: &str = "node_modules/oidc-provider/package.json";
-
-/// A Node program of tests/oauth-providers, started in a process group of its own, that exits
-/// with its stdin (so it dies with the test process) and is killed when dropped.
-struct NodeProgram {
-    name: &'static str,
-    url: String,
-    port: u16,
-    child: Child,
-    log: PathBuf,
-    // Held open: the program exits when it closes.
-    _stdin: Option<ChildStdin>,
-}
-
-impl NodeProgram {
-    /// Starts `node <program>` with `PORT=0` and `env`, and waits for its ready line
-    /// (`listening on http://127.0.0.1:<port>`). Its stderr goes to a log file that the panics
-    /// of this module show.
-    fn start(program: &'static str, env: &[(&str, &str)]) -> Self {
-        use std::os::unix::process::CommandExt;
-        let dir = crate::node::installed(PACKAGE, MARKER);
-        let log = std::env::temp_dir().join(format!(
-            "auth-oauth-{}-{}-{}.log",
-            program.trim_end_matches(".mjs"),
-            std::process::id(),
-            unique()
-        ));
-        let log_file = std::fs::File::create(&log).expect("create the provider's log file");
-        let mut child = Command::new("node")
-            .arg(program)
-            .current_dir(&dir)
-            .env("PORT", "0")
-            .env("EXIT_ON_STDIN_CLOSE", "1")
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(log_file)
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start `node {program}` (install Node.js 20.19 or newer): {e}")
-            });
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().expect("the program's stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let url = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(url) = line.strip_prefix("listening on ") {
-                        break url.trim().to_owned();
-                    }
-                }
-                Err(_) => {
-                    let _ = Command::new("sh")
-                        .args(["-c", &format!("kill -KILL -{} 2>/dev/null", child.id())])
-                        .status();
-                    let _ = child.wait();
-                    panic!(
-                        "`node {program}` in {} printed no `listening on` line within 60 s; its stderr:\n{}",
-                        dir.display(),
-                        std::fs::read_to_string(&log).unwrap_or_default()
-                    );
-                }
-            }
-        };
-        let port = url
-            .strip_prefix("http://127.0.0.1:")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| {
-                panic!("`node {program}`: a ready line without a loopback port: {url}")
-            });
-        Self {
-            name: program,
-            url,
-            port,
-            child,
-            log,
-            _stdin: stdin,
-        }
-    }
-
-    /// What the program wrote to stderr so far.
-    fn stderr(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// One request to the program; panics (showing its stderr) when it does not answer.
-    fn request(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-    ) -> Reply {
-        if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            panic!(
-                "`node {}` is not running; its stderr:\n{}",
-                self.name,
-                self.stderr()
-            );
-        }
-        http::request(self.port, method, path, headers, body)
-    }
-
-    /// POSTs `body` as JSON to a control route and returns the JSON answer (panics on an error).
-    fn control(&self, path: &str, body: &Value) -> Value {
-        let text = body.to_string();
-        let reply = self.request(
-            "POST",
-            path,
-            &[("content-type", "application/json")],
-            Some(text.as_bytes()),
-        );
-        assert_eq!(
-            reply.status,
-            200,
-            "{} {path} {text}: {}",
-            self.name,
-            reply.text()
-        );
-        reply.json()
-    }
-}
-
-impl Drop for NodeProgram {
-    fn drop(&mut self) {
-        let _ = Command::new("sh")
-            .args([
-                "-c",
-                &format!("kill -KILL -{} 2>/dev/null", self.child.id()),
-            ])
-            .status();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
-    }
-}
-
-/// A number no other call in this process got (for file names).
-fn unique() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
 
 /// `Basic base64(urlencode(id):urlencode(secret))`: client_secret_basic as RFC 6749 §2.3.1
 /// writes it, for a test's own token request.
@@ -315,18 +162,18 @@ impl FakeSocial {
     /// When Node.js/npm are missing or it does not start, saying why.
     pub fn start_with(env: &[(&str, &str)]) -> Self {
         Self {
-            program: NodeProgram::start("fake-social.mjs", env),
+            program: NodeProgram::start(PACKAGE, MARKER, "fake-social.mjs", env),
         }
     }
 
     /// `http://127.0.0.1:<port>`.
     pub fn base_url(&self) -> &str {
-        &self.program.url
+        self.program.url()
     }
 
     /// Its port on 127.0.0.1.
     pub fn port(&self) -> u16 {
-        self.program.port
+        self.program.port()
     }
 
     /// What it wrote to stderr so far.
@@ -530,19 +377,19 @@ impl OidcProvider {
         assert!(!redirect_uris.is_empty(), "the client needs a redirect URI");
         let uris = redirect_uris.join(",");
         Self {
-            program: NodeProgram::start("oidc.mjs", &[("REDIRECT_URIS", &uris)]),
+            program: NodeProgram::start(PACKAGE, MARKER, "oidc.mjs", &[("REDIRECT_URIS", &uris)]),
         }
     }
 
     /// `http://127.0.0.1:<port>`: its issuer (discovery at
     /// `<issuer>/.well-known/openid-configuration`).
     pub fn issuer(&self) -> &str {
-        &self.program.url
+        self.program.url()
     }
 
     /// Its port on 127.0.0.1.
     pub fn port(&self) -> u16 {
-        self.program.port
+        self.program.port()
     }
 
     /// `<issuer>/.well-known/openid-configuration`.
