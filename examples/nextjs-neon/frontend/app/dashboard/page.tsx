@@ -4,6 +4,8 @@ import { useEffect, useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { authClient } from "@/lib/auth-client";
+import { socialError } from "@/lib/errors";
+import { LinkedAccounts } from "@/components/linked-accounts";
 
 type User = { name: string; email: string; emailVerified: boolean };
 
@@ -11,14 +13,16 @@ export default function DashboardPage() {
   const router = useRouter();
   const [user, setUser] = useState<User | null>(null);
   const [api, setApi] = useState<string>("loading…");
-  // A mailed link (verification, change of email) that failed lands here with ?error=CODE.
+  // A mailed link (verification, change of email) or the linking of a provider that failed
+  // lands here with ?error=CODE.
   const [linkError, setLinkError] = useState<string | null>(null);
   const [deleted, setDeleted] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
     (async () => {
-      const code = new URLSearchParams(window.location.search).get("error");
+      const query = new URLSearchParams(window.location.search);
+      const code = query.get("error");
       // Ask the server, not a cached atom: right after sign-in the hook's first render can be empty.
       const { data } = await authClient.getSession();
       if (cancelled) return;
@@ -26,7 +30,9 @@ export default function DashboardPage() {
         router.replace(code ? `/login?error=${encodeURIComponent(code)}` : "/login");
         return;
       }
-      if (code) setLinkError(`That link did not work (${code}). Ask for a new one.`);
+      if (code) {
+        setLinkError(socialError(code, query.get("error_description")) ?? `That link did not work (${code}). Ask for a new one.`);
+      }
       setUser({ name: data.user.name, email: data.user.email, emailVerified: data.user.emailVerified });
       // A 30-day JWT for the backend's own API, from /api/auth/token.
       const token = await authClient.token();
@@ -68,6 +74,7 @@ export default function DashboardPage() {
         <p className="row">Protected API says: <strong data-testid="api">{api}</strong></p>
         <button className="secondary" onClick={signOut}>Sign out</button>
       </div>
+      <LinkedAccounts />
       <ChangeEmail current={user.email} />
       <DeleteAccount email={user.email} onDeleted={() => setDeleted(true)} />
     </>

@@ -4,8 +4,11 @@ import { useEffect, useState } from "react";
 import Link from "next/link";
 import { authClient } from "@/lib/auth-client";
 import { VerifyEmailNotice } from "@/components/verify-email-notice";
+import { SocialSignIn } from "@/components/social-sign-in";
+import { socialError } from "@/lib/errors";
 
-/// What a failed verification link (forwarded here by the dashboard as ?error=) means.
+/// What a failed verification link (forwarded here by the dashboard as ?error=) means. A failed
+/// social sign-in lands here too, with a lower-case code (see lib/errors.ts).
 const LINK_ERRORS: Record<string, string> = {
   TOKEN_EXPIRED: "That verification link has expired. Sign in to get a new one.",
   INVALID_TOKEN: "That verification link is not valid (or was already used). Sign in to get a new one.",
@@ -18,8 +21,11 @@ export default function LoginPage() {
   const [unverified, setUnverified] = useState<string | null>(null);
 
   useEffect(() => {
-    const code = new URLSearchParams(window.location.search).get("error");
-    if (code) setError(LINK_ERRORS[code] ?? `That link did not work (${code}).`);
+    const query = new URLSearchParams(window.location.search);
+    const code = query.get("error");
+    if (code) {
+      setError(LINK_ERRORS[code] ?? socialError(code, query.get("error_description")) ?? `That link did not work (${code}).`);
+    }
   }, []);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -69,6 +75,7 @@ export default function LoginPage() {
           </VerifyEmailNotice>
         </>
       )}
+      <SocialSignIn />
       <p className="muted">New here? <Link href="/register">Create an account</Link></p>
     </div>
   );

@@ -4,6 +4,7 @@ import { useState } from "react";
 import Link from "next/link";
 import { authClient } from "@/lib/auth-client";
 import { VerifyEmailNotice } from "@/components/verify-email-notice";
+import { SocialSignIn } from "@/components/social-sign-in";
 
 export default function RegisterPage() {
   const [error, setError] = useState<string | null>(null);
@@ -66,6 +67,7 @@ export default function RegisterPage() {
         <button type="submit" disabled={busy}>{busy ? "Creating…" : "Create account"}</button>
       </form>
       {error && <p className="error" role="alert">{error}</p>}
+      <SocialSignIn />
       <p className="muted">Already registered? <Link href="/login">Sign in</Link></p>
     </div>
   );
