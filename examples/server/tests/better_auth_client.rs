@@ -1,8 +1,9 @@
 //! The real `better-auth` npm client (tests/better-auth-client, pinned with its lockfile) against
 //! the example server on PostgreSQL: sign-up, sign-in, get-session by cookie and by bearer, token
 //! verified with `jose` against our /jwks, sign-out, and the client-visible errors
-//! (client.test.mjs); and every email-flow call, with the mail read from a real SMTP server
-//! (email.test.mjs).
+//! (client.test.mjs); every email-flow call, with the mail read from a real SMTP server
+//! (email.test.mjs); and every social sign-in call, against a real OpenID Connect provider and
+//! the fake GitHub and Google on loopback (social.test.mjs).
 
 mod support;
 
@@ -10,6 +11,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use auth_test_harness::mail::MailCatcher;
+use auth_test_harness::oauth::{
+    FakeSocial, GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET,
+    OidcProvider,
+};
 use support::{Server, command, free_port, fresh_dir};
 
 fn require(tool: &str, hint: &str) {
@@ -96,6 +101,43 @@ async fn the_better_auth_clients_email_calls_work_unchanged() {
         vec![
             ("AUTH_SERVER_URL", base_url),
             ("MAILDEV_URL", catcher.web_url()),
+        ],
+    )
+    .await;
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_better_auth_clients_social_calls_work_unchanged() {
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let port = free_port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let oidc = OidcProvider::start(&[&format!("{base_url}/api/auth/callback/oidc")]);
+    // Its users are set by the node test, through the fake's control routes.
+    let fake = FakeSocial::start();
+    let mut server_command = command(&fresh_dir(), port);
+    server_command
+        .env("DATABASE_URL", &database.url)
+        .env("AUTH_BASE_URL", &base_url)
+        .env("GITHUB_CLIENT_ID", GITHUB_CLIENT_ID)
+        .env("GITHUB_CLIENT_SECRET", GITHUB_CLIENT_SECRET)
+        .env("GITHUB_WEB_URL", fake.github_web())
+        .env("GITHUB_API_URL", fake.github_api())
+        .env("GOOGLE_CLIENT_ID", GOOGLE_CLIENT_ID)
+        .env("GOOGLE_CLIENT_SECRET", GOOGLE_CLIENT_SECRET)
+        .env("GOOGLE_AUTHORIZE_URL", fake.google_authorize_url())
+        .env("GOOGLE_TOKEN_URL", fake.google_token_url())
+        .env("GOOGLE_CERTS_URL", fake.google_certs_url())
+        .env("OIDC_ISSUER", oidc.issuer())
+        .env("OIDC_CLIENT_ID", oidc.client_id())
+        .env("OIDC_CLIENT_SECRET", oidc.client_secret());
+    let server = Server::start(server_command, port);
+    node_tests(
+        "social.test.mjs",
+        vec![
+            ("AUTH_SERVER_URL", base_url),
+            ("OIDC_ISSUER", oidc.issuer().to_owned()),
+            ("FAKE_SOCIAL_URL", fake.base_url().to_owned()),
         ],
     )
     .await;

@@ -2,34 +2,24 @@
 //! server (maildev, tests/mail-catcher), the Next.js front end built and started for production,
 //! and a real headless Chromium driving it as a person does
 //! (examples/nextjs-neon/frontend/e2e/browser.test.mjs): register, verify by the mailed link,
-//! forgot password, reset by the link, sign in with the new password, change of email, deletion.
-//! Screenshots of every step are kept in target/tmp/nextjs-neon-screenshots.
+//! forgot password, reset by the link, sign in with the new password, change of email, deletion;
+//! with no social provider switched on, no "Continue with …" buttons. Screenshots of every step
+//! are kept in target/tmp/nextjs-neon-screenshots. Social sign-in: nextjs_neon_social.rs.
 
 mod support;
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
-use auth_test_harness::browser::{ProcessGroup, chromium, node_test, run, wait_for_port};
+use auth_test_harness::browser::chromium;
 use auth_test_harness::mail::MailCatcher;
+use support::nextjs::{install_frontend, run_e2e};
 use support::{Server, command, free_port, fresh_dir};
-
-fn frontend_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../nextjs-neon/frontend")
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_person_registers_verifies_resets_the_password_and_signs_in_again_in_a_browser() {
     let browser = chromium();
-    let dir = frontend_dir();
-    if !dir.join("node_modules/next").is_dir() {
-        run(
-            &dir,
-            "npm",
-            &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            &[],
-        );
-    }
+    install_frontend();
 
     let database = auth_test_harness::postgres::fresh_database().await;
     // In a process group of its own, stopped when dropped (at the end, or on a panic).
@@ -63,38 +53,17 @@ async fn a_person_registers_verifies_resets_the_password_and_signs_in_again_in_a
     }
     let _backend = Server::start(backend, backend_port);
 
-    let env = [
-        ("BACKEND_URL", backend_url),
-        ("NEXT_TELEMETRY_DISABLED", "1".to_owned()),
-    ];
     let screenshots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("nextjs-neon-screenshots");
     let maildev = catcher.web_url();
     let report = tokio::task::spawn_blocking(move || {
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        run(&dir, "npx", &["next", "build"], &env);
-        let mut next = Command::new("npx");
-        next.args([
-            "next",
-            "start",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &frontend_port.to_string(),
-        ])
-        .current_dir(&dir)
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-        let _frontend = ProcessGroup::start(next);
-        wait_for_port(frontend_port);
-        let (ok, text) = node_test(
-            &dir,
+        let (ok, text) = run_e2e(
+            &backend_url,
+            frontend_port,
             "e2e/browser.test.mjs",
             &[
-                ("BASE_URL", std::ffi::OsStr::new(&frontend_url)),
-                ("MAILDEV_URL", std::ffi::OsStr::new(&maildev)),
-                ("CHROMIUM", std::ffi::OsStr::new(&browser)),
-                ("SCREENSHOT_DIR", std::ffi::OsStr::new(&screenshots)),
+                ("MAILDEV_URL", OsStr::new(&maildev)),
+                ("CHROMIUM", OsStr::new(&browser)),
+                ("SCREENSHOT_DIR", OsStr::new(&screenshots)),
             ],
         );
         (ok, text, screenshots)

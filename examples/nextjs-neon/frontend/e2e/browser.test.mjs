@@ -10,17 +10,13 @@
 // screenshot goes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const base = process.env.BASE_URL;
 assert.ok(base, "BASE_URL must be set");
 const maildev = process.env.MAILDEV_URL;
 assert.ok(maildev, "MAILDEV_URL must be set (maildev's web URL, e.g. http://127.0.0.1:1080)");
 const shots = process.env.SCREENSHOT_DIR ?? "e2e/screenshots";
-rmSync(shots, { recursive: true, force: true });
-mkdirSync(shots, { recursive: true });
 
 const stamp = Date.now();
 const email = `ada.${stamp}@example.com`;
@@ -60,32 +56,11 @@ function linkIn(mail) {
 }
 
 test("register, verify by mail, sign out, forgot password, reset, sign in, change email, delete", async () => {
-  const userDataDir = join(shots, ".profile");
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
-    viewport: { width: 900, height: 700 },
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { context, page, shot } = await launch(shots);
   // The mail inbox, in a tab of its own as a person reads it.
   const inbox = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(String(error)));
-  let step = 0;
-  const shot = async (name, tab = page) => {
-    step += 1;
-    await tab.screenshot({ path: join(shots, `${String(step).padStart(2, "0")}-${name}.png`), fullPage: true });
-  };
   /// Shows `mail` in maildev's inbox and takes its screenshot.
   const shotOfMail = async (name, mail) => {
     await inbox.goto(`${maildev}/#/email/${mail.id}`);
@@ -104,8 +79,16 @@ test("register, verify by mail, sign out, forgot password, reset, sign in, chang
     await page.waitForURL(`${base}/login`);
   };
   try {
-    // Register: the account waits for its email to be verified, so no session and no dashboard.
+    // This backend has no social provider switched on: no "Continue with …" buttons.
+    const providers = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/providers");
     await page.goto(`${base}/register`);
+    assert.deepEqual(await (await providers).json(), { providers: [] });
+    await page.getByRole("button", { name: "Create account" }).waitFor();
+    // The answer is rendered within a frame or two; give it ample time to (wrongly) show buttons.
+    await page.waitForTimeout(500);
+    assert.equal(await page.getByRole("button", { name: /^Continue with/ }).count(), 0, "no provider buttons");
+
+    // Register: the account waits for its email to be verified, so no session and no dashboard.
     await page.getByLabel("Name").fill("Ada Lovelace");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);
@@ -138,6 +121,10 @@ test("register, verify by mail, sign out, forgot password, reset, sign in, chang
     assert.equal(await page.getByTestId("email").textContent(), email);
     assert.equal(await page.getByTestId("verified").textContent(), "verified");
     assert.match(await page.getByTestId("api").textContent(), /verified by jwt/);
+    // Linked accounts: the password only, and nothing to link without providers.
+    await page.getByTestId("account").filter({ hasText: "Email and password" }).waitFor();
+    assert.equal(await page.getByTestId("account").count(), 1);
+    assert.equal(await page.getByRole("button", { name: /^(Link|Unlink) / }).count(), 0);
     await shot("verified-and-signed-in");
 
     await page.reload();

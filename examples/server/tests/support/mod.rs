@@ -2,6 +2,8 @@
 //! curl does), so the tests see exactly what a client sees.
 #![allow(dead_code)]
 
+pub mod nextjs;
+
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -62,6 +64,21 @@ pub fn command(dir: &Path, port: u16) -> Command {
         "MAIL_FROM",
         "APP_NAME",
         "MAIL_RETRY_MAX",
+        // Social sign-in: no provider unless a test switches it on.
+        "GITHUB_CLIENT_ID",
+        "GITHUB_CLIENT_SECRET",
+        "GITHUB_WEB_URL",
+        "GITHUB_API_URL",
+        "GOOGLE_CLIENT_ID",
+        "GOOGLE_CLIENT_SECRET",
+        "GOOGLE_AUTHORIZE_URL",
+        "GOOGLE_TOKEN_URL",
+        "GOOGLE_CERTS_URL",
+        "OIDC_ISSUER",
+        "OIDC_CLIENT_ID",
+        "OIDC_CLIENT_SECRET",
+        "OIDC_PROVIDER_ID",
+        "AUTH_TRUSTED_PROVIDERS",
     ] {
         command.env_remove(name);
     }
