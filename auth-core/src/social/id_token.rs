@@ -116,6 +116,13 @@ pub(crate) fn verified(value: Option<&serde_json::Value>) -> bool {
     }
 }
 
+/// A profile from claims of ID token shape (a userinfo answer).
+pub(crate) fn profile_of(raw: serde_json::Value) -> Result<ProviderUser, ProviderError> {
+    let claims: Claims = serde_json::from_value(raw.clone())
+        .map_err(|e| ProviderError::InvalidResponse(Box::new(e)))?;
+    Ok(profile(claims, raw))
+}
+
 /// Reads the claims of an ID token verified earlier (stored with the account), without
 /// verifying it again: what `account-info` shows, after the token's own expiry too.
 pub(crate) fn decode_stored(token: &str) -> Result<ProviderUser, ProviderError> {

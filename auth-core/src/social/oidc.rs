@@ -251,4 +251,18 @@ impl SocialProvider for Oidc {
     fn supports_id_token(&self) -> bool {
         true
     }
+
+    /// The profile from the userinfo endpoint with the stored access token, else the claims
+    /// of the stored ID token (verified when it was stored; it may have expired since).
+    async fn account_info(&self, tokens: &ProviderTokens) -> Result<ProviderUser, ProviderError> {
+        if let (Some(url), Some(access)) = (&self.userinfo, tokens.access_token.as_deref()) {
+            let info = self.http.get_json(url, access).await?;
+            return id_token::profile_of(info);
+        }
+        let token = tokens
+            .id_token
+            .as_deref()
+            .ok_or_else(|| ProviderError::InvalidResponse("no ID token stored".into()))?;
+        id_token::decode_stored(token)
+    }
 }

@@ -1001,6 +1001,22 @@ async fn generic_openid_connect_provider_new_and_returning_user() {
         .json();
     assert_eq!(accounts[0]["providerId"], "sso");
     assert_eq!(accounts[0]["accountId"], "alice");
+    // The profile from the provider's userinfo endpoint (not the stored ID token, which
+    // expires long before the account does).
+    let info = browser
+        .send(
+            "GET",
+            &format!(
+                "/api/auth/account-info?accountId={}",
+                accounts[0]["id"].as_str().expect("id")
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(info.status, 200, "{:?}", info.json());
+    assert_eq!(info.json()["data"]["sub"], "alice");
+    assert!(info.json()["data"].get("aud").is_none(), "from userinfo, not the ID token");
+    assert_eq!(info.json()["user"]["email"], "alice@oidc.test");
     // A refresh through the provider's token endpoint (client_secret_basic).
     let id = accounts[0]["id"].as_str().expect("id").to_owned();
     let refreshed = browser
