@@ -187,6 +187,105 @@ async fn a_whole_session_logs_no_secret() {
     );
 }
 
+/// A social sign-in with every log on: the provider's client secret, the flow's state and PKCE
+/// verifier, the authorization code, the provider's access token and the session token stay
+/// out of the output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_social_sign_in_logs_no_secret() {
+    use auth_test_harness::oauth::{self, FakeSocial};
+    let fake = FakeSocial::start();
+    fake.add_github_user(serde_json::json!({
+        "login": "logged", "id": 5150, "name": "Logged", "email": "logged@example.com",
+        "emails": [{"email": "logged@example.com", "primary": true, "verified": true, "visibility": "public"}],
+    }));
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let port = free_port();
+    let mut cmd = command(&fresh_dir(), port);
+    cmd.env("DATABASE_URL", &database.url)
+        .env("AUTH_SECRET", SECRET)
+        .env("RUST_LOG", "trace")
+        .env("GITHUB_CLIENT_ID", oauth::GITHUB_CLIENT_ID)
+        .env("GITHUB_CLIENT_SECRET", oauth::GITHUB_CLIENT_SECRET)
+        .env("GITHUB_WEB_URL", fake.github_web())
+        .env("GITHUB_API_URL", fake.github_api());
+    let server = Server::start(cmd, port);
+    let mut secrets: Vec<String> = vec![SECRET.into(), oauth::GITHUB_CLIENT_SECRET.into()];
+
+    let started = server.request(
+        "POST",
+        "/api/auth/sign-in/social",
+        &JSON,
+        Some(br#"{"provider":"github","callbackURL":"/home"}"#),
+    );
+    assert_eq!(started.status, 200, "{}", started.text());
+    let state_cookie = started.cookie_pair();
+    let url = started.json()["url"].as_str().expect("url").to_owned();
+    secrets.push(oauth::query_param(&url, "state").expect("state"));
+    secrets.push(oauth::query_param(&url, "code_challenge").expect("challenge"));
+    let back = fake.authorize(&url);
+    secrets.push(oauth::query_param(&back, "code").expect("code"));
+    let path = back
+        .strip_prefix(&format!("http://localhost:{port}"))
+        .unwrap_or_else(|| panic!("{back} is not ours"));
+    let done = server.request("GET", path, &[("cookie", &state_cookie)], None);
+    assert_eq!(done.status, 302, "{}", done.text());
+    let session = done.header("set-auth-token").expect("signed in").to_owned();
+    secrets.push(session.clone());
+    let token_call = fake.log_of("github", "token").pop().expect("token request");
+    secrets.push(
+        token_call["form"]["code_verifier"]
+            .as_str()
+            .expect("verifier")
+            .to_owned(),
+    );
+    let accounts = server.request(
+        "GET",
+        "/api/auth/list-accounts",
+        &[("authorization", &format!("Bearer {session}"))],
+        None,
+    );
+    let id = accounts.json()[0]["id"].as_str().expect("id").to_owned();
+    let body = format!(r#"{{"accountId":"{id}"}}"#);
+    let access = server.request(
+        "POST",
+        "/api/auth/get-access-token",
+        &[
+            ("content-type", "application/json"),
+            ("authorization", &format!("Bearer {session}")),
+        ],
+        Some(body.as_bytes()),
+    );
+    let access_token = access.json()["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    assert!(access_token.starts_with("gho_"), "{access_token}");
+    secrets.push(access_token);
+
+    let output = server.terminate();
+    let text = output.join("\n");
+    assert!(
+        text.contains("user signed up through a provider"),
+        "the capture works:\n{text}"
+    );
+    for secret in &secrets {
+        for piece in std::iter::once(secret.as_str()).chain(secret.split(['.', '%'])) {
+            if piece.len() >= 16 {
+                assert!(
+                    !text.contains(piece),
+                    "a secret reached the log ({piece}):\n{}",
+                    output
+                        .iter()
+                        .filter(|l| l.contains(piece))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+            }
+        }
+    }
+}
+
 /// The value of the reply's first cookie.
 fn cookie_value(reply: &support::Reply) -> String {
     let pair = reply.cookie_pair();
