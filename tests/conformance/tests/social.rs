@@ -1015,7 +1015,10 @@ async fn generic_openid_connect_provider_new_and_returning_user() {
         .await;
     assert_eq!(info.status, 200, "{:?}", info.json());
     assert_eq!(info.json()["data"]["sub"], "alice");
-    assert!(info.json()["data"].get("aud").is_none(), "from userinfo, not the ID token");
+    assert!(
+        info.json()["data"].get("aud").is_none(),
+        "from userinfo, not the ID token"
+    );
     assert_eq!(info.json()["user"]["email"], "alice@oidc.test");
     // A refresh through the provider's token endpoint (client_secret_basic).
     let id = accounts[0]["id"].as_str().expect("id").to_owned();
