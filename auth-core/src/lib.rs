@@ -12,13 +12,14 @@
 //! | [`config`] | [`AuthConfig`](config::AuthConfig), its builder and the environment variables |
 //! | [`error`] | [`AuthError`]: why a flow failed, with Better Auth's code and message |
 //! | [`flows`] | the flows' inputs and outputs (the flows are methods on [`Auth`]) |
-//! | [`model`] | users, sessions, accounts, ids, `Email`, `Password`, timestamps |
+//! | [`model`] | users, sessions, accounts, second factors, ids, `Email`, `Password`, timestamps |
 //! | [`store`] | the [`UserStore`](store::UserStore) and [`RateLimitStore`](store::RateLimitStore) traits, in-memory stores |
 //! | [`hash`] | the [`PasswordHasher`](hash::PasswordHasher) trait, argon2id, Better Auth's scrypt, the pool |
 //! | [`token`] | the [`TokenIssuer`](token::TokenIssuer) trait, [`JwtIssuer`](token::JwtIssuer), keys, JWKS |
 //! | [`rate_limit`] | Better Auth's rate-limit rules |
 //! | [`http`] | the protocol as a `tower::Service`, the guard, CORS and install layers, who is calling |
 //! | [`social`] | social sign-in: the [`SocialProvider`](social::SocialProvider) trait; GitHub, Google and OpenID Connect providers (feature `social`) |
+//! | [`two_factor`] | two-factor authentication's building blocks: Better Auth's encryption of stored secrets, TOTP and its URI, backup codes |
 //! | [`mail`] | the [`Mailer`](mail::Mailer) trait, messages and their templates, the console mailer |
 //! | [`outbox`] | the worker that sends the mail the flows commit to the store |
 //! | [`clock`] | where time comes from |
@@ -65,6 +66,7 @@ pub mod rate_limit;
 pub mod social;
 pub mod store;
 pub mod token;
+pub mod two_factor;
 
 pub use auth::{Auth, AuthBuilder};
 pub use error::AuthError;

@@ -1,4 +1,4 @@
-//! The domain: users, sessions, credential accounts, verification rows, and the validated values they are made of.
+//! The domain: users, sessions, credential accounts, verification rows, second factors, and the validated values they are made of.
 
 mod account;
 mod email;
@@ -6,6 +6,7 @@ mod id;
 mod password;
 mod session;
 mod timestamp;
+mod two_factor;
 mod user;
 mod verification;
 
@@ -16,5 +17,6 @@ pub use id::{AccountId, SessionId, SessionToken, UserId};
 pub use password::{Password, PasswordPolicy, PasswordPolicyError};
 pub use session::{AuthSession, ClientInfo, Session};
 pub use timestamp::Timestamp;
+pub use two_factor::TwoFactor;
 pub use user::{User, UserUpdate};
 pub use verification::Verification;
