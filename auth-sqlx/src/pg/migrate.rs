@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "mail_outbox",
         include_str!("../../migrations/postgres/0003_mail_outbox.sql"),
     ),
+    (
+        4,
+        "two_factor",
+        include_str!("../../migrations/postgres/0004_two_factor.sql"),
+    ),
 ];
 
 const LEDGER: &str = r#"CREATE TABLE IF NOT EXISTS "_auth_sqlx_migrations" ("version" bigint PRIMARY KEY, "name" text NOT NULL, "appliedAt" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)"#;

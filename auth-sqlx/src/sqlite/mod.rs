@@ -39,6 +39,28 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "mail_outbox",
         include_str!("../../migrations/sqlite/0003_mail_outbox.sql"),
     ),
+    (
+        4,
+        "two_factor",
+        include_str!("../../migrations/sqlite/0004_two_factor.sql"),
+    ),
+];
+
+/// Columns a migration adds where they are missing, after its script (SQLite has no `ADD COLUMN
+/// IF NOT EXISTS`): `(version, table, column, statement)`. Better Auth may have created them.
+const ADDED_COLUMNS: &[(i64, &str, &str, &str)] = &[
+    (
+        4,
+        "user",
+        "twoFactorEnabled",
+        r#"ALTER TABLE "user" ADD COLUMN "twoFactorEnabled" integer DEFAULT 0"#,
+    ),
+    (
+        4,
+        "twoFactor",
+        "lastUsedCounter",
+        r#"ALTER TABLE "twoFactor" ADD COLUMN "lastUsedCounter" integer"#,
+    ),
 ];
 
 const LEDGER: &str = r#"CREATE TABLE IF NOT EXISTS "_auth_sqlx_migrations" ("version" integer PRIMARY KEY, "name" text NOT NULL, "appliedAt" text NOT NULL)"#;
@@ -133,6 +155,22 @@ impl SqliteStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(classify)?;
+            for (_, table, column, statement) in ADDED_COLUMNS.iter().filter(|c| c.0 == *version) {
+                let present: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM pragma_table_info($1) WHERE \"name\" = $2",
+                )
+                .bind(*table)
+                .bind(*column)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(classify)?;
+                if present == 0 {
+                    sqlx::raw_sql(*statement)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(classify)?;
+                }
+            }
             sqlx::query(r#"INSERT INTO "_auth_sqlx_migrations" ("version", "name", "appliedAt") VALUES ($1, $2, $3)"#)
                 .bind(version)
                 .bind(name)

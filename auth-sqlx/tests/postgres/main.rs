@@ -1,5 +1,6 @@
 //! PgStore against a real PostgreSQL: the store suite, migrations, Better Auth interop,
-//! concurrency, availability and signing keys. One test binary, so one throwaway cluster.
+//! concurrency, availability, signing keys and the two-factor schema. One test binary, so one
+//! throwaway cluster.
 
 mod accounts;
 mod availability;
@@ -11,5 +12,6 @@ mod keys;
 mod migrations;
 mod rate_limits;
 mod tls;
+mod two_factor;
 
 auth_core::user_store_suite!(postgres_suite, common::store());
