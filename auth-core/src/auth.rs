@@ -42,6 +42,9 @@ pub(crate) struct Inner {
     pub(crate) verify_only: bool,
     /// The social sign-in providers, by id.
     pub(crate) providers: Vec<Arc<dyn SocialProvider>>,
+    /// When expired verification rows were last swept (unix millis), so that abandoned
+    /// social sign-in states go away without a mail worker.
+    pub(crate) last_sweep: std::sync::atomic::AtomicI64,
 }
 
 /// The mailer the outbox worker sends through, the templates flows write with, and the signal
@@ -438,6 +441,7 @@ where
                 }),
                 verify_only: false,
                 providers: self.providers,
+                last_sweep: std::sync::atomic::AtomicI64::new(0),
             }),
         }
     }

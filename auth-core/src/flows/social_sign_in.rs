@@ -256,10 +256,37 @@ impl Auth {
             expires_at,
         );
         self.store().insert_verification(&row).await?;
+        self.sweep_expired_states(now).await;
         Ok(SocialRedirect {
             url,
             state: oauth_state,
         })
+    }
+
+    /// Deletes expired verification rows at most once a minute (as Better Auth does on
+    /// lookups): flows that were started and never finished leave their state behind, and the
+    /// mail worker that also sweeps may not run.
+    async fn sweep_expired_states(&self, now: Timestamp) {
+        use std::sync::atomic::Ordering;
+        let last = self.inner.last_sweep.load(Ordering::Relaxed);
+        let due = now.unix_millis().saturating_sub(last) >= 60_000;
+        if !due
+            || self
+                .inner
+                .last_sweep
+                .compare_exchange(
+                    last,
+                    now.unix_millis(),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_err()
+        {
+            return;
+        }
+        if let Err(error) = self.store().delete_expired_verifications(now).await {
+            tracing::warn!(error = %crate::error::Chain(&error), "sweeping expired verification rows failed");
+        }
     }
 
     /// `<origin><base path>/callback/<provider>`: where providers send the browser back.
