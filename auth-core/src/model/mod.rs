@@ -17,6 +17,6 @@ pub use id::{AccountId, SessionId, SessionToken, UserId};
 pub use password::{Password, PasswordPolicy, PasswordPolicyError};
 pub use session::{AuthSession, ClientInfo, Session};
 pub use timestamp::Timestamp;
-pub use two_factor::TwoFactor;
+pub use two_factor::{TwoFactor, TwoFactorState};
 pub use user::{User, UserUpdate};
 pub use verification::Verification;

@@ -110,3 +110,20 @@ mod tests {
         assert!(old.is_locked(Timestamp::now()));
     }
 }
+
+/// Whether a user has two-factor authentication on, and their row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct TwoFactorState {
+    /// `"user"."twoFactorEnabled"` (`NULL` and a missing user read as `false`).
+    pub enabled: bool,
+    /// The user's `"twoFactor"` row (the oldest, as Better Auth takes the first).
+    pub row: Option<TwoFactor>,
+}
+
+impl TwoFactorState {
+    /// A state as read from a store.
+    pub fn new(enabled: bool, row: Option<TwoFactor>) -> Self {
+        Self { enabled, row }
+    }
+}

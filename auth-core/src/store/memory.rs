@@ -10,7 +10,8 @@ use super::{StoreError, UserStore};
 use crate::mail::{Delivery, MailClaim, Message, OutboundMail, QueuedMail};
 use crate::model::{
     Account, AccountId, AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken,
-    Timestamp, Unlinked, User, UserId, UserUpdate, UserWithCredential, Verification,
+    Timestamp, TwoFactor, TwoFactorState, Unlinked, User, UserId, UserUpdate, UserWithCredential,
+    Verification,
 };
 
 /// An in-memory [`UserStore`], safe under concurrency: every call runs under one lock, so
@@ -34,6 +35,10 @@ struct Tables {
     credentials: HashMap<UserId, CredentialAccount>,
     /// Accounts of social providers, in the order they were written.
     accounts: Vec<Account>,
+    /// Users with `"twoFactorEnabled"` true.
+    two_factor_on: std::collections::HashSet<UserId>,
+    /// `"twoFactor"` rows, oldest first.
+    two_factors: Vec<TwoFactor>,
     sessions: HashMap<SessionToken, Session>,
     token_by_session_id: HashMap<SessionId, SessionToken>,
     verifications: Vec<Verification>,
@@ -489,6 +494,8 @@ impl UserStore for MemoryStore {
         let ended = t.remove_sessions_where(|s| &s.user_id == id);
         t.credentials.remove(id);
         t.accounts.retain(|a| &a.user_id != id);
+        t.two_factors.retain(|r| &r.user_id != id);
+        t.two_factor_on.remove(id);
         t.verifications.retain(|v| v.value != id.as_str());
         if let Some(user) = t.users.remove(id) {
             t.user_by_email.remove(&user.email);
@@ -616,6 +623,145 @@ impl UserStore for MemoryStore {
         let before = t.verifications.len();
         t.verifications.retain(|v| v.id != id);
         Ok(t.verifications.len() < before)
+    }
+
+    async fn find_two_factor(&self, user_id: &UserId) -> Result<TwoFactorState, StoreError> {
+        let t = self.tables();
+        Ok(TwoFactorState::new(
+            t.two_factor_on.contains(user_id),
+            t.two_factors.iter().find(|r| &r.user_id == user_id).cloned(),
+        ))
+    }
+
+    async fn put_two_factor(&self, row: &TwoFactor) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        if !t.users.contains_key(&row.user_id) {
+            return Err(StoreError::Other("no such user".into()));
+        }
+        match t.two_factors.iter_mut().find(|r| r.user_id == row.user_id) {
+            Some(existing) if existing.is_verified() => Ok(false),
+            Some(existing) => {
+                existing.secret.clone_from(&row.secret);
+                existing.backup_codes.clone_from(&row.backup_codes);
+                existing.verified = Some(false);
+                existing.failed_verification_count = Some(0);
+                existing.locked_until = None;
+                existing.last_used_counter = None;
+                Ok(true)
+            }
+            None => {
+                t.two_factors.push(row.clone());
+                Ok(true)
+            }
+        }
+    }
+
+    async fn enable_two_factor(
+        &self,
+        user_id: &UserId,
+        row_id: &str,
+        counter: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let Some(row) = t
+            .two_factors
+            .iter_mut()
+            .find(|r| r.id == row_id && &r.user_id == user_id)
+        else {
+            return Ok(false);
+        };
+        if row.last_used_counter.is_some_and(|used| used >= counter) {
+            return Ok(false);
+        }
+        row.verified = Some(true);
+        row.last_used_counter = Some(counter);
+        t.two_factor_on.insert(user_id.clone());
+        if let Some(user) = t.users.get_mut(user_id) {
+            user.updated_at = now;
+        }
+        Ok(true)
+    }
+
+    async fn disable_two_factor(
+        &self,
+        user_id: &UserId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let Some(user) = t.users.get_mut(user_id) else {
+            return Ok(false);
+        };
+        user.updated_at = now;
+        t.two_factor_on.remove(user_id);
+        t.two_factors.retain(|r| &r.user_id != user_id);
+        Ok(true)
+    }
+
+    async fn swap_backup_codes(
+        &self,
+        row_id: &str,
+        expected: &str,
+        replacement: &str,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        match t
+            .two_factors
+            .iter_mut()
+            .find(|r| r.id == row_id && r.backup_codes == expected)
+        {
+            Some(row) => {
+                row.backup_codes = replacement.to_owned();
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    async fn use_totp_counter(&self, row_id: &str, counter: i64) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        match t.two_factors.iter_mut().find(|r| {
+            r.id == row_id && r.last_used_counter.is_none_or(|used| used < counter)
+        }) {
+            Some(row) => {
+                row.last_used_counter = Some(counter);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    async fn record_two_factor_failure(
+        &self,
+        row_id: &str,
+        now: Timestamp,
+        threshold: u32,
+        lock_for: Duration,
+    ) -> Result<Option<TwoFactor>, StoreError> {
+        let mut t = self.tables();
+        let Some(row) = t.two_factors.iter_mut().find(|r| r.id == row_id) else {
+            return Ok(None);
+        };
+        // A lock that has run out starts the count again.
+        if row.locked_until.is_some_and(|until| until <= now) {
+            row.failed_verification_count = Some(0);
+            row.locked_until = None;
+        }
+        let count = row.failed_count().saturating_add(1);
+        row.failed_verification_count = Some(count);
+        if u32::try_from(count).is_ok_and(|c| c >= threshold) {
+            row.locked_until = Some(now.saturating_add(lock_for));
+        }
+        Ok(Some(row.clone()))
+    }
+
+    async fn clear_two_factor_failures(&self, row_id: &str) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if let Some(row) = t.two_factors.iter_mut().find(|r| r.id == row_id) {
+            row.failed_verification_count = Some(0);
+            row.locked_until = None;
+        }
+        Ok(())
     }
 
     async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError> {

@@ -15,7 +15,7 @@ use crate::BoxError;
 use crate::mail::{Delivery, MailClaim, OutboundMail, QueuedMail};
 use crate::model::{
     Account, AccountId, AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken,
-    Timestamp, Unlinked, User, UserId, UserUpdate, UserWithCredential, Verification,
+    Timestamp, TwoFactor, TwoFactorState, Unlinked, User, UserId, UserUpdate, UserWithCredential, Verification,
 };
 
 mod memory;
@@ -262,6 +262,60 @@ pub trait UserStore: Send + Sync + 'static {
     /// single-use token is used once even when two requests race).
     async fn consume_verification(&self, id: &str) -> Result<bool, StoreError>;
 
+    /// Whether two-factor is on for the user, and their `"twoFactor"` row (the oldest when a
+    /// database holds several, as Better Auth takes the first).
+    async fn find_two_factor(&self, user_id: &UserId) -> Result<TwoFactorState, StoreError>;
+
+    /// Stores a new secret and backup codes (`enable`): replaces the user's unverified row in
+    /// place (keeping its id; verified false, no failures, no lock, no counter) or inserts
+    /// `row` when the user has none. When the user's row is verified nothing is written and the
+    /// answer is `false`. One transaction.
+    async fn put_two_factor(&self, row: &TwoFactor) -> Result<bool, StoreError>;
+
+    /// Turns two-factor on with the first accepted TOTP code: the row `row_id` (which must be
+    /// the user's) becomes verified with `last_used_counter = counter`, and
+    /// `"user"."twoFactorEnabled"` true (`updatedAt` = `now`), in one transaction. `false`, and
+    /// nothing written, when the row is not the user's or already used `counter` or a later step.
+    async fn enable_two_factor(
+        &self,
+        user_id: &UserId,
+        row_id: &str,
+        counter: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Turns two-factor off: `"twoFactorEnabled"` false (`updatedAt` = `now`) and the user's
+    /// rows deleted, in one transaction; `false` when there is no such user.
+    async fn disable_two_factor(&self, user_id: &UserId, now: Timestamp)
+    -> Result<bool, StoreError>;
+
+    /// Replaces the row's backup codes with `replacement` only while they are still `expected`
+    /// (so that of two requests spending codes from one list, one wins); `true` when replaced.
+    async fn swap_backup_codes(
+        &self,
+        row_id: &str,
+        expected: &str,
+        replacement: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Records that the TOTP code of step `counter` was accepted, unless that step or a later
+    /// one was recorded already (a replay): `true` when recorded. Atomic across instances.
+    async fn use_totp_counter(&self, row_id: &str, counter: i64) -> Result<bool, StoreError>;
+
+    /// Counts one failed verification on a sign-in challenge, atomically: a lock that has
+    /// elapsed at `now` starts the count again from zero; at `threshold` failures the row is
+    /// locked until `now + lock_for`. Returns the row after the update (`None` when it is gone).
+    async fn record_two_factor_failure(
+        &self,
+        row_id: &str,
+        now: Timestamp,
+        threshold: u32,
+        lock_for: Duration,
+    ) -> Result<Option<TwoFactor>, StoreError>;
+
+    /// Clears the failure count and the lock (after a successful verification).
+    async fn clear_two_factor_failures(&self, row_id: &str) -> Result<(), StoreError>;
+
     /// Commits a mail to the outbox, due at once.
     async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError>;
 
@@ -500,6 +554,61 @@ impl<S: UserStore + ?Sized> UserStore for Arc<S> {
 
     async fn consume_verification(&self, id: &str) -> Result<bool, StoreError> {
         (**self).consume_verification(id).await
+    }
+
+    async fn find_two_factor(&self, user_id: &UserId) -> Result<TwoFactorState, StoreError> {
+        (**self).find_two_factor(user_id).await
+    }
+
+    async fn put_two_factor(&self, row: &TwoFactor) -> Result<bool, StoreError> {
+        (**self).put_two_factor(row).await
+    }
+
+    async fn enable_two_factor(
+        &self,
+        user_id: &UserId,
+        row_id: &str,
+        counter: i64,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        (**self).enable_two_factor(user_id, row_id, counter, now).await
+    }
+
+    async fn disable_two_factor(
+        &self,
+        user_id: &UserId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        (**self).disable_two_factor(user_id, now).await
+    }
+
+    async fn swap_backup_codes(
+        &self,
+        row_id: &str,
+        expected: &str,
+        replacement: &str,
+    ) -> Result<bool, StoreError> {
+        (**self).swap_backup_codes(row_id, expected, replacement).await
+    }
+
+    async fn use_totp_counter(&self, row_id: &str, counter: i64) -> Result<bool, StoreError> {
+        (**self).use_totp_counter(row_id, counter).await
+    }
+
+    async fn record_two_factor_failure(
+        &self,
+        row_id: &str,
+        now: Timestamp,
+        threshold: u32,
+        lock_for: Duration,
+    ) -> Result<Option<TwoFactor>, StoreError> {
+        (**self)
+            .record_two_factor_failure(row_id, now, threshold, lock_for)
+            .await
+    }
+
+    async fn clear_two_factor_failures(&self, row_id: &str) -> Result<(), StoreError> {
+        (**self).clear_two_factor_failures(row_id).await
     }
 
     async fn enqueue_mail(&self, mail: &OutboundMail) -> Result<(), StoreError> {
