@@ -2,8 +2,8 @@
 
 use auth_core::mail::{MailClaim, MailKind, Message, QueuedMail};
 use auth_core::model::{
-    Account, AccountId, CredentialAccount, Session, SessionId, SessionToken, Timestamp, User,
-    UserId, Verification,
+    Account, AccountId, CredentialAccount, Session, SessionId, SessionToken, Timestamp, TwoFactor,
+    User, UserId, Verification,
 };
 use auth_core::store::StoreError;
 
@@ -17,6 +17,12 @@ pub(crate) trait RowAccess {
     fn opt_time(&self, column: &str) -> Result<Option<Timestamp>, StoreError>;
     /// An `integer` column.
     fn int(&self, column: &str) -> Result<i32, StoreError>;
+    /// A nullable boolean column (an integer in SQLite).
+    fn opt_flag(&self, column: &str) -> Result<Option<bool>, StoreError>;
+    /// A nullable `integer` column.
+    fn opt_int(&self, column: &str) -> Result<Option<i32>, StoreError>;
+    /// A nullable `bigint` column (an integer in SQLite).
+    fn opt_bigint(&self, column: &str) -> Result<Option<i64>, StoreError>;
 }
 
 /// A column whose value could not be read as the type the domain needs.
@@ -142,4 +148,22 @@ pub(crate) fn queued_mail(row: &impl RowAccess) -> Result<QueuedMail, StoreError
         attempts,
         row.time("createdAt")?,
     ))
+}
+
+/// A `"twoFactor"` row; `None` when its `"id"` is NULL (no row, after a LEFT JOIN).
+pub(crate) fn two_factor(row: &impl RowAccess) -> Result<Option<TwoFactor>, StoreError> {
+    let Some(id) = row.opt_text("id")? else {
+        return Ok(None);
+    };
+    let mut two_factor = TwoFactor::new(
+        UserId::new(row.text("userId")?),
+        row.text("secret")?,
+        row.text("backupCodes")?,
+    );
+    two_factor.id = id;
+    two_factor.verified = row.opt_flag("verified")?;
+    two_factor.failed_verification_count = row.opt_int("failedVerificationCount")?;
+    two_factor.locked_until = row.opt_time("lockedUntil")?;
+    two_factor.last_used_counter = row.opt_bigint("lastUsedCounter")?;
+    Ok(Some(two_factor))
 }

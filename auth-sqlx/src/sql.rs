@@ -165,3 +165,48 @@ pub(crate) const FAIL_MAIL: &str = r#"UPDATE "mailOutbox" SET "failedAt" = $3, "
 /// All rows, and the failed ones.
 pub(crate) const COUNT_MAIL: &str =
     r#"SELECT count(*) AS "total", count("failedAt") AS "failed" FROM "mailOutbox""#;
+
+/// The user's `"twoFactorEnabled"` and their first `"twoFactor"` row (its columns NULL when the
+/// user has none; no answer when there is no such user). There is no creation time to order
+/// by, so, like Better Auth's `findOne`, `LIMIT 1` without `ORDER BY` takes the row the database
+/// meets first: in SQLite the oldest (the `"userId"` index lists a key's rows by rowid, that is
+/// in insertion order), in PostgreSQL usually the oldest (heap order, not guaranteed). The store
+/// writes at most one row per user; several only come from elsewhere.
+pub(crate) const SELECT_TWO_FACTOR_STATE: &str = r#"SELECT u."twoFactorEnabled", t."id", t."secret", t."backupCodes", t."userId", t."verified", t."failedVerificationCount", t."lockedUntil", t."lastUsedCounter" FROM "user" u LEFT JOIN "twoFactor" t ON t."userId" = u."id" WHERE u."id" = $1 LIMIT 1"#;
+
+/// The id and `"verified"` of the user's first row (as [`SELECT_TWO_FACTOR_STATE`] takes it).
+pub(crate) const SELECT_TWO_FACTOR_OF_USER: &str =
+    r#"SELECT "id", "verified" FROM "twoFactor" WHERE "userId" = $1 LIMIT 1"#;
+
+/// A new row (`enable`).
+pub(crate) const INSERT_TWO_FACTOR: &str = r#"INSERT INTO "twoFactor" ("id", "secret", "backupCodes", "userId", "verified", "failedVerificationCount", "lockedUntil", "lastUsedCounter") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#;
+
+/// A new secret and backup codes in the unverified row `$1`: no failures, no lock, no counter.
+pub(crate) const REPLACE_TWO_FACTOR: &str = r#"UPDATE "twoFactor" SET "secret" = $2, "backupCodes" = $3, "verified" = false, "failedVerificationCount" = 0, "lockedUntil" = NULL, "lastUsedCounter" = NULL WHERE "id" = $1"#;
+
+/// The user's (`$2`) row `$1` verified with the TOTP step `$3`, unless that step or a later one
+/// was used already.
+pub(crate) const VERIFY_TWO_FACTOR: &str = r#"UPDATE "twoFactor" SET "verified" = true, "lastUsedCounter" = $3 WHERE "id" = $1 AND "userId" = $2 AND ("lastUsedCounter" IS NULL OR "lastUsedCounter" < $3)"#;
+
+/// `"user"."twoFactorEnabled"` set to `$2`, `"updatedAt"` to `$3`.
+pub(crate) const SET_TWO_FACTOR_ENABLED: &str =
+    r#"UPDATE "user" SET "twoFactorEnabled" = $2, "updatedAt" = $3 WHERE "id" = $1"#;
+
+pub(crate) const DELETE_USER_TWO_FACTORS: &str = r#"DELETE FROM "twoFactor" WHERE "userId" = $1"#;
+
+/// The backup codes replaced only while they are still `$2`.
+pub(crate) const SWAP_BACKUP_CODES: &str =
+    r#"UPDATE "twoFactor" SET "backupCodes" = $3 WHERE "id" = $1 AND "backupCodes" = $2"#;
+
+/// The TOTP step `$2` recorded unless it or a later one was.
+pub(crate) const USE_TOTP_COUNTER: &str = r#"UPDATE "twoFactor" SET "lastUsedCounter" = $2 WHERE "id" = $1 AND ("lastUsedCounter" IS NULL OR "lastUsedCounter" < $2)"#;
+
+/// One failed verification counted, atomically, at `$2` (now): a lock that has elapsed
+/// (`"lockedUntil" <= $2`) restarts the count from 0 (NULL counts as 0, the count saturates); at
+/// `$3` failures the row is locked until `$4`; an elapsed lock below the threshold is cleared.
+/// Every SET expression reads the row as it was before the update.
+pub(crate) const RECORD_TWO_FACTOR_FAILURE: &str = r#"UPDATE "twoFactor" SET "failedVerificationCount" = CASE WHEN "lockedUntil" IS NOT NULL AND "lockedUntil" <= $2 THEN 1 WHEN COALESCE("failedVerificationCount", 0) >= 2147483647 THEN 2147483647 ELSE COALESCE("failedVerificationCount", 0) + 1 END, "lockedUntil" = CASE WHEN (CASE WHEN "lockedUntil" IS NOT NULL AND "lockedUntil" <= $2 THEN 1 WHEN COALESCE("failedVerificationCount", 0) >= 2147483647 THEN 2147483647 ELSE COALESCE("failedVerificationCount", 0) + 1 END) >= $3 THEN $4 WHEN "lockedUntil" IS NOT NULL AND "lockedUntil" <= $2 THEN NULL ELSE "lockedUntil" END WHERE "id" = $1 RETURNING "id", "secret", "backupCodes", "userId", "verified", "failedVerificationCount", "lockedUntil", "lastUsedCounter""#;
+
+/// No failures, no lock.
+pub(crate) const CLEAR_TWO_FACTOR_FAILURES: &str =
+    r#"UPDATE "twoFactor" SET "failedVerificationCount" = 0, "lockedUntil" = NULL WHERE "id" = $1"#;

@@ -235,6 +235,113 @@ macro_rules! impl_user_store {
                 Ok(Unlinked::Unlinked)
             }
 
+            /// `put_two_factor` in one transaction, the user's row locked first (PostgreSQL;
+            /// SQLite's `BEGIN IMMEDIATE` serialises writers) so concurrent puts and enables
+            /// of one user run one after the other.
+            async fn put_two_factor_in(&self, row: &TwoFactor) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await?;
+                if !self.lock_user(&mut *tx, &row.user_id).await? {
+                    tx.rollback().await.map_err(classify)?;
+                    return Err(StoreError::Other("no such user".into()));
+                }
+                let existing = sqlx::query(sql::SELECT_TWO_FACTOR_OF_USER)
+                    .bind(row.user_id.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                if let Some(existing) = existing {
+                    // NULL counts as verified, as in Better Auth.
+                    if existing.opt_flag("verified")? != Some(false) {
+                        tx.rollback().await.map_err(classify)?;
+                        return Ok(false);
+                    }
+                    sqlx::query(sql::REPLACE_TWO_FACTOR)
+                        .bind(existing.text("id")?)
+                        .bind(&row.secret)
+                        .bind(&row.backup_codes)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(classify)?;
+                } else {
+                    sqlx::query(sql::INSERT_TWO_FACTOR)
+                        .bind(&row.id)
+                        .bind(&row.secret)
+                        .bind(&row.backup_codes)
+                        .bind(row.user_id.as_str())
+                        .bind(row.verified)
+                        .bind(row.failed_verification_count)
+                        .bind(row.locked_until.map($time))
+                        .bind(row.last_used_counter)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(classify)?;
+                }
+                tx.commit().await.map_err(classify)?;
+                Ok(true)
+            }
+
+            /// `enable_two_factor` in one transaction, the user's row locked first.
+            async fn enable_two_factor_in(
+                &self,
+                user_id: &UserId,
+                row_id: &str,
+                counter: i64,
+                now: Timestamp,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await?;
+                if !self.lock_user(&mut *tx, user_id).await? {
+                    tx.rollback().await.map_err(classify)?;
+                    return Ok(false);
+                }
+                let verified = sqlx::query(sql::VERIFY_TWO_FACTOR)
+                    .bind(row_id)
+                    .bind(user_id.as_str())
+                    .bind(counter)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                if verified.rows_affected() == 0 {
+                    tx.rollback().await.map_err(classify)?;
+                    return Ok(false);
+                }
+                sqlx::query(sql::SET_TWO_FACTOR_ENABLED)
+                    .bind(user_id.as_str())
+                    .bind(true)
+                    .bind($time(now))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                tx.commit().await.map_err(classify)?;
+                Ok(true)
+            }
+
+            /// `disable_two_factor` in one transaction, the user's row locked first.
+            async fn disable_two_factor_in(
+                &self,
+                user_id: &UserId,
+                now: Timestamp,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await?;
+                if !self.lock_user(&mut *tx, user_id).await? {
+                    tx.rollback().await.map_err(classify)?;
+                    return Ok(false);
+                }
+                sqlx::query(sql::SET_TWO_FACTOR_ENABLED)
+                    .bind(user_id.as_str())
+                    .bind(false)
+                    .bind($time(now))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                sqlx::query(sql::DELETE_USER_TWO_FACTORS)
+                    .bind(user_id.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                tx.commit().await.map_err(classify)?;
+                Ok(true)
+            }
+
             /// Finds the user's row and, in PostgreSQL, locks it until the transaction ends (see
             /// `lock_user_sql`); `false` when there is no such user.
             async fn lock_user(&self, conn: &mut $conn, id: &UserId) -> Result<bool, StoreError> {
@@ -713,6 +820,7 @@ macro_rules! impl_user_store {
                         let ended = Self::end_sessions(&mut *tx, id).await?;
                         for statement in [
                             sql::DELETE_USER_ACCOUNTS,
+                            sql::DELETE_USER_TWO_FACTORS,
                             sql::DELETE_USER_VERIFICATIONS,
                             sql::DELETE_USER,
                         ] {
@@ -843,6 +951,135 @@ macro_rules! impl_user_store {
                             .await
                             .map_err(classify)?;
                         Ok(done.rows_affected() > 0)
+                    })
+                    .await
+            }
+
+            async fn find_two_factor(
+                &self,
+                user_id: &UserId,
+            ) -> Result<TwoFactorState, StoreError> {
+                self.availability
+                    .run(async {
+                        let Some(row) = sqlx::query(sql::SELECT_TWO_FACTOR_STATE)
+                            .bind(user_id.as_str())
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?
+                        else {
+                            return Ok(TwoFactorState::default());
+                        };
+                        Ok(TwoFactorState::new(
+                            row.opt_flag("twoFactorEnabled")?.unwrap_or(false),
+                            rows::two_factor(&row)?,
+                        ))
+                    })
+                    .await
+            }
+
+            async fn put_two_factor(&self, row: &TwoFactor) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async { self.put_two_factor_in(row).await })
+                    .await
+            }
+
+            async fn enable_two_factor(
+                &self,
+                user_id: &UserId,
+                row_id: &str,
+                counter: i64,
+                now: Timestamp,
+            ) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async {
+                        self.enable_two_factor_in(user_id, row_id, counter, now)
+                            .await
+                    })
+                    .await
+            }
+
+            async fn disable_two_factor(
+                &self,
+                user_id: &UserId,
+                now: Timestamp,
+            ) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async { self.disable_two_factor_in(user_id, now).await })
+                    .await
+            }
+
+            async fn swap_backup_codes(
+                &self,
+                row_id: &str,
+                expected: &str,
+                replacement: &str,
+            ) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async {
+                        let done = sqlx::query(sql::SWAP_BACKUP_CODES)
+                            .bind(row_id)
+                            .bind(expected)
+                            .bind(replacement)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(done.rows_affected() > 0)
+                    })
+                    .await
+            }
+
+            async fn use_totp_counter(
+                &self,
+                row_id: &str,
+                counter: i64,
+            ) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async {
+                        let done = sqlx::query(sql::USE_TOTP_COUNTER)
+                            .bind(row_id)
+                            .bind(counter)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(done.rows_affected() > 0)
+                    })
+                    .await
+            }
+
+            async fn record_two_factor_failure(
+                &self,
+                row_id: &str,
+                now: Timestamp,
+                threshold: u32,
+                lock_for: Duration,
+            ) -> Result<Option<TwoFactor>, StoreError> {
+                self.availability
+                    .run(async {
+                        let Some(row) = sqlx::query(sql::RECORD_TWO_FACTOR_FAILURE)
+                            .bind(row_id)
+                            .bind($time(now))
+                            .bind(i64::from(threshold))
+                            .bind($time(now.saturating_add(lock_for)))
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(classify)?
+                        else {
+                            return Ok(None);
+                        };
+                        rows::two_factor(&row)
+                    })
+                    .await
+            }
+
+            async fn clear_two_factor_failures(&self, row_id: &str) -> Result<(), StoreError> {
+                self.availability
+                    .run(async {
+                        sqlx::query(sql::CLEAR_TWO_FACTOR_FAILURES)
+                            .bind(row_id)
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(())
                     })
                     .await
             }

@@ -629,7 +629,10 @@ impl UserStore for MemoryStore {
         let t = self.tables();
         Ok(TwoFactorState::new(
             t.two_factor_on.contains(user_id),
-            t.two_factors.iter().find(|r| &r.user_id == user_id).cloned(),
+            t.two_factors
+                .iter()
+                .find(|r| &r.user_id == user_id)
+                .cloned(),
         ))
     }
 
@@ -720,9 +723,11 @@ impl UserStore for MemoryStore {
 
     async fn use_totp_counter(&self, row_id: &str, counter: i64) -> Result<bool, StoreError> {
         let mut t = self.tables();
-        match t.two_factors.iter_mut().find(|r| {
-            r.id == row_id && r.last_used_counter.is_none_or(|used| used < counter)
-        }) {
+        match t
+            .two_factors
+            .iter_mut()
+            .find(|r| r.id == row_id && r.last_used_counter.is_none_or(|used| used < counter))
+        {
             Some(row) => {
                 row.last_used_counter = Some(counter);
                 Ok(true)

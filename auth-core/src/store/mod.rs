@@ -15,7 +15,8 @@ use crate::BoxError;
 use crate::mail::{Delivery, MailClaim, OutboundMail, QueuedMail};
 use crate::model::{
     Account, AccountId, AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken,
-    Timestamp, TwoFactor, TwoFactorState, Unlinked, User, UserId, UserUpdate, UserWithCredential, Verification,
+    Timestamp, TwoFactor, TwoFactorState, Unlinked, User, UserId, UserUpdate, UserWithCredential,
+    Verification,
 };
 
 mod memory;
@@ -286,8 +287,11 @@ pub trait UserStore: Send + Sync + 'static {
 
     /// Turns two-factor off: `"twoFactorEnabled"` false (`updatedAt` = `now`) and the user's
     /// rows deleted, in one transaction; `false` when there is no such user.
-    async fn disable_two_factor(&self, user_id: &UserId, now: Timestamp)
-    -> Result<bool, StoreError>;
+    async fn disable_two_factor(
+        &self,
+        user_id: &UserId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
 
     /// Replaces the row's backup codes with `replacement` only while they are still `expected`
     /// (so that of two requests spending codes from one list, one wins); `true` when replaced.
@@ -571,7 +575,9 @@ impl<S: UserStore + ?Sized> UserStore for Arc<S> {
         counter: i64,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        (**self).enable_two_factor(user_id, row_id, counter, now).await
+        (**self)
+            .enable_two_factor(user_id, row_id, counter, now)
+            .await
     }
 
     async fn disable_two_factor(
@@ -588,7 +594,9 @@ impl<S: UserStore + ?Sized> UserStore for Arc<S> {
         expected: &str,
         replacement: &str,
     ) -> Result<bool, StoreError> {
-        (**self).swap_backup_codes(row_id, expected, replacement).await
+        (**self)
+            .swap_backup_codes(row_id, expected, replacement)
+            .await
     }
 
     async fn use_totp_counter(&self, row_id: &str, counter: i64) -> Result<bool, StoreError> {

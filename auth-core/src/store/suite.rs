@@ -14,7 +14,7 @@ use super::{Hit, MemoryRateLimits, StoreError, UserStore};
 use crate::mail::{Delivery, MailClaim, MailKind, Message, OutboundMail, QueuedMail};
 use crate::model::{
     Account, AccountId, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp,
-    Unlinked, User, UserId, UserUpdate, Verification,
+    TwoFactor, TwoFactorState, Unlinked, User, UserId, UserUpdate, Verification,
 };
 
 /// Generates one `#[tokio::test]` per behaviour in a module named `$name`, each on a fresh
@@ -65,6 +65,18 @@ macro_rules! user_store_suite {
                 verification_rows_without_mail_are_consumed_once,
                 concurrent_consumes_take_a_row_once,
                 delete_user_removes_their_provider_accounts,
+                two_factor_is_off_for_a_user_without_it,
+                put_two_factor_inserts_then_replaces_while_unverified,
+                enable_two_factor_marks_the_row_verified_and_the_user_enabled,
+                disable_two_factor_turns_it_off_and_deletes_the_rows,
+                swap_backup_codes_is_conditional,
+                concurrent_backup_code_swaps_let_one_win,
+                totp_counters_are_used_once_and_in_order,
+                concurrent_uses_of_one_totp_counter_accept_one,
+                two_factor_failures_count_and_lock,
+                clear_two_factor_failures_resets_count_and_lock,
+                concurrent_two_factor_failures_are_counted_exactly,
+                delete_user_removes_their_two_factor_rows,
             );
         }
     };
@@ -2062,5 +2074,531 @@ pub async fn delete_user_removes_their_provider_accounts<S: UserStore + ?Sized>(
     assert!(
         link(&*store, &provider_account(&bob, "github", "1001", 3_000)).await,
         "free again"
+    );
+}
+
+/// A two-factor row for `user` as `enable` makes it; `tag` marks its secret and codes.
+fn two_factor_row(user: &User, tag: &str) -> TwoFactor {
+    TwoFactor::new(
+        user.id.clone(),
+        format!("secret-{tag}"),
+        format!("codes-{tag}"),
+    )
+}
+
+async fn two_factor_of<S: UserStore + ?Sized>(store: &S, user: &UserId) -> TwoFactorState {
+    store.find_two_factor(user).await.expect("find two-factor")
+}
+
+/// The row `find_two_factor` gives the user; panics when there is none.
+async fn two_factor_row_of<S: UserStore + ?Sized>(store: &S, user: &UserId) -> TwoFactor {
+    two_factor_of(store, user)
+        .await
+        .row
+        .expect("the user has a two-factor row")
+}
+
+/// Puts a row for `user` and turns two-factor on with TOTP step 100.
+async fn enabled_two_factor<S: UserStore + ?Sized>(store: &S, user: &User, tag: &str) -> TwoFactor {
+    let row = two_factor_row(user, tag);
+    assert!(store.put_two_factor(&row).await.expect("put"));
+    assert!(
+        store
+            .enable_two_factor(&user.id, &row.id, 100, at(1_000))
+            .await
+            .expect("enable")
+    );
+    two_factor_row_of(store, &user.id).await
+}
+
+const LOCK_FOR: Duration = Duration::from_secs(900);
+
+/// A user without two-factor, and a user that does not exist, have it off and no row.
+pub async fn two_factor_is_off_for_a_user_without_it<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    assert_eq!(
+        two_factor_of(&*store, &alice.id).await,
+        TwoFactorState::default()
+    );
+    assert_eq!(
+        two_factor_of(&*store, &UserId::new("no-such-user")).await,
+        TwoFactorState::default()
+    );
+}
+
+/// `put_two_factor` inserts the row; while it is unverified another put replaces it in place
+/// (same id, new secret and codes, failures, lock and counter reset); once verified it is
+/// refused and nothing changes. A user that does not exist is an error.
+pub async fn put_two_factor_inserts_then_replaces_while_unverified<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let first = two_factor_row(&alice, "1");
+    assert!(store.put_two_factor(&first).await.expect("put"));
+    let state = two_factor_of(&*store, &alice.id).await;
+    assert!(!state.enabled);
+    assert_eq!(state.row, Some(first.clone()));
+
+    // Dirty the row: a failure with a lock, and a counter.
+    store
+        .record_two_factor_failure(&first.id, at(1_000), 1, LOCK_FOR)
+        .await
+        .expect("failure");
+    assert!(store.use_totp_counter(&first.id, 5).await.expect("counter"));
+
+    let second = two_factor_row(&alice, "2");
+    assert!(store.put_two_factor(&second).await.expect("put again"));
+    let row = two_factor_row_of(&*store, &alice.id).await;
+    assert_eq!(row.id, first.id, "replaced in place");
+    assert_eq!(row.user_id, alice.id);
+    assert_eq!(row.secret, second.secret);
+    assert_eq!(row.backup_codes, second.backup_codes);
+    assert_eq!(row.verified, Some(false));
+    assert_eq!(row.failed_verification_count, Some(0));
+    assert_eq!(row.locked_until, None);
+    assert_eq!(row.last_used_counter, None);
+
+    assert!(
+        store
+            .enable_two_factor(&alice.id, &row.id, 7, at(2_000))
+            .await
+            .expect("enable")
+    );
+    let verified = two_factor_row_of(&*store, &alice.id).await;
+    assert!(
+        !store
+            .put_two_factor(&two_factor_row(&alice, "3"))
+            .await
+            .expect("put once verified"),
+        "refused once verified"
+    );
+    assert_eq!(two_factor_row_of(&*store, &alice.id).await, verified);
+    assert!(two_factor_of(&*store, &alice.id).await.enabled);
+
+    // A row Better Auth's older versions wrote (verified NULL) counts as verified.
+    let bob = new_user(&*store, "bob@example.com").await;
+    let mut old = two_factor_row(&bob, "old");
+    old.verified = None;
+    old.failed_verification_count = None;
+    assert!(store.put_two_factor(&old).await.expect("put"));
+    let read = two_factor_row_of(&*store, &bob.id).await;
+    assert_eq!(read, old);
+    assert!(read.is_verified());
+    assert_eq!(read.failed_count(), 0);
+    assert!(
+        !store
+            .put_two_factor(&two_factor_row(&bob, "new"))
+            .await
+            .expect("put")
+    );
+
+    let ghost = user("ghost@example.com");
+    assert!(
+        store
+            .put_two_factor(&two_factor_row(&ghost, "g"))
+            .await
+            .is_err(),
+        "no such user"
+    );
+    assert_eq!(
+        two_factor_of(&*store, &ghost.id).await,
+        TwoFactorState::default()
+    );
+}
+
+/// `enable_two_factor` marks the user's row verified with the counter and turns two-factor on
+/// (`updatedAt` = now); another user's row, a counter not newer than the last used one, or a
+/// missing user is `false` and writes nothing.
+pub async fn enable_two_factor_marks_the_row_verified_and_the_user_enabled<
+    S: UserStore + ?Sized,
+>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let alices = two_factor_row(&alice, "a");
+    let bobs = two_factor_row(&bob, "b");
+    assert!(store.put_two_factor(&alices).await.expect("put"));
+    assert!(store.put_two_factor(&bobs).await.expect("put"));
+
+    assert!(
+        !store
+            .enable_two_factor(&alice.id, &bobs.id, 50, at(3_000))
+            .await
+            .expect("enable"),
+        "another user's row"
+    );
+    assert_eq!(two_factor_of(&*store, &bob.id).await.row, Some(bobs));
+    assert!(!two_factor_of(&*store, &bob.id).await.enabled);
+    assert!(!two_factor_of(&*store, &alice.id).await.enabled);
+
+    assert!(store.use_totp_counter(&alices.id, 50).await.expect("use"));
+    for counter in [50, 49] {
+        assert!(
+            !store
+                .enable_two_factor(&alice.id, &alices.id, counter, at(3_000))
+                .await
+                .expect("enable"),
+            "counter {counter} is not newer than 50"
+        );
+    }
+    let state = two_factor_of(&*store, &alice.id).await;
+    assert!(!state.enabled);
+    assert_eq!(state.row.as_ref().map(|r| r.verified), Some(Some(false)));
+
+    assert!(
+        store
+            .enable_two_factor(&alice.id, &alices.id, 51, at(5_000))
+            .await
+            .expect("enable")
+    );
+    let state = two_factor_of(&*store, &alice.id).await;
+    assert!(state.enabled);
+    let row = state.row.expect("row");
+    assert_eq!(row.id, alices.id);
+    assert_eq!(row.verified, Some(true));
+    assert!(row.is_verified());
+    assert_eq!(row.last_used_counter, Some(51));
+    let found = store
+        .find_user_by_id(&alice.id)
+        .await
+        .expect("lookup")
+        .expect("alice");
+    assert_eq!(found.updated_at, at(5_000));
+
+    assert!(
+        !store
+            .enable_two_factor(&UserId::new("no-such-user"), &alices.id, 60, at(6_000))
+            .await
+            .expect("enable"),
+        "no such user"
+    );
+}
+
+/// `disable_two_factor` turns two-factor off (`updatedAt` = now) and deletes the user's rows,
+/// only theirs; a missing user is `false`. Two-factor can be set up again afterwards.
+pub async fn disable_two_factor_turns_it_off_and_deletes_the_rows<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let alices = enabled_two_factor(&*store, &alice, "a").await;
+    let bobs = enabled_two_factor(&*store, &bob, "b").await;
+
+    assert!(
+        store
+            .disable_two_factor(&alice.id, at(6_000))
+            .await
+            .expect("disable")
+    );
+    assert_eq!(
+        two_factor_of(&*store, &alice.id).await,
+        TwoFactorState::default()
+    );
+    let found = store
+        .find_user_by_id(&alice.id)
+        .await
+        .expect("lookup")
+        .expect("alice");
+    assert_eq!(found.updated_at, at(6_000));
+    assert!(
+        !store
+            .swap_backup_codes(&alices.id, &alices.backup_codes, "x")
+            .await
+            .expect("swap"),
+        "the row is gone"
+    );
+    assert_eq!(
+        two_factor_of(&*store, &bob.id).await,
+        TwoFactorState::new(true, Some(bobs))
+    );
+    assert!(
+        !store
+            .disable_two_factor(&UserId::new("no-such-user"), at(6_000))
+            .await
+            .expect("disable")
+    );
+
+    let again = two_factor_row(&alice, "again");
+    assert!(store.put_two_factor(&again).await.expect("put again"));
+    assert_eq!(
+        two_factor_of(&*store, &alice.id).await,
+        TwoFactorState::new(false, Some(again))
+    );
+}
+
+/// `swap_backup_codes` replaces the codes only while they are the expected ones.
+pub async fn swap_backup_codes_is_conditional<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let row = enabled_two_factor(&*store, &alice, "a").await;
+    assert!(
+        store
+            .swap_backup_codes(&row.id, &row.backup_codes, "codes-v2")
+            .await
+            .expect("swap")
+    );
+    assert!(
+        !store
+            .swap_backup_codes(&row.id, &row.backup_codes, "codes-v3")
+            .await
+            .expect("swap"),
+        "the old list is spent"
+    );
+    assert_eq!(
+        two_factor_row_of(&*store, &alice.id).await.backup_codes,
+        "codes-v2"
+    );
+    assert!(
+        store
+            .swap_backup_codes(&row.id, "codes-v2", "codes-v3")
+            .await
+            .expect("swap")
+    );
+    assert!(
+        !store
+            .swap_backup_codes("no-such-row", "codes-v3", "codes-v4")
+            .await
+            .expect("swap")
+    );
+    assert_eq!(
+        two_factor_row_of(&*store, &alice.id).await.backup_codes,
+        "codes-v3"
+    );
+}
+
+/// Eight swaps from the same list, released together: exactly one wins.
+pub async fn concurrent_backup_code_swaps_let_one_win<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let row = enabled_two_factor(&*store, &alice, "a").await;
+    let start = Arc::new(tokio::sync::Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let store = Arc::clone(&store);
+            let id = row.id.clone();
+            let expected = row.backup_codes.clone();
+            let start = Arc::clone(&start);
+            tokio::spawn(async move {
+                start.wait().await;
+                store
+                    .swap_backup_codes(&id, &expected, &format!("codes-{i}"))
+                    .await
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for (i, task) in tasks.into_iter().enumerate() {
+        if task.await.expect("join").expect("swap") {
+            winners.push(i);
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one swap wins: {winners:?}");
+    assert_eq!(
+        two_factor_row_of(&*store, &alice.id).await.backup_codes,
+        format!("codes-{}", winners[0])
+    );
+}
+
+/// `use_totp_counter` refuses a replayed step and an older one, accepts a newer one.
+pub async fn totp_counters_are_used_once_and_in_order<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let row = two_factor_row(&alice, "a");
+    assert!(store.put_two_factor(&row).await.expect("put"));
+    assert!(store.use_totp_counter(&row.id, 10).await.expect("use"));
+    assert!(
+        !store.use_totp_counter(&row.id, 10).await.expect("use"),
+        "replay"
+    );
+    assert!(
+        !store.use_totp_counter(&row.id, 9).await.expect("use"),
+        "older"
+    );
+    assert!(
+        store.use_totp_counter(&row.id, 11).await.expect("use"),
+        "newer"
+    );
+    assert_eq!(
+        two_factor_row_of(&*store, &alice.id)
+            .await
+            .last_used_counter,
+        Some(11)
+    );
+    assert!(
+        !store
+            .use_totp_counter("no-such-row", 12)
+            .await
+            .expect("use")
+    );
+}
+
+/// Eight uses of one step, released together (four rounds): exactly one is accepted.
+pub async fn concurrent_uses_of_one_totp_counter_accept_one<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let row = enabled_two_factor(&*store, &alice, "a").await;
+    for counter in 200..204 {
+        let start = Arc::new(tokio::sync::Barrier::new(8));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let store = Arc::clone(&store);
+                let id = row.id.clone();
+                let start = Arc::clone(&start);
+                tokio::spawn(async move {
+                    start.wait().await;
+                    store.use_totp_counter(&id, counter).await
+                })
+            })
+            .collect();
+        let mut accepted = 0;
+        for task in tasks {
+            if task.await.expect("join").expect("use") {
+                accepted += 1;
+            }
+        }
+        assert_eq!(accepted, 1, "step {counter}: exactly one use is accepted");
+    }
+    assert_eq!(
+        two_factor_row_of(&*store, &alice.id)
+            .await
+            .last_used_counter,
+        Some(203)
+    );
+}
+
+/// Failures are counted (NULL as 0); at the threshold the row is locked until now + lock_for; a
+/// failure while locked counts and locks again from now; once the lock has elapsed the count
+/// starts again. A row that is gone is `None`.
+pub async fn two_factor_failures_count_and_lock<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let mut row = two_factor_row(&alice, "a");
+    row.failed_verification_count = None;
+    assert!(store.put_two_factor(&row).await.expect("put"));
+    let fail = |now: i64| {
+        let store = Arc::clone(&store);
+        let id = row.id.clone();
+        async move {
+            store
+                .record_two_factor_failure(&id, at(now), 3, LOCK_FOR)
+                .await
+                .expect("record failure")
+                .expect("the row")
+        }
+    };
+    let after = fail(1_000).await;
+    assert_eq!(after.failed_verification_count, Some(1), "NULL counts as 0");
+    assert_eq!(after.locked_until, None);
+    assert_eq!(after.id, row.id);
+    assert_eq!(after.secret, row.secret);
+    assert_eq!(fail(2_000).await.failed_verification_count, Some(2));
+    let locked = fail(3_000).await;
+    assert_eq!(locked.failed_verification_count, Some(3));
+    assert_eq!(locked.locked_until, Some(at(3_000) + LOCK_FOR));
+    assert!(locked.is_locked(at(3_001)));
+    assert_eq!(two_factor_row_of(&*store, &alice.id).await, locked);
+
+    let again = fail(4_000).await;
+    assert_eq!(again.failed_verification_count, Some(4));
+    assert_eq!(again.locked_until, Some(at(4_000) + LOCK_FOR));
+
+    // The lock ends at 4 000 + 900 000 ms: a failure then starts counting again.
+    let restarted = fail(904_000).await;
+    assert_eq!(restarted.failed_verification_count, Some(1));
+    assert_eq!(restarted.locked_until, None);
+    assert_eq!(two_factor_row_of(&*store, &alice.id).await, restarted);
+
+    assert_eq!(
+        store
+            .record_two_factor_failure("no-such-row", at(5_000), 3, LOCK_FOR)
+            .await
+            .expect("record failure"),
+        None
+    );
+}
+
+/// `clear_two_factor_failures` resets the count and the lock; a missing row is no error.
+pub async fn clear_two_factor_failures_resets_count_and_lock<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let row = enabled_two_factor(&*store, &alice, "a").await;
+    for now in [1_000, 2_000] {
+        store
+            .record_two_factor_failure(&row.id, at(now), 2, LOCK_FOR)
+            .await
+            .expect("record failure");
+    }
+    assert!(
+        two_factor_row_of(&*store, &alice.id)
+            .await
+            .is_locked(at(2_001))
+    );
+    store
+        .clear_two_factor_failures(&row.id)
+        .await
+        .expect("clear");
+    let cleared = two_factor_row_of(&*store, &alice.id).await;
+    assert_eq!(cleared.failed_verification_count, Some(0));
+    assert_eq!(cleared.locked_until, None);
+    assert_eq!(cleared, row, "back to the row as it was enabled");
+    store
+        .clear_two_factor_failures("no-such-row")
+        .await
+        .expect("clear a missing row");
+}
+
+/// Eight failures at once are all counted.
+pub async fn concurrent_two_factor_failures_are_counted_exactly<S: UserStore + ?Sized>(
+    store: Arc<S>,
+) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let row = enabled_two_factor(&*store, &alice, "a").await;
+    let start = Arc::new(tokio::sync::Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            let id = row.id.clone();
+            let start = Arc::clone(&start);
+            tokio::spawn(async move {
+                start.wait().await;
+                store
+                    .record_two_factor_failure(&id, at(2_000), 100, LOCK_FOR)
+                    .await
+            })
+        })
+        .collect();
+    let mut counts = Vec::new();
+    for task in tasks {
+        let after = task.await.expect("join").expect("record").expect("the row");
+        counts.push(after.failed_count());
+    }
+    assert_eq!(sorted(counts), (1..=8).collect::<Vec<i32>>());
+    assert_eq!(
+        two_factor_row_of(&*store, &alice.id)
+            .await
+            .failed_verification_count,
+        Some(8)
+    );
+}
+
+/// `delete_user` deletes the user's two-factor rows, and only theirs.
+pub async fn delete_user_removes_their_two_factor_rows<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let bob = new_user(&*store, "bob@example.com").await;
+    let alices = enabled_two_factor(&*store, &alice, "a").await;
+    let bobs = enabled_two_factor(&*store, &bob, "b").await;
+    assert_eq!(
+        store
+            .delete_user(&alice.id, None, at(2_000))
+            .await
+            .expect("delete"),
+        Some(Vec::new())
+    );
+    assert_eq!(
+        two_factor_of(&*store, &alice.id).await,
+        TwoFactorState::default()
+    );
+    assert!(
+        !store.use_totp_counter(&alices.id, 500).await.expect("use"),
+        "the row is gone"
+    );
+    assert_eq!(
+        two_factor_of(&*store, &bob.id).await,
+        TwoFactorState::new(true, Some(bobs))
     );
 }

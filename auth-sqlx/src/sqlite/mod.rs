@@ -271,6 +271,18 @@ fn key_row(row: &SqliteRow) -> Result<KeyRow, StoreError> {
 }
 
 impl RowAccess for SqliteRow {
+    fn opt_flag(&self, column: &str) -> Result<Option<bool>, StoreError> {
+        self.try_get(column).map_err(|e| decode_error(column, e))
+    }
+
+    fn opt_int(&self, column: &str) -> Result<Option<i32>, StoreError> {
+        self.try_get(column).map_err(|e| decode_error(column, e))
+    }
+
+    fn opt_bigint(&self, column: &str) -> Result<Option<i64>, StoreError> {
+        self.try_get(column).map_err(|e| decode_error(column, e))
+    }
+
     fn text(&self, column: &str) -> Result<String, StoreError> {
         self.try_get(column).map_err(|e| decode_error(column, e))
     }

@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use auth_core::mail::{Delivery, MailClaim, OutboundMail, QueuedMail};
 use auth_core::model::{
     Account, AccountId, AuthSession, CredentialAccount, Email, Session, SessionId, SessionToken,
-    Timestamp, Unlinked, User, UserId, UserUpdate, UserWithCredential, Verification,
+    Timestamp, TwoFactor, TwoFactorState, Unlinked, User, UserId, UserUpdate, UserWithCredential,
+    Verification,
 };
 use auth_core::store::{Hit, RateLimitStore, StoreError, UserStore};
 use sqlx::Row;
