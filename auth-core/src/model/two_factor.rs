@@ -117,7 +117,7 @@ mod tests {
 pub struct TwoFactorState {
     /// `"user"."twoFactorEnabled"` (`NULL` and a missing user read as `false`).
     pub enabled: bool,
-    /// The user's `"twoFactor"` row (the oldest, as Better Auth takes the first).
+    /// The user's `"twoFactor"` row (the first, as Better Auth's `findOne` takes it).
     pub row: Option<TwoFactor>,
 }
 

@@ -263,8 +263,9 @@ pub trait UserStore: Send + Sync + 'static {
     /// single-use token is used once even when two requests race).
     async fn consume_verification(&self, id: &str) -> Result<bool, StoreError>;
 
-    /// Whether two-factor is on for the user, and their `"twoFactor"` row (the oldest when a
-    /// database holds several, as Better Auth takes the first).
+    /// Whether two-factor is on for the user, and their `"twoFactor"` row (when a database
+    /// holds several, the first one the database returns, as Better Auth's `findOne`; ours
+    /// never writes a second).
     async fn find_two_factor(&self, user_id: &UserId) -> Result<TwoFactorState, StoreError>;
 
     /// Stores a new secret and backup codes (`enable`): replaces the user's unverified row in
