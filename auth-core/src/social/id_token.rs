@@ -64,13 +64,18 @@ impl IdTokenVerifier {
         nonce: Option<&str>,
     ) -> Result<ProviderUser, ProviderError> {
         let now = Timestamp::now();
-        let mut outcome = Err(TokenError::WrongIssuer);
-        for verifier in &self.verifiers {
-            outcome = verifier.verify_as::<serde_json::Value>(token, now).await;
-            if !matches!(outcome, Err(TokenError::WrongIssuer)) {
-                break;
-            }
-        }
+        // The verifier of the issuer the token names (read unverified, only to choose): one
+        // signature check per token, whichever spelling of the issuer it uses.
+        let claimed = payload(token)
+            .ok()
+            .and_then(|p| p.get("iss").and_then(|i| i.as_str()).map(str::to_owned));
+        let verifier = self
+            .verifiers
+            .iter()
+            .find(|v| Some(v.issuer()) == claimed.as_deref())
+            .or_else(|| self.verifiers.first())
+            .ok_or(ProviderError::InvalidIdToken(TokenError::WrongIssuer))?;
+        let outcome = verifier.verify_as::<serde_json::Value>(token, now).await;
         let raw = outcome.map_err(|error| match error {
             TokenError::KeysUnavailable => {
                 ProviderError::Unreachable("the provider's keys cannot be fetched".into())
@@ -126,17 +131,19 @@ pub(crate) fn profile_of(raw: serde_json::Value) -> Result<ProviderUser, Provide
 /// Reads the claims of an ID token verified earlier (stored with the account), without
 /// verifying it again: what `account-info` shows, after the token's own expiry too.
 pub(crate) fn decode_stored(token: &str) -> Result<ProviderUser, ProviderError> {
-    use base64::Engine;
-    let payload = token
-        .split('.')
-        .nth(1)
-        .ok_or(ProviderError::InvalidIdToken(TokenError::Malformed))?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|_| ProviderError::InvalidIdToken(TokenError::Malformed))?;
-    let raw: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|_| ProviderError::InvalidIdToken(TokenError::Malformed))?;
+    let raw = payload(token)?;
     let claims: Claims = serde_json::from_value(raw.clone())
         .map_err(|_| ProviderError::InvalidIdToken(TokenError::Malformed))?;
     Ok(profile(claims, raw))
+}
+
+/// A JWT's payload as JSON, not verified.
+fn payload(token: &str) -> Result<serde_json::Value, ProviderError> {
+    use base64::Engine;
+    let malformed = || ProviderError::InvalidIdToken(TokenError::Malformed);
+    let part = token.split('.').nth(1).ok_or_else(malformed)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| malformed())?;
+    serde_json::from_slice(&bytes).map_err(|_| malformed())
 }
