@@ -10,6 +10,7 @@ use crate::model::PasswordPolicyError;
 use crate::social::ProviderError;
 use crate::store::StoreError;
 use crate::token::{SigningError, TokenError};
+use crate::two_factor::{TwoFactorChallenge, TwoFactorError, TwoFactorRefusal};
 
 /// Why a flow failed.
 ///
@@ -77,6 +78,17 @@ pub enum AuthError {
     /// A verification or change-of-email link that does not work; the reason decides the code.
     #[error("invalid email link")]
     EmailLink(#[source] EmailLinkError),
+    /// The password was right, but the user has two-factor authentication on: no session was
+    /// created. The challenge says how to finish (the protocol answers Better Auth's
+    /// `{"twoFactorRedirect":true}` with the `two_factor` cookie).
+    #[error("two-factor authentication required")]
+    TwoFactorRequired(Box<TwoFactorChallenge>),
+    /// A two-factor route refused; the reason decides the code.
+    #[error("two-factor refused")]
+    TwoFactor(#[source] TwoFactorRefusal),
+    /// A stored two-factor value did not decrypt or parse (the auth secret changed?).
+    #[error("stored two-factor data is unusable")]
+    TwoFactorData(#[source] TwoFactorError),
     /// A reset token that is unknown, used or expired.
     #[error("invalid reset token")]
     InvalidResetToken,
@@ -170,6 +182,9 @@ impl AuthError {
             Self::EmailAlreadyVerified => "EMAIL_ALREADY_VERIFIED",
             Self::EmailIsTheSame => "EMAIL_IS_THE_SAME",
             Self::EmailLink(reason) => reason.code(),
+            Self::TwoFactorRequired(_) => "TWO_FACTOR_REQUIRED",
+            Self::TwoFactor(reason) => reason.code(),
+            Self::TwoFactorData(_) => "INTERNAL_SERVER_ERROR",
             Self::InvalidResetToken | Self::InvalidDeleteToken => "INVALID_TOKEN",
             Self::UserNotFound => "USER_NOT_FOUND",
             Self::FailedToGetUserInfo => "FAILED_TO_GET_USER_INFO",
@@ -220,6 +235,9 @@ impl AuthError {
             Self::EmailAlreadyVerified => "Email is already verified",
             Self::EmailIsTheSame => "Email is the same",
             Self::EmailLink(reason) => reason.message(),
+            Self::TwoFactorRequired(_) => "Two-factor authentication required",
+            Self::TwoFactor(reason) => reason.message(),
+            Self::TwoFactorData(_) => "Internal Server Error",
             Self::InvalidResetToken | Self::InvalidDeleteToken => "Invalid token",
             Self::UserNotFound => "User not found",
             Self::FailedToGetUserInfo => "Failed to get user info",
@@ -259,6 +277,7 @@ impl AuthError {
                 | Self::Unavailable(_)
                 | Self::ProviderUnavailable(_)
                 | Self::Internal(_)
+                | Self::TwoFactorData(_)
                 | Self::InvalidToken(TokenError::KeysUnavailable)
         )
     }
@@ -271,6 +290,24 @@ impl From<StoreError> for AuthError {
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
             other => Self::Internal(Box::new(other)),
         }
+    }
+}
+
+impl From<TwoFactorRefusal> for AuthError {
+    fn from(reason: TwoFactorRefusal) -> Self {
+        Self::TwoFactor(reason)
+    }
+}
+
+impl From<TwoFactorError> for AuthError {
+    fn from(error: TwoFactorError) -> Self {
+        Self::TwoFactorData(error)
+    }
+}
+
+impl From<crate::two_factor::CryptoError> for AuthError {
+    fn from(error: crate::two_factor::CryptoError) -> Self {
+        Self::TwoFactorData(error.into())
     }
 }
 

@@ -57,6 +57,8 @@ pub(crate) fn user(
     user.email_verified = row.flag("emailVerified")?;
     user.image = row.opt_text("image")?;
     user.updated_at = row.time(updated)?;
+    // NULL (rows Better Auth wrote before its twoFactor plugin) reads as off.
+    user.two_factor_enabled = Some(row.opt_flag("twoFactorEnabled")?.unwrap_or(false));
     Ok(user)
 }
 

@@ -8,15 +8,15 @@ pub(crate) const INSERT_CREDENTIAL: &str = r#"INSERT INTO "account" ("id", "acco
 /// For databases that have Better Auth's later `"account"."issuer"` column (NOT NULL there).
 pub(crate) const INSERT_CREDENTIAL_WITH_ISSUER: &str = r#"INSERT INTO "account" ("id", "accountId", "providerId", "userId", "password", "createdAt", "updatedAt", "issuer") VALUES ($1, $2, 'credential', $2, $3, $4, $5, 'local:credential')"#;
 
-pub(crate) const SELECT_USER_BY_ID: &str = r#"SELECT "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt" FROM "user" WHERE "id" = $1"#;
+pub(crate) const SELECT_USER_BY_ID: &str = r#"SELECT "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt", "twoFactorEnabled" FROM "user" WHERE "id" = $1"#;
 
-pub(crate) const SELECT_USER_BY_EMAIL: &str = r#"SELECT "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt" FROM "user" WHERE "email" = $1"#;
+pub(crate) const SELECT_USER_BY_EMAIL: &str = r#"SELECT "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt", "twoFactorEnabled" FROM "user" WHERE "email" = $1"#;
 
 /// The user and their credential account in one round trip (sign-in); unique index on email.
-pub(crate) const SELECT_USER_WITH_CREDENTIAL: &str = r#"SELECT u."id", u."name", u."email", u."emailVerified", u."image", u."createdAt", u."updatedAt", a."id" AS "accountRowId", a."password", a."createdAt" AS "accountCreatedAt", a."updatedAt" AS "accountUpdatedAt" FROM "user" u LEFT JOIN "account" a ON a."userId" = u."id" AND a."providerId" = 'credential' WHERE u."email" = $1 ORDER BY a."createdAt" LIMIT 1"#;
+pub(crate) const SELECT_USER_WITH_CREDENTIAL: &str = r#"SELECT u."id", u."name", u."email", u."emailVerified", u."image", u."createdAt", u."updatedAt", u."twoFactorEnabled", a."id" AS "accountRowId", a."password", a."createdAt" AS "accountCreatedAt", a."updatedAt" AS "accountUpdatedAt" FROM "user" u LEFT JOIN "account" a ON a."userId" = u."id" AND a."providerId" = 'credential' WHERE u."email" = $1 ORDER BY a."createdAt" LIMIT 1"#;
 
 /// `$3` says whether to write the image at all (`$4` may be NULL to clear it).
-pub(crate) const UPDATE_USER: &str = r#"UPDATE "user" SET "name" = COALESCE($2, "name"), "image" = CASE WHEN $3 THEN $4 ELSE "image" END, "updatedAt" = $5 WHERE "id" = $1 RETURNING "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt""#;
+pub(crate) const UPDATE_USER: &str = r#"UPDATE "user" SET "name" = COALESCE($2, "name"), "image" = CASE WHEN $3 THEN $4 ELSE "image" END, "updatedAt" = $5 WHERE "id" = $1 RETURNING "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt", "twoFactorEnabled""#;
 
 pub(crate) const SELECT_CREDENTIAL: &str = r#"SELECT "id" AS "accountRowId", "password", "createdAt" AS "accountCreatedAt", "updatedAt" AS "accountUpdatedAt" FROM "account" WHERE "userId" = $1 AND "providerId" = 'credential' ORDER BY "createdAt" LIMIT 1"#;
 
@@ -25,7 +25,7 @@ pub(crate) const UPDATE_PASSWORD: &str = r#"UPDATE "account" SET "password" = $2
 pub(crate) const INSERT_SESSION: &str = r#"INSERT INTO "session" ("id", "expiresAt", "token", "createdAt", "updatedAt", "ipAddress", "userAgent", "userId") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#;
 
 /// The session and its user in one round trip (every authenticated request); unique index on token.
-pub(crate) const SELECT_SESSION_WITH_USER: &str = r#"SELECT s."id", s."expiresAt", s."token", s."createdAt", s."updatedAt", s."ipAddress", s."userAgent", s."userId", u."name", u."email", u."emailVerified", u."image", u."createdAt" AS "userCreatedAt", u."updatedAt" AS "userUpdatedAt" FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = $1"#;
+pub(crate) const SELECT_SESSION_WITH_USER: &str = r#"SELECT s."id", s."expiresAt", s."token", s."createdAt", s."updatedAt", s."ipAddress", s."userAgent", s."userId", u."name", u."email", u."emailVerified", u."image", u."createdAt" AS "userCreatedAt", u."updatedAt" AS "userUpdatedAt", u."twoFactorEnabled" FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = $1"#;
 
 pub(crate) const SELECT_SESSION_BY_ID: &str = r#"SELECT "id", "expiresAt", "token", "createdAt", "updatedAt", "ipAddress", "userAgent", "userId" FROM "session" WHERE "id" = $1"#;
 
@@ -55,10 +55,10 @@ pub(crate) const HIT_RATE_LIMIT: &str = r#"INSERT INTO "rateLimit" ("id", "key",
 pub(crate) const DELETE_OLD_RATE_LIMITS: &str =
     r#"DELETE FROM "rateLimit" WHERE "lastRequest" < $1"#;
 
-pub(crate) const MARK_EMAIL_VERIFIED: &str = r#"UPDATE "user" SET "emailVerified" = $2, "updatedAt" = $3 WHERE "id" = $1 RETURNING "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt""#;
+pub(crate) const MARK_EMAIL_VERIFIED: &str = r#"UPDATE "user" SET "emailVerified" = $2, "updatedAt" = $3 WHERE "id" = $1 RETURNING "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt", "twoFactorEnabled""#;
 
 /// A unique violation on `"email"` is the address being taken.
-pub(crate) const CHANGE_EMAIL: &str = r#"UPDATE "user" SET "email" = $2, "emailVerified" = $3, "updatedAt" = $4 WHERE "id" = $1 RETURNING "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt""#;
+pub(crate) const CHANGE_EMAIL: &str = r#"UPDATE "user" SET "email" = $2, "emailVerified" = $3, "updatedAt" = $4 WHERE "id" = $1 RETURNING "id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt", "twoFactorEnabled""#;
 
 /// The user row, locked until the transaction ends: a session inserted meanwhile (its foreign
 /// key check locks the row too) waits, so a deletion ends every session it reports, and a

@@ -1008,6 +1008,26 @@ macro_rules! impl_user_store {
                     .await
             }
 
+            async fn set_two_factor_enabled(
+                &self,
+                user_id: &UserId,
+                on: bool,
+                now: Timestamp,
+            ) -> Result<bool, StoreError> {
+                self.availability
+                    .run(async {
+                        let done = sqlx::query(sql::SET_TWO_FACTOR_ENABLED)
+                            .bind(user_id.as_str())
+                            .bind(on)
+                            .bind($time(now))
+                            .execute(&self.pool)
+                            .await
+                            .map_err(classify)?;
+                        Ok(done.rows_affected() > 0)
+                    })
+                    .await
+            }
+
             async fn swap_backup_codes(
                 &self,
                 row_id: &str,

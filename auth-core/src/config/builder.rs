@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 
 use super::{
     AccountLinking, AuthConfig, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck, Secret,
-    Setting,
+    Setting, TwoFactorOptions,
 };
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
@@ -49,6 +49,7 @@ pub struct AuthConfigBuilder {
     client_ip_header: Option<HeaderName>,
     email_flows: EmailFlows,
     account_linking: AccountLinking,
+    two_factor: Option<TwoFactorOptions>,
     /// The environment variable each setting was read from, for the errors of `build`.
     sources: Vec<(Setting, &'static str)>,
 }
@@ -73,6 +74,7 @@ impl AuthConfigBuilder {
             client_ip_header: None,
             email_flows: EmailFlows::default(),
             account_linking: AccountLinking::default(),
+            two_factor: None,
             sources: Vec::new(),
         }
     }
@@ -212,6 +214,14 @@ impl AuthConfigBuilder {
         self
     }
 
+    /// Turns two-factor authentication on (Better Auth's `twoFactor` plugin): its routes, the
+    /// sign-in challenge, `twoFactorEnabled` in user objects. Off by default.
+    pub fn two_factor(mut self, options: TwoFactorOptions) -> Self {
+        self.set(Setting::TwoFactor);
+        self.two_factor = Some(options);
+        self
+    }
+
     /// Checks every setting and makes the configuration.
     pub fn build(self) -> Result<AuthConfig, ConfigError> {
         let named = |error: ConfigError| self.named(error);
@@ -252,6 +262,10 @@ impl AuthConfigBuilder {
         ] {
             lifetime(value, zero_allowed)
                 .map_err(|reason| named(ConfigError::invalid(Setting::EmailFlows, reason)))?;
+        }
+        if let Some(options) = &self.two_factor {
+            two_factor_checked(options)
+                .map_err(|reason| named(ConfigError::invalid(Setting::TwoFactor, reason)))?;
         }
         if let RevocationCheck::Cached { ttl, .. } = self.revocation {
             lifetime(ttl, true)
@@ -301,6 +315,7 @@ impl AuthConfigBuilder {
             client_ip_header: self.client_ip_header,
             email_flows: self.email_flows,
             account_linking: self.account_linking,
+            two_factor: self.two_factor,
         })
     }
 
@@ -395,6 +410,25 @@ fn parse_url(input: &str) -> Result<(String, String), String> {
         _ => format!("{scheme}://{host}"),
     };
     Ok((origin, uri.path().to_owned()))
+}
+
+/// Why two-factor options cannot be used: a zero or out-of-range lifetime, no attempts.
+fn two_factor_checked(options: &TwoFactorOptions) -> Result<(), String> {
+    for value in [
+        options.challenge_ttl,
+        options.otp_ttl,
+        options.trust_device_ttl,
+        options.lockout_duration,
+    ] {
+        lifetime(value, false)?;
+    }
+    if options.allowed_attempts == 0 || options.lockout_threshold == 0 {
+        return Err("the attempt and lockout limits must be at least 1".into());
+    }
+    if options.issuer.trim().is_empty() {
+        return Err("the issuer must not be empty".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use http::HeaderName;
 
 use super::{
     AccountLinking, AuthConfigBuilder, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck,
-    Setting,
+    Setting, TwoFactorOptions,
 };
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
@@ -48,6 +48,9 @@ impl AuthConfigBuilder {
     /// | `AUTH_CHANGE_EMAIL_CONFIRMATION` | `on` / `off`: the current address approves first | `off` |
     /// | `AUTH_DELETE_USER` | `on` / `off`: users may delete their account | `off` |
     /// | `AUTH_DELETE_USER_CONFIRMATION` | `on` / `off`: deletion by a mailed link | `off` |
+    /// | `AUTH_TWO_FACTOR` | `on` / `off`: two-factor authentication (see [`TwoFactorOptions`]) | `off` |
+    /// | `AUTH_TWO_FACTOR_ISSUER` | the name authenticator apps show | the base URL's host |
+    /// | `AUTH_TWO_FACTOR_PAGE` | the front end's page that finishes a social sign-in with the second factor | none |
     /// | `AUTH_TRUSTED_PROVIDERS` | comma-separated social providers whose accounts link to a user with the same (verified) email even when they do not vouch for it (see [`AccountLinking`]) | none |
     ///
     /// A missing required variable, or a value that does not parse, is an error that names the
@@ -76,7 +79,8 @@ impl AuthConfigBuilder {
                 var: "AUTH_BASE_URL",
                 hint: "set AUTH_BASE_URL (or BETTER_AUTH_URL) to the server's public URL, e.g. http://localhost:3000",
             })?;
-        let mut builder = Self::new(secret, base_url.trim().to_owned())
+        let base_url = base_url.trim().to_owned();
+        let mut builder = Self::new(secret, base_url.clone())
             .sourced_from(Setting::Secret, secret_var)
             .sourced_from(Setting::BaseUrl, url_var);
         if let Some(path) = env.get("AUTH_BASE_PATH") {
@@ -173,6 +177,19 @@ impl AuthConfigBuilder {
         }
         if let Some(flows) = email_flows(&env)? {
             builder = builder.email_flows(flows);
+        }
+        if env.switch(Setting::TwoFactor, "AUTH_TWO_FACTOR")? == Some(true) {
+            // The authenticator app's label: the named issuer, else the server's host name.
+            let issuer = env
+                .get("AUTH_TWO_FACTOR_ISSUER")
+                .unwrap_or_else(|| host_of(&base_url));
+            let mut options = TwoFactorOptions::new(issuer.trim());
+            if let Some(page) = env.get("AUTH_TWO_FACTOR_PAGE") {
+                options = options.challenge_page(page.trim());
+            }
+            builder = builder
+                .two_factor(options)
+                .sourced_from(Setting::TwoFactor, "AUTH_TWO_FACTOR");
         }
         if let Some(list) = env.get("AUTH_TRUSTED_PROVIDERS") {
             let providers: Vec<&str> = list
@@ -338,6 +355,20 @@ fn parse_duration(input: &str) -> Result<Duration, String> {
         .ok_or_else(too_long)
 }
 
+/// The host of a URL such as `https://app.example.com:8443/api`: `app.example.com`.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = match host.rsplit_once(':') {
+        Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    host.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -496,5 +527,40 @@ mod tests {
             error.to_string(),
             "token_ttl is invalid: it must be longer than zero"
         );
+    }
+
+    #[test]
+    fn two_factor_is_switched_on_with_the_hosts_name_as_issuer() {
+        let base = [
+            ("AUTH_SECRET", SECRET),
+            ("AUTH_BASE_URL", "https://app.example.com:8443/x"),
+        ];
+        let off = AuthConfigBuilder::from_lookup(lookup(&base))
+            .and_then(AuthConfigBuilder::build)
+            .expect("config");
+        assert!(off.two_factor().is_none());
+        let on = [&base[..], &[("AUTH_TWO_FACTOR", "on")]].concat();
+        let config = AuthConfigBuilder::from_lookup(lookup(&on))
+            .and_then(AuthConfigBuilder::build)
+            .expect("config");
+        let options = config.two_factor().expect("on");
+        assert_eq!(options.issuer(), "app.example.com");
+        assert_eq!(options.challenge_page_url(), None);
+        let named = [
+            &on[..],
+            &[
+                ("AUTH_TWO_FACTOR_ISSUER", "Acme Corp"),
+                ("AUTH_TWO_FACTOR_PAGE", "/two-factor"),
+            ],
+        ]
+        .concat();
+        let config = AuthConfigBuilder::from_lookup(lookup(&named))
+            .and_then(AuthConfigBuilder::build)
+            .expect("config");
+        let options = config.two_factor().expect("on");
+        assert_eq!(options.issuer(), "Acme Corp");
+        assert_eq!(options.challenge_page_url(), Some("/two-factor"));
+        assert_eq!(host_of("http://user@[::1]:3000/"), "[::1]");
+        assert_eq!(host_of("localhost"), "localhost");
     }
 }

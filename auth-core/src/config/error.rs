@@ -38,6 +38,8 @@ pub enum Setting {
     ClientIpHeader,
     /// The email flows and their link lifetimes.
     EmailFlows,
+    /// Two-factor authentication.
+    TwoFactor,
 }
 
 impl Setting {
@@ -60,6 +62,7 @@ impl Setting {
             Self::RateLimit => "rate_limit",
             Self::ClientIpHeader => "client_ip_header",
             Self::EmailFlows => "email_flows",
+            Self::TwoFactor => "two_factor",
         }
     }
 }

@@ -6,6 +6,7 @@ mod builder;
 mod email;
 mod env;
 mod error;
+mod two_factor;
 
 use std::fmt;
 use std::time::Duration;
@@ -17,6 +18,7 @@ pub use self::account_linking::AccountLinking;
 pub use self::builder::AuthConfigBuilder;
 pub use self::email::EmailFlows;
 pub use self::error::{ConfigError, Setting};
+pub use self::two_factor::TwoFactorOptions;
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
 
@@ -37,6 +39,11 @@ impl Secret {
     /// The secret's bytes (UTF-8), as Better Auth uses them as the HMAC key.
     pub fn expose(&self) -> &[u8] {
         self.0.as_bytes()
+    }
+
+    /// The secret as text (two-factor encryption keys are derived from it).
+    pub(crate) fn expose_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -111,6 +118,7 @@ pub struct AuthConfig {
     client_ip_header: Option<HeaderName>,
     email_flows: EmailFlows,
     account_linking: AccountLinking,
+    two_factor: Option<TwoFactorOptions>,
 }
 
 impl AuthConfig {
@@ -240,5 +248,10 @@ impl AuthConfig {
     /// When social sign-in links a provider account to an existing user.
     pub fn account_linking(&self) -> &AccountLinking {
         &self.account_linking
+    }
+
+    /// The two-factor options, when two-factor authentication is on.
+    pub fn two_factor(&self) -> Option<&TwoFactorOptions> {
+        self.two_factor.as_ref()
     }
 }

@@ -18,6 +18,9 @@ mod sign_up;
 mod social_callback;
 mod social_sign_in;
 mod token;
+mod two_factor_challenge;
+mod two_factor_setup;
+mod two_factor_verify;
 mod user;
 mod verify_email;
 
@@ -28,6 +31,9 @@ pub use sign_in::SignIn;
 pub use sign_up::{SignUp, SignedUp};
 pub use social_callback::{CallbackError, CallbackOutcome, SocialCallback};
 pub use social_sign_in::{IdTokenSignIn, SocialRedirect, SocialSignedIn, SocialStart};
+pub use two_factor_challenge::TrustedDevice;
+pub use two_factor_setup::{TwoFactorEnable, TwoFactorEnabled};
+pub use two_factor_verify::{SecondFactor, TwoFactorCaller, TwoFactorVerified, TwoFactorVerify};
 pub use verify_email::EmailVerified;
 
 use crate::Auth;
@@ -44,6 +50,8 @@ pub struct SignedIn {
     /// Whether the session is long-lived ("remember me"); a short one gets a browser-session
     /// cookie and Better Auth's `dont_remember` cookie.
     pub remember_me: bool,
+    /// A trusted device's next trust cookie, when one skipped the second factor.
+    pub trusted_device: Option<TrustedDevice>,
 }
 
 impl Auth {
@@ -71,6 +79,15 @@ impl Auth {
         session.ip_address.clone_from(&client.ip_address);
         session.user_agent.clone_from(&client.user_agent);
         session
+    }
+
+    /// Shows or hides `twoFactorEnabled`: present (as Better Auth's plugin adds it) when
+    /// two-factor is configured, absent otherwise.
+    pub(crate) fn present(&self, user: &mut User) {
+        user.two_factor_enabled = match self.config().two_factor() {
+            Some(_) => Some(user.two_factor_enabled.unwrap_or(false)),
+            None => None,
+        };
     }
 
     /// Stops tokens of sessions this instance has just ended from verifying (revocation mode).

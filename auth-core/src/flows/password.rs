@@ -94,9 +94,8 @@ impl Auth {
         } else {
             None
         };
-        Ok(PasswordChanged {
-            user: current.user.clone(),
-            new_session,
-        })
+        let mut user = current.user.clone();
+        self.present(&mut user);
+        Ok(PasswordChanged { user, new_session })
     }
 }

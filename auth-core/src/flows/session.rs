@@ -48,6 +48,7 @@ impl Auth {
                 .extend_session(&session.id, session.expires_at, now)
                 .await?;
         }
+        self.present(&mut current.user);
         Ok(Some(SessionLookup { current, refreshed }))
     }
 

@@ -26,6 +26,7 @@ pub struct SignIn {
     pub(crate) password: Password,
     pub(crate) remember_me: bool,
     pub(crate) callback_url: Option<String>,
+    pub(crate) trusted_device: Option<String>,
 }
 
 impl SignIn {
@@ -36,6 +37,7 @@ impl SignIn {
             password,
             remember_me: true,
             callback_url: None,
+            trusted_device: None,
         }
     }
 
@@ -50,10 +52,18 @@ impl SignIn {
         self.callback_url = Some(url.into());
         self
     }
+
+    /// The `trust_device` cookie's value (its signature checked): a trusted device skips the
+    /// second factor.
+    pub fn trusted_device(mut self, cookie: impl Into<String>) -> Self {
+        self.trusted_device = Some(cookie.into());
+        self
+    }
 }
 
 impl Auth {
-    /// Checks the password and creates a session.
+    /// Checks the password and creates a session — or, for a user with two-factor on whose
+    /// device is not trusted, [`AuthError::TwoFactorRequired`] with the challenge to answer.
     ///
     /// An unknown email and a wrong password give the same `INVALID_EMAIL_OR_PASSWORD`, and an
     /// unknown email still costs one hash, so neither the answer nor its timing tells whether an
@@ -93,13 +103,19 @@ impl Auth {
             tracing::info!(user_id = %user.id, "sign-in refused: email not verified");
             return Err(AuthError::EmailNotVerified);
         }
+        let trusted_device = self
+            .second_factor(&user, input.remember_me, input.trusted_device.as_deref())
+            .await?;
         let session = self.new_session(&user.id, input.remember_me, client);
         store.create_session(&session).await?;
         tracing::info!(user_id = %user.id, "user signed in");
+        let mut user = user;
+        self.present(&mut user);
         Ok(SignedIn {
             user,
             session,
             remember_me: input.remember_me,
+            trusted_device,
         })
     }
 

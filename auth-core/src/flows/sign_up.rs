@@ -29,6 +29,7 @@ impl SignedUp {
             user: self.user,
             session,
             remember_me: self.remember_me,
+            trusted_device: None,
         })
     }
 }
@@ -138,6 +139,7 @@ impl Auth {
             self.mail_queued();
         }
         tracing::info!(user_id = %user.id, "user signed up");
+        self.present(&mut user);
         Ok(SignedUp {
             user,
             session,

@@ -18,6 +18,7 @@ pub struct SocialCallback {
     pub(crate) code: Option<String>,
     pub(crate) error: Option<String>,
     pub(crate) error_description: Option<String>,
+    pub(crate) trusted_device: Option<String>,
 }
 
 impl SocialCallback {
@@ -34,7 +35,15 @@ impl SocialCallback {
             code: some(code),
             error: some(error),
             error_description: some(error_description),
+            trusted_device: None,
         }
+    }
+
+    /// The `trust_device` cookie's value (its signature checked): a trusted device skips the
+    /// second factor.
+    pub fn trusted_device(mut self, cookie: impl Into<String>) -> Self {
+        self.trusted_device = Some(cookie.into());
+        self
     }
 }
 
@@ -109,6 +118,9 @@ pub struct CallbackOutcome {
     pub location: String,
     /// The sign-in, when one happened (a link signs nobody in).
     pub signed_in: Option<SocialSignedIn>,
+    /// The challenge, when the user has two-factor on: `location` is then the challenge page
+    /// (or the error URL with `error=two_factor_required`).
+    pub two_factor: Option<Box<crate::two_factor::TwoFactorChallenge>>,
     /// The failure, when there was one.
     pub error: Option<CallbackError>,
     /// Whether the browser's state cookie matched and the state was used up: only then is the
@@ -252,6 +264,7 @@ impl Auth {
                 Ok(()) => CallbackOutcome {
                     location: flow.callback_url,
                     signed_in: None,
+                    two_factor: None,
                     error: None,
                     state_used: true,
                 },
@@ -259,7 +272,13 @@ impl Auth {
             };
         }
         match self
-            .sign_in_provider_user(provider_id, profile, tokens, client)
+            .sign_in_provider_user(
+                provider_id,
+                profile,
+                tokens,
+                callback.trusted_device.as_deref(),
+                client,
+            )
             .await
         {
             Ok(done) => CallbackOutcome {
@@ -268,9 +287,35 @@ impl Auth {
                     _ => flow.callback_url,
                 },
                 signed_in: Some(done),
+                two_factor: None,
                 error: None,
                 state_used: true,
             },
+            Err(Refusal::TwoFactor(challenge)) => {
+                let location = match self
+                    .config()
+                    .two_factor()
+                    .and_then(|o| o.challenge_page_url())
+                {
+                    Some(page) => {
+                        let mut query = form_urlencoded::Serializer::new(String::new());
+                        query.append_pair("callbackURL", &flow.callback_url);
+                        let separator = if page.contains('?') { '&' } else { '?' };
+                        format!("{page}{separator}{}", query.finish())
+                    }
+                    None => {
+                        let separator = if error_url.contains('?') { '&' } else { '?' };
+                        format!("{error_url}{separator}error=two_factor_required")
+                    }
+                };
+                CallbackOutcome {
+                    location,
+                    signed_in: None,
+                    two_factor: Some(challenge),
+                    error: None,
+                    state_used: true,
+                }
+            }
             Err(Refusal::EmailNotFound) => {
                 self.failed(error_url, CallbackError::EmailNotFound, None)
             }
@@ -299,6 +344,7 @@ impl Auth {
         CallbackOutcome {
             location: format!("{url}{separator}{}", query.finish()),
             signed_in: None,
+            two_factor: None,
             error: Some(error),
             state_used: false,
         }

@@ -120,6 +120,7 @@ pub struct IdTokenSignIn {
     pub(crate) nonce: Option<String>,
     pub(crate) access_token: Option<String>,
     pub(crate) refresh_token: Option<String>,
+    pub(crate) trusted_device: Option<String>,
 }
 
 impl IdTokenSignIn {
@@ -148,6 +149,13 @@ impl IdTokenSignIn {
         self.refresh_token = Some(token.into());
         self
     }
+
+    /// The `trust_device` cookie's value (its signature checked): a trusted device skips the
+    /// second factor.
+    pub fn trusted_device(mut self, cookie: impl Into<String>) -> Self {
+        self.trusted_device = Some(cookie.into());
+        self
+    }
 }
 
 impl std::fmt::Debug for IdTokenSignIn {
@@ -172,6 +180,8 @@ pub struct SocialSignedIn {
 pub(crate) enum Refusal {
     EmailNotFound,
     NotLinked,
+    /// The user has two-factor on: a challenge instead of a session.
+    TwoFactor(Box<crate::two_factor::TwoFactorChallenge>),
     Store(AuthError),
 }
 
@@ -314,13 +324,15 @@ impl Auth {
             id_token: Some(input.token),
             ..ProviderTokens::default()
         };
+        let trusted = input.trusted_device.as_deref();
         match self
-            .sign_in_provider_user(provider.id(), user, tokens, client)
+            .sign_in_provider_user(provider.id(), user, tokens, trusted, client)
             .await
         {
             Ok(done) => Ok(done),
             Err(Refusal::EmailNotFound) => Err(AuthError::UserEmailNotFound),
             Err(Refusal::NotLinked) => Err(AuthError::AccountNotLinked),
+            Err(Refusal::TwoFactor(challenge)) => Err(AuthError::TwoFactorRequired(challenge)),
             Err(Refusal::Store(error)) => Err(error),
         }
     }
@@ -352,6 +364,7 @@ impl Auth {
         provider_id: &str,
         profile: ProviderUser,
         tokens: ProviderTokens,
+        trusted_device: Option<&str>,
         client: &ClientInfo,
     ) -> Result<SocialSignedIn, Refusal> {
         let store = self.store();
@@ -417,25 +430,39 @@ impl Auth {
                         Err(error) => return Err(error.into()),
                     }
                     tracing::info!(user_id = %user.id, provider = provider_id, "user signed up through a provider");
+                    self.present(&mut user);
                     return Ok(SocialSignedIn {
                         signed_in: SignedIn {
                             user,
                             session,
                             remember_me: true,
+                            trusted_device: None,
                         },
                         is_new_user: true,
                     });
                 }
             },
         };
+        // Every sign-in route asks for the second factor (Better Auth's only asks on the
+        // password routes, so a provider account skipped it).
+        let trusted_device = match self.second_factor(&user, true, trusted_device).await {
+            Ok(trusted) => trusted,
+            Err(AuthError::TwoFactorRequired(challenge)) => {
+                return Err(Refusal::TwoFactor(challenge));
+            }
+            Err(error) => return Err(Refusal::Store(error)),
+        };
         let session = self.new_session(&user.id, true, client);
         store.create_session(&session).await?;
         tracing::info!(user_id = %user.id, provider = provider_id, "user signed in through a provider");
+        let mut user = user;
+        self.present(&mut user);
         Ok(SocialSignedIn {
             signed_in: SignedIn {
                 user,
                 session,
                 remember_me: true,
+                trusted_device,
             },
             is_new_user,
         })

@@ -17,7 +17,7 @@ impl Auth {
     pub fn issue_token(&self, current: &AuthSession) -> Result<AccessToken, AuthError> {
         let now = self.now();
         let issuer = self.issuer();
-        let claims = Claims::new(
+        let mut claims = Claims::new(
             &current.user,
             &current.session.id,
             now,
@@ -25,6 +25,11 @@ impl Auth {
             issuer.issuer(),
             issuer.audience(),
         );
+        // The payload is the user as the protocol shows it.
+        claims.two_factor_enabled = self
+            .config()
+            .two_factor()
+            .map(|_| current.user.two_factor_enabled.unwrap_or(false));
         Ok(issuer.sign(&claims)?)
     }
 

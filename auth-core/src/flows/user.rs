@@ -15,9 +15,12 @@ impl Auth {
         if update.is_empty() {
             return Err(AuthError::NoFieldsToUpdate);
         }
-        self.store()
+        let mut user = self
+            .store()
             .update_user(&current.user.id, &update, self.now())
             .await?
-            .ok_or(AuthError::Unauthorized)
+            .ok_or(AuthError::Unauthorized)?;
+        self.present(&mut user);
+        Ok(user)
     }
 }

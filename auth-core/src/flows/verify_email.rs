@@ -283,6 +283,8 @@ impl Auth {
                     store.enqueue_mail(&mail).await?;
                     self.mail_queued();
                 }
+                let mut changed = changed;
+                self.present(&mut changed);
                 Ok(EmailVerified {
                     user: Some(changed),
                     new_session: None,

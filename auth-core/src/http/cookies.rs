@@ -18,6 +18,11 @@ pub(crate) const SESSION_DATA: &str = "session_data";
 /// Set (signed `true`) for "remember me: false" sessions: no sliding, browser-session cookie.
 pub(crate) const DONT_REMEMBER: &str = "dont_remember";
 
+/// The sign-in challenge of a user with two-factor on (signed `2fa-<20>`).
+pub(crate) const TWO_FACTOR: &str = "two_factor";
+/// A trusted device (signed `<hmac>!trust-device-<32>`).
+pub(crate) const TRUST_DEVICE: &str = "trust_device";
+
 const PREFIX: &str = "better-auth";
 
 /// What JavaScript's `encodeURIComponent` leaves alone; Better Auth encodes cookie values with it.

@@ -10,6 +10,7 @@ use http::{Response, StatusCode};
 use super::reply::Reply;
 use crate::error::AuthError;
 use crate::token::TokenError;
+use crate::two_factor::TwoFactorRefusal;
 
 /// Why a request to the auth API (or to a guarded route) was refused: a flow's
 /// [`AuthError`], or a problem with the request itself.
@@ -234,7 +235,17 @@ fn flow_status(error: &AuthError) -> StatusCode {
         // Not the client's mistake: the provider (or the way to it) failed.
         AuthError::ProviderUnavailable(_) => StatusCode::BAD_GATEWAY,
         AuthError::Overloaded | AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        AuthError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AuthError::Internal(_) | AuthError::TwoFactorData(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        // The protocol answers the challenge itself; a caller that lets it through is refused.
+        AuthError::TwoFactorRequired(_) => StatusCode::UNAUTHORIZED,
+        AuthError::TwoFactor(reason) => match reason {
+            TwoFactorRefusal::InvalidChallenge
+            | TwoFactorRefusal::InvalidCode
+            | TwoFactorRefusal::InvalidBackupCode => StatusCode::UNAUTHORIZED,
+            TwoFactorRefusal::BackupCodesChanged => StatusCode::CONFLICT,
+            TwoFactorRefusal::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
+            _ => StatusCode::BAD_REQUEST,
+        },
     }
 }
 

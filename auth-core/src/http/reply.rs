@@ -218,12 +218,34 @@ impl Reply {
         Ok(())
     }
 
-    /// Expires the session cookies (the session is gone or was never valid).
     /// Adds a `Set-Cookie` line.
     pub(crate) fn push_cookie(&mut self, line: String) {
         self.cookies.push(line);
     }
 
+    /// Sets the cookie `which` to `value`, signed; `max_age: None` makes a browser-session one.
+    pub(crate) fn set_signed_cookie(
+        &mut self,
+        config: &AuthConfig,
+        which: &str,
+        value: &str,
+        max_age: Option<u64>,
+    ) {
+        let signed = cookies::sign(config.secret().expose(), value);
+        let name = cookies::cookie_name(config, which);
+        self.cookies
+            .push(cookies::set_cookie(config, &name, &signed, max_age));
+    }
+
+    /// Expires the cookie `which`.
+    pub(crate) fn clear_cookie(&mut self, config: &AuthConfig, which: &str) {
+        self.cookies.push(cookies::clear_cookie(
+            config,
+            &cookies::cookie_name(config, which),
+        ));
+    }
+
+    /// Expires the session cookies (the session is gone or was never valid).
     pub(crate) fn clear_session(&mut self, config: &AuthConfig) {
         for which in [SESSION_TOKEN, SESSION_DATA, DONT_REMEMBER] {
             self.cookies.push(cookies::clear_cookie(

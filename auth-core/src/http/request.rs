@@ -71,6 +71,16 @@ pub(crate) fn session_token(headers: &HeaderMap, config: &AuthConfig) -> Option<
     cookies::verify(secret, &cookie).map(SessionToken::new)
 }
 
+/// The value of the signed cookie `which` (`better-auth.<which>`), when its signature holds.
+pub(crate) fn signed_cookie(
+    headers: &HeaderMap,
+    config: &AuthConfig,
+    which: &str,
+) -> Option<String> {
+    cookies::read(headers, &cookies::cookie_name(config, which))
+        .and_then(|v| cookies::verify(config.secret().expose(), &v))
+}
+
 /// Whether the signed `dont_remember` cookie says the session is a short one.
 pub(crate) fn dont_remember(headers: &HeaderMap, config: &AuthConfig) -> bool {
     cookies::read(headers, &cookies::cookie_name(config, DONT_REMEMBER))

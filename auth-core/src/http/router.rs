@@ -40,6 +40,14 @@ pub(crate) enum Route {
     GetAccessToken,
     RefreshToken,
     AccountInfo,
+    TwoFactorEnable,
+    TwoFactorGetTotpUri,
+    TwoFactorVerifyTotp,
+    TwoFactorVerifyBackupCode,
+    TwoFactorGenerateBackupCodes,
+    TwoFactorSendOtp,
+    TwoFactorVerifyOtp,
+    TwoFactorDisable,
 }
 
 /// What the router decided.
@@ -102,6 +110,14 @@ pub(crate) fn route(method: &Method, path: &str, base_path: &str) -> Routing {
         "/get-access-token" if post => Route::GetAccessToken,
         "/refresh-token" if post => Route::RefreshToken,
         "/account-info" if get => Route::AccountInfo,
+        "/two-factor/enable" if post => Route::TwoFactorEnable,
+        "/two-factor/get-totp-uri" if post => Route::TwoFactorGetTotpUri,
+        "/two-factor/verify-totp" if post => Route::TwoFactorVerifyTotp,
+        "/two-factor/verify-backup-code" if post => Route::TwoFactorVerifyBackupCode,
+        "/two-factor/generate-backup-codes" if post => Route::TwoFactorGenerateBackupCodes,
+        "/two-factor/send-otp" if post => Route::TwoFactorSendOtp,
+        "/two-factor/verify-otp" if post => Route::TwoFactorVerifyOtp,
+        "/two-factor/disable" if post => Route::TwoFactorDisable,
         callback
             if (get || post)
                 && callback

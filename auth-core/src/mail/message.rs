@@ -16,6 +16,8 @@ pub enum MailKind {
     ResetPassword,
     /// "Confirm the deletion of your account".
     DeleteAccount,
+    /// "Your sign-in code": a two-factor code by email; the message's `link` is the code.
+    TwoFactorOtp,
 }
 
 impl MailKind {
@@ -27,6 +29,7 @@ impl MailKind {
             Self::ChangeEmailVerification => "change-email-verification",
             Self::ResetPassword => "reset-password",
             Self::DeleteAccount => "delete-account",
+            Self::TwoFactorOtp => "two-factor-otp",
         }
     }
 
@@ -38,6 +41,7 @@ impl MailKind {
             Self::ChangeEmailVerification,
             Self::ResetPassword,
             Self::DeleteAccount,
+            Self::TwoFactorOtp,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)

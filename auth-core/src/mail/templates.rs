@@ -15,7 +15,7 @@ pub struct MailContext<'a> {
     pub user: &'a User,
     /// Where it goes.
     pub to: &'a str,
-    /// The link to put in it.
+    /// The link to put in it (for [`MailKind::TwoFactorOtp`], the code).
     pub link: &'a str,
     /// The address being changed to (the change-email messages).
     pub new_email: Option<&'a str>,
@@ -65,6 +65,9 @@ impl Default for DefaultTemplates {
 impl MailTemplates for DefaultTemplates {
     fn render(&self, mail: &MailContext<'_>) -> Message {
         let app = &self.app_name;
+        if mail.kind == MailKind::TwoFactorOtp {
+            return self.otp(mail);
+        }
         let new_email = mail.new_email.unwrap_or_default();
         let (subject, intro, action) = match mail.kind {
             MailKind::ChangeEmailConfirmation => (
@@ -117,6 +120,26 @@ impl MailTemplates for DefaultTemplates {
             escape(app),
         );
         Message::new(mail.kind, mail.to, subject, text, html, mail.link)
+    }
+}
+
+impl DefaultTemplates {
+    /// The sign-in code: no link to click, the code itself.
+    fn otp(&self, mail: &MailContext<'_>) -> Message {
+        let app = &self.app_name;
+        let code = mail.link;
+        let subject = format!("Your {app} sign-in code: {code}");
+        let intro = "Enter this code to finish signing in. It works once, for a few minutes.";
+        let ignore = "If you did not try to sign in, change your password.";
+        let text = format!("{code}\n\n{intro}\n\n{ignore}\n\n{app}\n");
+        let html = format!(
+            "<p><strong>{}</strong></p><p>{}</p><p>{}</p><p>{}</p>",
+            escape(code),
+            escape(intro),
+            escape(ignore),
+            escape(app),
+        );
+        Message::new(mail.kind, mail.to, subject, text, html, code)
     }
 }
 

@@ -24,12 +24,18 @@ pub struct User {
     pub created_at: Timestamp,
     /// When the profile last changed.
     pub updated_at: Timestamp,
+    /// Whether two-factor authentication is on (`"twoFactorEnabled"`). Stores fill it; the
+    /// protocol shows it (as Better Auth's `twoFactor` plugin does) only when two-factor is
+    /// configured, and leaves it out otherwise. `None` is not serialised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_factor_enabled: Option<bool>,
     /// 32-character id.
     pub id: UserId,
 }
 
 impl User {
-    /// A user created at `created_at`: unverified, without an image, not updated since.
+    /// A user created at `created_at`: unverified, without an image, not updated since;
+    /// `two_factor_enabled` unreported (`None`) until a store reads it.
     pub fn new(
         id: UserId,
         name: impl Into<String>,
@@ -43,6 +49,7 @@ impl User {
             image: None,
             created_at,
             updated_at: created_at,
+            two_factor_enabled: None,
             id,
         }
     }

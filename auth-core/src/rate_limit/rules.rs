@@ -46,7 +46,14 @@ const MAILING: [&str; 3] = [
 impl RateLimit {
     /// Better Auth's production rules (see the type's documentation).
     pub fn better_auth() -> Self {
-        let strict = ["/sign-in", "/sign-up", "/change-password", "/change-email"];
+        // `/two-factor/` is the twoFactor plugin's rule (keys are per exact path, as elsewhere).
+        let strict = [
+            "/sign-in",
+            "/sign-up",
+            "/change-password",
+            "/change-email",
+            "/two-factor/",
+        ];
         Self {
             enabled: true,
             default: Rule {
@@ -151,6 +158,10 @@ mod tests {
         assert_eq!(limits.rule_for("/sign-up/email").map(|r| r.max), Some(3));
         assert_eq!(limits.rule_for("/change-password").map(|r| r.max), Some(3));
         assert_eq!(limits.rule_for("/get-session").map(|r| r.max), Some(100));
+        assert_eq!(
+            limits.rule_for("/two-factor/verify-totp").map(|r| r.max),
+            Some(3)
+        );
         let custom = limits.rule("/sign-in", Duration::from_secs(60), 10);
         assert_eq!(custom.rule_for("/sign-in/email").map(|r| r.max), Some(10));
         assert_eq!(RateLimit::disabled().rule_for("/sign-in/email"), None);

@@ -35,8 +35,6 @@ struct Tables {
     credentials: HashMap<UserId, CredentialAccount>,
     /// Accounts of social providers, in the order they were written.
     accounts: Vec<Account>,
-    /// Users with `"twoFactorEnabled"` true.
-    two_factor_on: std::collections::HashSet<UserId>,
     /// `"twoFactor"` rows, oldest first.
     two_factors: Vec<TwoFactor>,
     sessions: HashMap<SessionToken, Session>,
@@ -100,7 +98,7 @@ impl Tables {
         }
         self.user_by_email
             .insert(user.email.clone(), user.id.clone());
-        self.users.insert(user.id.clone(), user.clone());
+        self.users.insert(user.id.clone(), stored(user));
         self.credentials.insert(user.id.clone(), credential.clone());
         Ok(())
     }
@@ -495,7 +493,6 @@ impl UserStore for MemoryStore {
         t.credentials.remove(id);
         t.accounts.retain(|a| &a.user_id != id);
         t.two_factors.retain(|r| &r.user_id != id);
-        t.two_factor_on.remove(id);
         t.verifications.retain(|v| v.value != id.as_str());
         if let Some(user) = t.users.remove(id) {
             t.user_by_email.remove(&user.email);
@@ -548,7 +545,7 @@ impl UserStore for MemoryStore {
             return Err(StoreError::EmailTaken);
         }
         t.user_by_email.insert(user.email.clone(), user.id.clone());
-        t.users.insert(user.id.clone(), user.clone());
+        t.users.insert(user.id.clone(), stored(user));
         t.accounts.push(account.clone());
         t.insert_session(session)
     }
@@ -628,7 +625,9 @@ impl UserStore for MemoryStore {
     async fn find_two_factor(&self, user_id: &UserId) -> Result<TwoFactorState, StoreError> {
         let t = self.tables();
         Ok(TwoFactorState::new(
-            t.two_factor_on.contains(user_id),
+            t.users
+                .get(user_id)
+                .is_some_and(|u| u.two_factor_enabled == Some(true)),
             t.two_factors
                 .iter()
                 .find(|r| &r.user_id == user_id)
@@ -679,8 +678,8 @@ impl UserStore for MemoryStore {
         }
         row.verified = Some(true);
         row.last_used_counter = Some(counter);
-        t.two_factor_on.insert(user_id.clone());
         if let Some(user) = t.users.get_mut(user_id) {
+            user.two_factor_enabled = Some(true);
             user.updated_at = now;
         }
         Ok(true)
@@ -696,8 +695,23 @@ impl UserStore for MemoryStore {
             return Ok(false);
         };
         user.updated_at = now;
-        t.two_factor_on.remove(user_id);
+        user.two_factor_enabled = Some(false);
         t.two_factors.retain(|r| &r.user_id != user_id);
+        Ok(true)
+    }
+
+    async fn set_two_factor_enabled(
+        &self,
+        user_id: &UserId,
+        on: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let Some(user) = t.users.get_mut(user_id) else {
+            return Ok(false);
+        };
+        user.two_factor_enabled = Some(on);
+        user.updated_at = now;
         Ok(true)
     }
 
@@ -842,4 +856,11 @@ impl UserStore for MemoryStore {
         let failed = t.outbox.iter().filter(|row| row.failed.is_some()).count();
         Ok((t.outbox.len() as u64, failed as u64))
     }
+}
+
+/// A user as a row holds it: `twoFactorEnabled` is a column, never unknown.
+fn stored(user: &User) -> User {
+    let mut row = user.clone();
+    row.two_factor_enabled = Some(row.two_factor_enabled.unwrap_or(false));
+    row
 }

@@ -286,6 +286,15 @@ pub trait UserStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<bool, StoreError>;
 
+    /// Sets `"user"."twoFactorEnabled"` (`updatedAt` = `now`) without touching the user's
+    /// `"twoFactor"` rows (two-factor by emailed codes only); `false` when there is no such user.
+    async fn set_two_factor_enabled(
+        &self,
+        user_id: &UserId,
+        on: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+
     /// Turns two-factor off: `"twoFactorEnabled"` false (`updatedAt` = `now`) and the user's
     /// rows deleted, in one transaction; `false` when there is no such user.
     async fn disable_two_factor(
@@ -587,6 +596,15 @@ impl<S: UserStore + ?Sized> UserStore for Arc<S> {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         (**self).disable_two_factor(user_id, now).await
+    }
+
+    async fn set_two_factor_enabled(
+        &self,
+        user_id: &UserId,
+        on: bool,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        (**self).set_two_factor_enabled(user_id, on, now).await
     }
 
     async fn swap_backup_codes(

@@ -69,6 +69,7 @@ macro_rules! user_store_suite {
                 put_two_factor_inserts_then_replaces_while_unverified,
                 enable_two_factor_marks_the_row_verified_and_the_user_enabled,
                 disable_two_factor_turns_it_off_and_deletes_the_rows,
+                set_two_factor_enabled_flips_only_the_flag,
                 swap_backup_codes_is_conditional,
                 concurrent_backup_code_swaps_let_one_win,
                 totp_counters_are_used_once_and_in_order,
@@ -96,8 +97,11 @@ fn at(millis: i64) -> Timestamp {
     Timestamp::from_unix_millis(1_795_608_000_000 + millis).unwrap_or_else(Timestamp::now)
 }
 
+/// A new user as a store reads it back: `twoFactorEnabled` is a column, false until set.
 fn user(email: &str) -> User {
-    User::new(UserId::generate(), "Alice Example", email, at(1))
+    let mut user = User::new(UserId::generate(), "Alice Example", email, at(1));
+    user.two_factor_enabled = Some(false);
+    user
 }
 
 fn credential(user: &User, hash: &str) -> CredentialAccount {
@@ -2600,5 +2604,49 @@ pub async fn delete_user_removes_their_two_factor_rows<S: UserStore + ?Sized>(st
     assert_eq!(
         two_factor_of(&*store, &bob.id).await,
         TwoFactorState::new(true, Some(bobs))
+    );
+}
+
+/// `set_two_factor_enabled` flips `"twoFactorEnabled"` (codes by email need no row) and every
+/// read of the user carries the flag; a user that does not exist is `false`.
+pub async fn set_two_factor_enabled_flips_only_the_flag<S: UserStore + ?Sized>(store: Arc<S>) {
+    let alice = new_user(&*store, "alice@example.com").await;
+    let read = |store: Arc<S>, id: UserId| async move {
+        store
+            .find_user_by_id(&id)
+            .await
+            .expect("find")
+            .expect("user")
+            .two_factor_enabled
+    };
+    assert_eq!(read(store.clone(), alice.id.clone()).await, Some(false));
+    assert!(
+        store
+            .set_two_factor_enabled(&alice.id, true, at(5_000))
+            .await
+            .expect("set")
+    );
+    assert_eq!(read(store.clone(), alice.id.clone()).await, Some(true));
+    let email = Email::parse("alice@example.com").expect("email");
+    let by_email = store.find_user_by_email(&email).await.expect("find");
+    assert_eq!(
+        by_email.map(|u| (u.two_factor_enabled, u.updated_at)),
+        Some((Some(true), at(5_000)))
+    );
+    let state = two_factor_of(&*store, &alice.id).await;
+    assert!(state.enabled);
+    assert_eq!(state.row, None, "no row is written");
+    assert!(
+        store
+            .set_two_factor_enabled(&alice.id, false, at(6_000))
+            .await
+            .expect("set")
+    );
+    assert_eq!(read(store.clone(), alice.id.clone()).await, Some(false));
+    assert!(
+        !store
+            .set_two_factor_enabled(&UserId::new("no-such-user"), true, at(7_000))
+            .await
+            .expect("set")
     );
 }

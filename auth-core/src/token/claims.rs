@@ -24,6 +24,10 @@ pub struct Claims {
     pub created_at: Timestamp,
     /// When the user was last updated.
     pub updated_at: Timestamp,
+    /// Whether the user has two-factor authentication on; present (as with Better Auth's
+    /// `twoFactor` plugin) only when two-factor is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_factor_enabled: Option<bool>,
     /// The user's id.
     pub id: UserId,
     /// Subject: the user's id.
@@ -60,6 +64,7 @@ impl Claims {
             image: user.image.clone(),
             created_at: user.created_at,
             updated_at: user.updated_at,
+            two_factor_enabled: user.two_factor_enabled,
             id: user.id.clone(),
             sub: user.id.clone(),
             exp: expires_at.unix_seconds(),
@@ -81,6 +86,7 @@ impl Claims {
         user.email_verified = self.email_verified;
         user.image.clone_from(&self.image);
         user.updated_at = self.updated_at;
+        user.two_factor_enabled = self.two_factor_enabled;
         user
     }
 }

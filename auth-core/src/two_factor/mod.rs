@@ -30,14 +30,20 @@
 //! [`Totp::verify`] refuses that step and every earlier one: every code is usable once. Backup
 //! codes are single-use in both.
 //!
-//! Nothing here is wired into a route yet.
+//! The routes and the sign-in challenge are flows (`flows/two_factor_*.rs`) and handlers
+//! (`http/handlers/two_factor.rs`); they are on when the configuration has
+//! [`TwoFactorOptions`](crate::config::TwoFactorOptions).
 
 mod backup_codes;
+mod challenge;
 mod crypto;
+mod refusal;
 mod totp;
 
 pub use backup_codes::{BACKUP_CODE_COUNT, BackupCodes};
+pub use challenge::{TwoFactorChallenge, TwoFactorMethod};
 pub use crypto::{CryptoError, SecretKeys};
+pub use refusal::TwoFactorRefusal;
 pub use totp::{DIGITS, PERIOD, SECRET_LENGTH, Totp, TotpSecret, counter_at, totp_uri};
 
 /// Why a stored two-factor value could not be used.

@@ -13,5 +13,6 @@ mod migrations;
 mod rate_limits;
 mod tls;
 mod two_factor;
+mod two_factor_instances;
 
 auth_core::user_store_suite!(postgres_suite, common::store());

@@ -12,6 +12,7 @@ mod sign_out;
 mod sign_up;
 mod social;
 mod token;
+mod two_factor;
 mod verify_email;
 
 use http::request::Parts;
@@ -149,6 +150,16 @@ pub(crate) async fn dispatch(route: Route, ctx: &mut Ctx<'_>) -> Reply {
         Route::GetAccessToken => accounts::get_access_token(ctx).await,
         Route::RefreshToken => accounts::refresh_token(ctx).await,
         Route::AccountInfo => accounts::account_info(ctx).await,
+        Route::TwoFactorEnable => two_factor::enable(ctx).await,
+        Route::TwoFactorGetTotpUri => two_factor::get_totp_uri(ctx).await,
+        Route::TwoFactorVerifyTotp => two_factor::verify(ctx, two_factor::Factor::Totp).await,
+        Route::TwoFactorVerifyBackupCode => {
+            two_factor::verify(ctx, two_factor::Factor::BackupCode).await
+        }
+        Route::TwoFactorGenerateBackupCodes => two_factor::generate_backup_codes(ctx).await,
+        Route::TwoFactorSendOtp => two_factor::send_otp(ctx).await,
+        Route::TwoFactorVerifyOtp => two_factor::verify(ctx, two_factor::Factor::Otp).await,
+        Route::TwoFactorDisable => two_factor::disable(ctx).await,
     };
     outcome.unwrap_or_else(|reply| reply)
 }

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, two_factor};
+use crate::error::AuthError;
 use crate::flows::SignIn;
 use crate::http::csrf;
 use crate::http::error::ProtocolError;
@@ -42,10 +43,21 @@ pub(crate) async fn sign_in(ctx: &mut Ctx<'_>) -> Outcome {
     if let Some(callback) = &callback {
         input = input.callback_url(callback.clone());
     }
-    let signed = ctx
+    if let Some(device) = two_factor::trusted_device(ctx) {
+        input = input.trusted_device(device);
+    }
+    let config = ctx.auth.config();
+    let signed = match ctx
         .auth
         .sign_in(input, &client_info(&ctx.parts.headers))
-        .await?;
+        .await
+    {
+        Ok(signed) => signed,
+        Err(AuthError::TwoFactorRequired(challenge)) => {
+            return Ok(two_factor::challenge_reply(config, &challenge));
+        }
+        Err(error) => return Err(error.into()),
+    };
     let body = SignedIn {
         redirect: callback.is_some(),
         token: signed.session.token.expose(),
@@ -56,6 +68,7 @@ pub(crate) async fn sign_in(ctx: &mut Ctx<'_>) -> Outcome {
     if let Some(url) = &callback {
         reply = reply.location(url)?;
     }
-    reply.set_session(ctx.auth.config(), &signed.session.token, signed.remember_me)?;
+    reply.set_session(config, &signed.session.token, signed.remember_me)?;
+    two_factor::set_trusted_device(config, &mut reply, &signed);
     Ok(reply)
 }

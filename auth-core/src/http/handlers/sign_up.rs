@@ -63,6 +63,7 @@ pub(crate) async fn sign_up(ctx: &mut Ctx<'_>) -> Outcome {
                 ctx.auth.now(),
             );
             decoy.image = image;
+            ctx.auth.present(&mut decoy);
             return Ok(Reply::json(&TokenAndUser {
                 token: None,
                 user: &decoy,

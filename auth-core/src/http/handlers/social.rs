@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, two_factor};
 use crate::flows::{IdTokenSignIn, SocialCallback, SocialRedirect, SocialStart};
 use crate::http::cookies;
 use crate::http::csrf;
@@ -191,17 +191,30 @@ pub(crate) async fn sign_in_social(ctx: &mut Ctx<'_>) -> Outcome {
     ctx.csrf(false)?;
     if let Some(id_token) = input.id_token {
         let client = client_info(&ctx.parts.headers);
-        let done = ctx
+        let id_token = match two_factor::trusted_device(ctx) {
+            Some(device) => id_token.trusted_device(device),
+            None => id_token,
+        };
+        let config = ctx.auth.config();
+        let done = match ctx
             .auth
             .sign_in_with_id_token(&input.start.provider, id_token, &client)
-            .await?;
+            .await
+        {
+            Ok(done) => done,
+            Err(crate::error::AuthError::TwoFactorRequired(challenge)) => {
+                return Ok(two_factor::challenge_reply(config, &challenge));
+            }
+            Err(error) => return Err(error.into()),
+        };
         let signed = &done.signed_in;
         let mut reply = Reply::json(&IdTokenSignedIn {
             redirect: false,
             token: signed.session.token.expose(),
             user: &signed.user,
         });
-        reply.set_session(ctx.auth.config(), &signed.session.token, true)?;
+        reply.set_session(config, &signed.session.token, true)?;
+        two_factor::set_trusted_device(config, &mut reply, signed);
         return Ok(reply);
     }
     let redirect = ctx.auth.start_social_sign_in(input.start).await?;
@@ -243,12 +256,15 @@ pub(crate) async fn callback(ctx: &mut Ctx<'_>) -> Outcome {
     let cookie_state = sent
         .as_deref()
         .and_then(|signed| cookies::verify(config.secret().expose(), signed));
-    let params = SocialCallback::new(
+    let mut params = SocialCallback::new(
         ctx.query("state"),
         ctx.query("code"),
         ctx.query("error"),
         ctx.query("error_description"),
     );
+    if let Some(device) = two_factor::trusted_device(ctx) {
+        params = params.trusted_device(device);
+    }
     let outcome = ctx
         .auth
         .finish_social(
@@ -264,6 +280,10 @@ pub(crate) async fn callback(ctx: &mut Ctx<'_>) -> Outcome {
     }
     if let Some(done) = &outcome.signed_in {
         reply.set_session(config, &done.signed_in.session.token, true)?;
+        two_factor::set_trusted_device(config, &mut reply, &done.signed_in);
+    }
+    if let Some(challenge) = &outcome.two_factor {
+        two_factor::set_challenge_cookies(config, &mut reply, challenge);
     }
     Ok(reply)
 }

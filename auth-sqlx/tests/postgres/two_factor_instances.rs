@@ -1,0 +1,184 @@
+//! Two instances on one PostgreSQL database share every two-factor limit: a challenge's
+//! attempts, the lockout after ten failures, and the record of used TOTP steps. An attacker
+//! spreading guesses over instances gets no more than one instance would give.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use auth_core::clock::{Clock, ManualClock};
+use auth_core::config::{AuthConfig, TwoFactorOptions};
+use auth_core::flows::{
+    SecondFactor, SignIn, SignUp, TwoFactorCaller, TwoFactorEnable, TwoFactorEnabled,
+    TwoFactorVerify,
+};
+use auth_core::model::{ClientInfo, Email, Password, Timestamp};
+use auth_core::token::{JwtIssuer, JwtKey};
+use auth_core::two_factor::{Totp, TotpSecret, TwoFactorRefusal};
+use auth_core::{Auth, AuthError};
+use auth_sqlx::PgStore;
+use zeroize::Zeroizing;
+
+use crate::common::{options, store_and_url};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn instance(store: PgStore, clock: &ManualClock) -> Auth {
+    let config = AuthConfig::builder(
+        "pg-two-factor-secret-0123456789abcdef012",
+        "http://localhost:3000",
+    )
+    .two_factor(TwoFactorOptions::new("Example"))
+    .build()
+    .expect("config");
+    let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+    Auth::builder()
+        .config(config)
+        .store(Arc::new(store))
+        .issuer(issuer)
+        .default_hasher()
+        .clock(clock.clone())
+        .build()
+}
+
+fn totp_from(uri: &str) -> Totp {
+    let base32 = uri
+        .split("secret=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .expect("secret");
+    Totp::new(&TotpSecret::new(format!("base32:{base32}"))).expect("totp")
+}
+
+/// A sign-in that must answer with a challenge; its token.
+async fn challenge(auth: &Auth, email: &Email) -> String {
+    let input = SignIn::new(email.clone(), Password::new(PASSWORD));
+    match auth.sign_in(input, &ClientInfo::default()).await {
+        Err(AuthError::TwoFactorRequired(challenge)) => challenge.token,
+        other => panic!("expected a challenge, got {other:?}"),
+    }
+}
+
+async fn verify(auth: &Auth, token: &str, code: &str) -> Result<(), AuthError> {
+    let caller = TwoFactorCaller::Challenge {
+        token: token.to_owned(),
+        remember_me: true,
+    };
+    let input = TwoFactorVerify::new(SecondFactor::Totp(Zeroizing::new(code.to_owned())));
+    auth.verify_two_factor(caller, input, &ClientInfo::default())
+        .await
+        .map(|verified| assert!(verified.created))
+}
+
+fn refused(result: Result<(), AuthError>, expected: TwoFactorRefusal) {
+    match result {
+        Err(AuthError::TwoFactor(reason)) if reason == expected => {}
+        other => panic!("expected {expected:?}, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attempts_lockout_and_used_codes_hold_across_instances() {
+    let (store_a, url) = store_and_url().await;
+    let store_b = PgStore::connect(&url, options()).await.expect("connect");
+    let clock = ManualClock::new(Timestamp::from_unix_millis(1_800_000_015_000).expect("time"));
+    let a = instance(store_a, &clock);
+    let b = instance(store_b, &clock);
+
+    // Enrolled through A.
+    let email = Email::parse("ada@example.com").expect("email");
+    let client = ClientInfo::default();
+    let signed_up = a
+        .sign_up(
+            SignUp::new("Ada", email.clone(), Password::new(PASSWORD)),
+            &client,
+        )
+        .await
+        .expect("sign-up")
+        .signed_in()
+        .expect("session");
+    let current = a
+        .get_session(&signed_up.session.token, false)
+        .await
+        .expect("session")
+        .expect("live")
+        .current;
+    let TwoFactorEnabled::Totp { uri, .. } = a
+        .enable_two_factor(
+            &current,
+            TwoFactorEnable::totp(Password::new(PASSWORD)),
+            &client,
+        )
+        .await
+        .expect("enable")
+    else {
+        panic!("TOTP asked for");
+    };
+    let totp = totp_from(&uri);
+    let first = totp.code_at(clock.now());
+    let confirmed = a
+        .verify_two_factor(
+            TwoFactorCaller::Session(Box::new(current)),
+            TwoFactorVerify::new(SecondFactor::Totp(first.clone())),
+            &client,
+        )
+        .await
+        .expect("confirm");
+    assert_eq!(confirmed.user.two_factor_enabled, Some(true));
+
+    // B signs the same user in with a challenge; the confirming code is spent on B too.
+    let token = challenge(&b, &email).await;
+    refused(
+        verify(&b, &token, &first).await,
+        TwoFactorRefusal::InvalidCode,
+    );
+
+    // Attempts on one challenge are counted once, whichever instance answers: 1 above, then
+    // A, B, A, B; the sixth is refused (on A) even with the right code.
+    for (i, auth) in [&a, &b, &a, &b].into_iter().enumerate() {
+        refused(
+            verify(auth, &token, &format!("00000{i}")).await,
+            TwoFactorRefusal::InvalidCode,
+        );
+    }
+    clock.advance(Duration::from_secs(30));
+    let right = totp.code_at(clock.now());
+    refused(
+        verify(&a, &token, &right).await,
+        TwoFactorRefusal::TooManyAttempts,
+    );
+    refused(
+        verify(&b, &token, &right).await,
+        TwoFactorRefusal::InvalidChallenge,
+    );
+
+    // Five more failures, on a challenge from A answered on B and A: ten in a row lock the
+    // second factor on every instance.
+    let token = challenge(&a, &email).await;
+    for auth in [&b, &a, &b, &a, &b] {
+        refused(
+            verify(auth, &token, "999999").await,
+            TwoFactorRefusal::InvalidCode,
+        );
+    }
+    let token = challenge(&a, &email).await;
+    refused(
+        verify(&a, &token, &right).await,
+        TwoFactorRefusal::AccountLocked,
+    );
+    let token = challenge(&b, &email).await;
+    refused(
+        verify(&b, &token, &right).await,
+        TwoFactorRefusal::AccountLocked,
+    );
+
+    // The lock ends after 15 minutes; the right code then signs in, once.
+    clock.advance(Duration::from_secs(15 * 60));
+    let right = totp.code_at(clock.now());
+    let token = challenge(&b, &email).await;
+    verify(&b, &token, &right).await.expect("signed in");
+    let token = challenge(&a, &email).await;
+    refused(
+        verify(&a, &token, &right).await,
+        TwoFactorRefusal::InvalidCode,
+    );
+}

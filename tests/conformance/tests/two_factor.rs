@@ -1,0 +1,667 @@
+//! Two-factor authentication over the protocol (`AuthService`, in-memory store, a manual clock
+//! so that TOTP steps are chosen, not waited for): enable → confirm → sign-in challenge →
+//! verify by TOTP, backup code and emailed code → trusted device → disable; and what an
+//! attacker tries: wrong, replayed and foreign codes, forged and foreign cookies, brute force
+//! against the attempt limit and the lockout.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use auth_core::Auth;
+use auth_core::clock::ManualClock;
+use auth_core::config::{AuthConfig, TwoFactorOptions};
+use auth_core::http::{AuthService, ClientAddr};
+use auth_core::mail::{ConsoleMailer, MailKind};
+use auth_core::model::Timestamp;
+use auth_core::rate_limit::RateLimit;
+use auth_core::store::MemoryStore;
+use auth_core::token::{JwtIssuer, JwtKey};
+use auth_core::two_factor::{Totp, TotpSecret};
+use bytes::Bytes;
+use http::{Request, StatusCode};
+use http_body_util::Full;
+use serde_json::{Value, json};
+
+const SECRET: &str = "two-factor-test-secret-0123456789abcdef0123";
+const ORIGIN: &str = "http://127.0.0.1:3000";
+const PASSWORD: &str = "correct horse battery";
+
+struct Answer {
+    status: StatusCode,
+    headers: http::HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| {
+            panic!(
+                "{}: not JSON: {:?}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// Asserts the status and the error code.
+    fn refused(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "{}", self.json());
+        assert_eq!(self.json()["code"], code, "{}", self.json());
+    }
+
+    fn ok(&self) -> Value {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.json());
+        self.json()
+    }
+
+    fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().expect("ascii").to_owned())
+            .collect()
+    }
+}
+
+/// A browser: a cookie jar in front of the auth service.
+#[derive(Clone)]
+struct Browser {
+    service: AuthService,
+    cookies: BTreeMap<String, String>,
+}
+
+impl Browser {
+    fn new(auth: &Auth) -> Self {
+        Self {
+            service: AuthService::new(auth),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    async fn send(&mut self, method: &str, path: &str, body: Option<Value>) -> Answer {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("origin", ORIGIN);
+        if !self.cookies.is_empty() {
+            let line: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            request = request.header("cookie", line.join("; "));
+        }
+        let body = match body {
+            Some(value) => {
+                request = request.header("content-type", "application/json");
+                Bytes::from(value.to_string())
+            }
+            None => Bytes::new(),
+        };
+        let mut request = request.body(Full::new(body)).expect("request");
+        request
+            .extensions_mut()
+            .insert(ClientAddr(std::net::Ipv4Addr::LOCALHOST.into()));
+        let response = self.service.respond(request).await;
+        for line in response.headers().get_all("set-cookie") {
+            let line = line.to_str().expect("cookie");
+            let pair = line.split(';').next().unwrap_or_default();
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if value.is_empty() || line.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let (parts, body) = response.into_parts();
+        assert!(
+            !parts.status.is_server_error(),
+            "{method} {path}: {} {:?}",
+            parts.status,
+            String::from_utf8_lossy(&body)
+        );
+        Answer {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
+    }
+
+    async fn post(&mut self, path: &str, body: Value) -> Answer {
+        self.send("POST", &format!("/api/auth{path}"), Some(body))
+            .await
+    }
+
+    async fn session(&mut self) -> Value {
+        self.send("GET", "/api/auth/get-session", None).await.json()
+    }
+
+    async fn sign_in(&mut self, email: &str) -> Answer {
+        self.post(
+            "/sign-in/email",
+            json!({"email": email, "password": PASSWORD}),
+        )
+        .await
+    }
+
+    fn has(&self, cookie: &str) -> bool {
+        self.cookies.contains_key(&format!("better-auth.{cookie}"))
+    }
+
+    fn cookie(&self, cookie: &str) -> Option<String> {
+        self.cookies.get(&format!("better-auth.{cookie}")).cloned()
+    }
+}
+
+struct Setup {
+    auth: Auth,
+    store: Arc<MemoryStore>,
+    clock: ManualClock,
+}
+
+fn setup(options: Option<TwoFactorOptions>) -> Setup {
+    setup_with(options, RateLimit::disabled())
+}
+
+fn setup_with(options: Option<TwoFactorOptions>, limits: RateLimit) -> Setup {
+    let mut builder = AuthConfig::builder(SECRET, ORIGIN).rate_limit(limits);
+    if let Some(options) = options {
+        builder = builder.two_factor(options);
+    }
+    let config = builder.build().expect("config");
+    let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+    let store = Arc::new(MemoryStore::new());
+    // In the middle of a 30-second step, so that "the next step" is exactly 30 s away.
+    let clock = ManualClock::new(Timestamp::from_unix_millis(1_800_000_015_000).expect("time"));
+    let auth = Auth::builder()
+        .config(config)
+        .store(store.clone())
+        .issuer(issuer)
+        .default_hasher()
+        .clock(clock.clone())
+        .mailer(ConsoleMailer::new())
+        .build();
+    Setup { auth, store, clock }
+}
+
+fn two_factor_on() -> Setup {
+    setup(Some(TwoFactorOptions::new("Example")))
+}
+
+impl Setup {
+    fn now(&self) -> Timestamp {
+        use auth_core::clock::Clock;
+        self.clock.now()
+    }
+
+    fn next_step(&self) {
+        self.clock.advance(Duration::from_secs(30));
+    }
+
+    /// The emailed sign-in codes since the last call.
+    fn codes(&self) -> Vec<(String, String)> {
+        self.store
+            .take_mail()
+            .into_iter()
+            .filter(|m| m.kind == MailKind::TwoFactorOtp)
+            .map(|m| (m.to.clone(), m.link.clone()))
+            .collect()
+    }
+}
+
+/// The authenticator: the secret read from the `otpauth://` URI, as an app scanning it would.
+fn authenticator(uri: &str) -> Totp {
+    let query = uri.split_once('?').expect("query").1;
+    let base32 = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "secret")
+        .expect("secret")
+        .1
+        .into_owned();
+    Totp::new(&TotpSecret::new(format!("base32:{base32}"))).expect("secret")
+}
+
+async fn signed_up(s: &Setup, email: &str) -> Browser {
+    let mut browser = Browser::new(&s.auth);
+    browser
+        .post(
+            "/sign-up/email",
+            json!({"name": "Ada", "email": email, "password": PASSWORD}),
+        )
+        .await
+        .ok();
+    browser
+}
+
+/// Signs up, enables and confirms TOTP; returns the browser (signed in), the authenticator
+/// and the backup codes.
+async fn enrolled(s: &Setup, email: &str) -> (Browser, Totp, Vec<String>) {
+    let mut browser = signed_up(s, email).await;
+    let enabled = browser
+        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .await
+        .ok();
+    let totp = authenticator(enabled["totpURI"].as_str().expect("uri"));
+    let codes: Vec<String> = serde_json::from_value(enabled["backupCodes"].clone()).expect("codes");
+    let code = totp.code_at(s.now());
+    browser
+        .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+        .await
+        .ok();
+    s.next_step();
+    (browser, totp, codes)
+}
+
+#[tokio::test]
+async fn enable_confirm_challenge_trust_backup_otp_disable() {
+    let s = two_factor_on();
+    let mut browser = signed_up(&s, "ada@example.com").await;
+    let raw = browser.send("GET", "/api/auth/get-session", None).await;
+    assert_eq!(raw.json()["user"]["twoFactorEnabled"], false);
+    // Better Auth's key order: the plugin's field between updatedAt and id.
+    let text = String::from_utf8_lossy(&raw.body);
+    assert!(
+        text.contains(r#","twoFactorEnabled":false,"id":"#) && text.contains(r#""updatedAt":"#),
+        "{text}"
+    );
+
+    browser
+        .post("/two-factor/enable", json!({"password": "wrong password"}))
+        .await
+        .refused(400, "INVALID_PASSWORD");
+    browser
+        .post(
+            "/two-factor/enable",
+            json!({"password": PASSWORD, "method": "sms"}),
+        )
+        .await
+        .refused(400, "VALIDATION_ERROR");
+    let enabled = browser
+        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .await
+        .ok();
+    assert_eq!(enabled["method"], "totp");
+    let uri = enabled["totpURI"].as_str().expect("uri");
+    assert!(
+        uri.starts_with("otpauth://totp/Example:ada%40example.com?secret="),
+        "{uri}"
+    );
+    let codes = enabled["backupCodes"].as_array().expect("codes");
+    assert_eq!(codes.len(), 10);
+    assert!(codes.iter().all(|c| {
+        let c = c.as_str().unwrap_or_default();
+        c.len() == 11 && c.as_bytes()[5] == b'-'
+    }));
+    // get-totp-uri names the same issuer as enable (Better Auth's names the app instead).
+    let again = browser
+        .post("/two-factor/get-totp-uri", json!({"password": PASSWORD}))
+        .await
+        .ok();
+    assert_eq!(again["totpURI"], uri);
+
+    // Not on until a code is verified: sign-in still answers a session.
+    let totp = authenticator(uri);
+    let mut other = Browser::new(&s.auth);
+    assert!(other.sign_in("ada@example.com").await.ok()["token"].is_string());
+    // Backup codes do not work before the authenticator is confirmed.
+    browser
+        .post(
+            "/two-factor/verify-backup-code",
+            json!({"code": codes[0].as_str()}),
+        )
+        .await
+        .refused(400, "BACKUP_CODES_NOT_ENABLED");
+
+    browser
+        .post("/two-factor/verify-totp", json!({"code": "000000"}))
+        .await
+        .refused(401, "INVALID_CODE");
+    let old_token = browser.session().await["session"]["token"].clone();
+    let code = totp.code_at(s.now());
+    let confirmed = browser
+        .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+        .await;
+    let body = confirmed.ok();
+    // The new session's token in the body (Better Auth answers the deleted one's).
+    assert_ne!(body["token"], old_token);
+    assert_eq!(body["user"]["twoFactorEnabled"], true);
+    let header = confirmed
+        .headers
+        .get("set-auth-token")
+        .and_then(|v| v.to_str().ok())
+        .expect("set-auth-token");
+    assert!(header.starts_with(body["token"].as_str().expect("token")));
+    assert_eq!(browser.session().await["session"]["token"], body["token"]);
+    browser
+        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .await
+        .refused(400, "TOTP_ALREADY_ENABLED");
+
+    // The challenge: no session, no token, the two_factor cookie.
+    let mut phone = Browser::new(&s.auth);
+    let challenge = phone.sign_in("ada@example.com").await;
+    assert_eq!(
+        challenge.ok(),
+        json!({"twoFactorRedirect": true, "twoFactorMethods": ["totp", "otp"]})
+    );
+    assert!(challenge.headers.get("set-auth-token").is_none());
+    assert!(phone.has("two_factor"));
+    assert!(!phone.has("session_token"));
+    assert_eq!(phone.session().await, Value::Null);
+    // The code that confirmed the authenticator cannot be replayed (same step).
+    phone
+        .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+        .await
+        .refused(401, "INVALID_CODE");
+    s.next_step();
+    let code = totp.code_at(s.now());
+    let signed = phone
+        .post(
+            "/two-factor/verify-totp",
+            json!({"code": code.as_str(), "trustDevice": true}),
+        )
+        .await;
+    let body = signed.ok();
+    assert_eq!(body["user"]["email"], "ada@example.com");
+    assert!(!phone.has("two_factor"), "{:?}", signed.set_cookies());
+    assert!(phone.has("trust_device"));
+    assert_eq!(phone.session().await["session"]["token"], body["token"]);
+    // Used: the same code again, on a new challenge, is refused.
+    let mut tablet = Browser::new(&s.auth);
+    tablet.sign_in("ada@example.com").await.ok();
+    tablet
+        .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+        .await
+        .refused(401, "INVALID_CODE");
+
+    // The trusted device signs in without the second factor, and its cookie rotates.
+    let old_trust = phone.cookie("trust_device").expect("trust");
+    phone.post("/sign-out", json!({})).await.ok();
+    let trusted = phone.sign_in("ada@example.com").await.ok();
+    assert!(trusted["token"].is_string(), "{trusted}");
+    let new_trust = phone.cookie("trust_device").expect("trust");
+    assert_ne!(old_trust, new_trust);
+    // The rotated-away value is dead: a copy of it gets the challenge, and loses the cookie.
+    let mut copy = Browser::new(&s.auth);
+    copy.cookies
+        .insert("better-auth.trust_device".into(), old_trust);
+    let answer = copy.sign_in("ada@example.com").await;
+    assert_eq!(answer.ok()["twoFactorRedirect"], true);
+    assert!(!copy.has("trust_device"));
+
+    // A backup code answers the challenge once.
+    let code = codes[3].as_str().expect("code");
+    copy.post("/two-factor/verify-backup-code", json!({"code": code}))
+        .await
+        .ok();
+    let mut again = Browser::new(&s.auth);
+    again.sign_in("ada@example.com").await.ok();
+    again
+        .post("/two-factor/verify-backup-code", json!({"code": code}))
+        .await
+        .refused(401, "INVALID_BACKUP_CODE");
+    again
+        .post(
+            "/two-factor/verify-backup-code",
+            json!({"code": codes[4].as_str().expect("code").to_lowercase()}),
+        )
+        .await
+        .refused(401, "INVALID_BACKUP_CODE");
+
+    // A code by email: only the newest one works, once.
+    s.codes();
+    again.post("/two-factor/send-otp", json!({})).await.ok();
+    again
+        .send("POST", "/api/auth/two-factor/send-otp", None)
+        .await
+        .ok();
+    let mailed = s.codes();
+    assert_eq!(mailed.len(), 2);
+    assert_eq!(mailed[0].0, "ada@example.com");
+    assert!(
+        mailed
+            .iter()
+            .all(|(_, c)| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
+    );
+    if mailed[0].1 != mailed[1].1 {
+        again
+            .post("/two-factor/verify-otp", json!({"code": mailed[0].1}))
+            .await
+            .refused(401, "INVALID_CODE");
+    }
+    let signed = again
+        .post("/two-factor/verify-otp", json!({"code": mailed[1].1}))
+        .await
+        .ok();
+    assert!(signed["token"].is_string());
+
+    // New backup codes replace the old ones.
+    let fresh = again
+        .post(
+            "/two-factor/generate-backup-codes",
+            json!({"password": PASSWORD}),
+        )
+        .await
+        .ok();
+    assert_eq!(fresh["status"], true);
+    let mut last = Browser::new(&s.auth);
+    last.sign_in("ada@example.com").await.ok();
+    last.post(
+        "/two-factor/verify-backup-code",
+        json!({"code": codes[5].as_str().expect("code")}),
+    )
+    .await
+    .refused(401, "INVALID_BACKUP_CODE");
+
+    // Disable: the session is replaced, sign-in is one step again.
+    let before = phone.session().await["session"]["token"].clone();
+    phone
+        .post("/two-factor/disable", json!({"password": "wrong password"}))
+        .await
+        .refused(400, "INVALID_PASSWORD");
+    assert_eq!(
+        phone
+            .post("/two-factor/disable", json!({"password": PASSWORD}))
+            .await
+            .ok(),
+        json!({"status": true})
+    );
+    let after = phone.session().await;
+    assert_ne!(after["session"]["token"], before);
+    assert_eq!(after["user"]["twoFactorEnabled"], false);
+    assert!(!phone.has("trust_device"));
+    let mut fresh_browser = Browser::new(&s.auth);
+    assert!(fresh_browser.sign_in("ada@example.com").await.ok()["token"].is_string());
+    phone
+        .post("/two-factor/get-totp-uri", json!({"password": PASSWORD}))
+        .await
+        .refused(400, "TOTP_NOT_ENABLED");
+}
+
+#[tokio::test]
+async fn five_attempts_per_challenge_then_the_lockout() {
+    let s = two_factor_on();
+    let (_, totp, _) = enrolled(&s, "bob@example.com").await;
+    let mut attacker = Browser::new(&s.auth);
+    attacker.sign_in("bob@example.com").await.ok();
+    for _ in 0..5 {
+        attacker
+            .post("/two-factor/verify-totp", json!({"code": "123456"}))
+            .await
+            .refused(401, "INVALID_CODE");
+    }
+    // The sixth attempt is refused even with the right code, and ends the challenge.
+    let right = totp.code_at(s.now());
+    let answer = attacker
+        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
+        .await;
+    answer.refused(400, "TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE");
+    assert!(!attacker.has("two_factor"));
+    attacker
+        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
+        .await
+        .refused(401, "INVALID_TWO_FACTOR_COOKIE");
+
+    // Five more failures on a second challenge (by backup code and emailed code too): ten in
+    // a row lock the second factor for 15 minutes, right codes included.
+    attacker.sign_in("bob@example.com").await.ok();
+    for route in [
+        "verify-totp",
+        "verify-backup-code",
+        "verify-totp",
+        "verify-backup-code",
+    ] {
+        attacker
+            .post(
+                &format!("/two-factor/{route}"),
+                json!({"code": "AAAAA-BBBBB"}),
+            )
+            .await;
+    }
+    attacker.post("/two-factor/send-otp", json!({})).await.ok();
+    attacker
+        .post("/two-factor/verify-otp", json!({"code": "999999"}))
+        .await;
+    let mut owner = Browser::new(&s.auth);
+    owner.sign_in("bob@example.com").await.ok();
+    let right = totp.code_at(s.now());
+    owner
+        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
+        .await
+        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+    owner
+        .post("/two-factor/send-otp", json!({}))
+        .await
+        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+    s.clock.advance(Duration::from_secs(15 * 60));
+    let mut later = Browser::new(&s.auth);
+    later.sign_in("bob@example.com").await.ok();
+    let right = totp.code_at(s.now());
+    later
+        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn foreign_and_forged_cookies_get_nowhere() {
+    let s = two_factor_on();
+    let (mut ada, ada_totp, _) = enrolled(&s, "ada@example.com").await;
+    let (_, eve_totp, _) = enrolled(&s, "eve@example.com").await;
+
+    // Eve holds Ada's challenge: her own code does not answer it.
+    let mut eve = Browser::new(&s.auth);
+    eve.sign_in("ada@example.com").await.ok();
+    let code = eve_totp.code_at(s.now());
+    eve.post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+        .await
+        .refused(401, "INVALID_CODE");
+
+    // A two_factor cookie that is not signed, or signed by another secret, is no challenge.
+    for forged in [
+        "2fa-abcdefghij0123456789".to_owned(),
+        "2fa-abcdefghij0123456789.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D".to_owned(),
+    ] {
+        let mut forger = Browser::new(&s.auth);
+        forger
+            .cookies
+            .insert("better-auth.two_factor".into(), forged);
+        let code = ada_totp.code_at(s.now());
+        forger
+            .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+            .await
+            .refused(401, "INVALID_TWO_FACTOR_COOKIE");
+        forger
+            .post("/two-factor/send-otp", json!({}))
+            .await
+            .refused(401, "INVALID_TWO_FACTOR_COOKIE");
+    }
+
+    // Eve's trusted-device cookie does not let her (or anyone) skip Ada's second factor.
+    let mut eve_device = Browser::new(&s.auth);
+    eve_device.sign_in("eve@example.com").await.ok();
+    let code = eve_totp.code_at(s.now());
+    eve_device
+        .post(
+            "/two-factor/verify-totp",
+            json!({"code": code.as_str(), "trustDevice": true}),
+        )
+        .await
+        .ok();
+    let trust = eve_device.cookie("trust_device").expect("trusted");
+    let mut borrowed = Browser::new(&s.auth);
+    borrowed
+        .cookies
+        .insert("better-auth.trust_device".into(), trust.clone());
+    let answer = borrowed.sign_in("ada@example.com").await;
+    assert_eq!(answer.ok()["twoFactorRedirect"], true);
+    // A trust cookie edited to name Ada's id with Eve's record fails its signature.
+    let mut edited = Browser::new(&s.auth);
+    edited
+        .cookies
+        .insert("better-auth.trust_device".into(), format!("x{trust}"));
+    assert_eq!(
+        edited.sign_in("ada@example.com").await.ok()["twoFactorRedirect"],
+        true
+    );
+
+    // Signed in, the setup routes need the password; without a session, 401.
+    let mut nobody = Browser::new(&s.auth);
+    nobody
+        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .await
+        .refused(401, "UNAUTHORIZED");
+    nobody
+        .post("/two-factor/disable", json!({}))
+        .await
+        .refused(400, "VALIDATION_ERROR");
+    ada.post(
+        "/two-factor/generate-backup-codes",
+        json!({"password": "nope"}),
+    )
+    .await
+    .refused(400, "INVALID_PASSWORD");
+}
+
+#[tokio::test]
+async fn without_two_factor_configured_nothing_changes() {
+    let s = setup(None);
+    let mut browser = signed_up(&s, "ada@example.com").await;
+    let session = browser.session().await;
+    assert!(
+        session["user"].get("twoFactorEnabled").is_none(),
+        "{session}"
+    );
+    let answer = browser
+        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert!(answer.body.is_empty());
+}
+
+#[tokio::test]
+async fn better_auths_rate_limit_rule_per_two_factor_route() {
+    let s = setup_with(
+        Some(TwoFactorOptions::new("Example")),
+        RateLimit::better_auth(),
+    );
+    let mut browser = signed_up(&s, "ada@example.com").await;
+    for _ in 0..3 {
+        browser
+            .post("/two-factor/verify-totp", json!({"code": "000000"}))
+            .await
+            .refused(400, "TOTP_NOT_ENABLED");
+    }
+    let limited = browser
+        .post("/two-factor/verify-totp", json!({"code": "000000"}))
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers.contains_key("x-retry-after"));
+    // Each route has its own bucket.
+    browser.post("/two-factor/send-otp", json!({})).await.ok();
+    s.clock.advance(Duration::from_secs(10));
+    browser
+        .post("/two-factor/verify-totp", json!({"code": "000000"}))
+        .await
+        .refused(400, "TOTP_NOT_ENABLED");
+}
