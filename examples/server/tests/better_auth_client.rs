@@ -3,7 +3,8 @@
 //! verified with `jose` against our /jwks, sign-out, and the client-visible errors
 //! (client.test.mjs); every email-flow call, with the mail read from a real SMTP server
 //! (email.test.mjs); and every social sign-in call, against a real OpenID Connect provider and
-//! the fake GitHub and Google on loopback (social.test.mjs).
+//! the fake GitHub and Google on loopback (social.test.mjs); every two-factor call of the
+//! `twoFactorClient` plugin, codes by email through maildev (two-factor.test.mjs).
 
 mod support;
 
@@ -138,6 +139,31 @@ async fn the_better_auth_clients_social_calls_work_unchanged() {
             ("AUTH_SERVER_URL", base_url),
             ("OIDC_ISSUER", oidc.issuer().to_owned()),
             ("FAKE_SOCIAL_URL", fake.base_url().to_owned()),
+        ],
+    )
+    .await;
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_better_auth_clients_two_factor_calls_work_unchanged() {
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let catcher = MailCatcher::start();
+    let port = free_port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let mut server_command = command(&fresh_dir(), port);
+    server_command
+        .env("DATABASE_URL", &database.url)
+        .env("AUTH_BASE_URL", &base_url)
+        .env("SMTP_URL", catcher.smtp_url())
+        .env("AUTH_TWO_FACTOR", "on")
+        .env("AUTH_TWO_FACTOR_ISSUER", "Example");
+    let server = Server::start(server_command, port);
+    node_tests(
+        "two-factor.test.mjs",
+        vec![
+            ("AUTH_SERVER_URL", base_url),
+            ("MAILDEV_URL", catcher.web_url()),
         ],
     )
     .await;
