@@ -72,6 +72,7 @@ export default function DashboardPage() {
           <span className="badge" data-testid="verified">{user.emailVerified ? "verified" : "not verified"}</span>
         </p>
         <p className="row">Protected API says: <strong data-testid="api">{api}</strong></p>
+        <p className="row"><Link href="/security">Security: two-factor authentication</Link></p>
         <button className="secondary" onClick={signOut}>Sign out</button>
       </div>
       <LinkedAccounts />

@@ -35,10 +35,12 @@ export default function LoginPage() {
     setBusy(true);
     setError(null);
     setUnverified(null);
-    const { error } = await authClient.signIn.email({
+    const { data, error } = await authClient.signIn.email({
       email,
       password: String(form.get("password")),
     });
+    // Two-factor on: the client plugin is taking the browser to the challenge page.
+    if (data && "twoFactorRedirect" in data) return;
     setBusy(false);
     if (error) {
       if (error.status === 403 && error.code === "EMAIL_NOT_VERIFIED") {
