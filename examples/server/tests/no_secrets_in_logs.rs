@@ -1,7 +1,9 @@
 //! With every log on (`RUST_LOG=trace`: our crates, sqlx, hyper, axum), the whole of a user's life
 //! through the server — sign-up, a wrong password, sign-in, the cookie, JWTs, a password change,
 //! malformed and forged input, a rate limit, sign-out — leaves no password, session token, cookie
-//! value, JWT, secret or database password in the output.
+//! value, JWT, secret or database password in the output; nor does a social sign-in (state,
+//! code, verifier, provider tokens), nor two-factor (the TOTP secret and URI, backup codes, the
+//! challenge and trust cookies).
 
 mod support;
 
@@ -253,6 +255,129 @@ async fn a_social_sign_in_logs_no_secret() {
         "the capture works:\n{text}"
     );
     assert_no_secret(&output, &secrets);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_factor_logs_no_secret() {
+    use auth_core::two_factor::{Totp, TotpSecret};
+
+    let database = auth_test_harness::postgres::fresh_database().await;
+    let port = free_port();
+    let mut cmd = command(&fresh_dir(), port);
+    cmd.env("DATABASE_URL", &database.url)
+        .env("AUTH_SECRET", SECRET)
+        .env("RUST_LOG", "trace")
+        .env("AUTH_TWO_FACTOR", "on");
+    let server = Server::start(cmd, port);
+    let password = PASSWORDS[0];
+    let mut secrets: Vec<String> = vec![SECRET.into(), password.into()];
+    let post = |path: &str, headers: &[(&str, &str)], body: &str| {
+        let mut all = vec![("content-type", "application/json")];
+        all.extend_from_slice(headers);
+        server.request("POST", path, &all, Some(body.as_bytes()))
+    };
+
+    let body = format!(r#"{{"name":"Ada","email":"ada@example.com","password":"{password}"}}"#);
+    let up = post("/api/auth/sign-up/email", &[], &body);
+    let bearer = format!("Bearer {}", up.header("set-auth-token").expect("token"));
+    secrets.push(bearer.clone());
+    let auth = [("authorization", bearer.as_str())];
+    let enabled = post(
+        "/api/auth/two-factor/enable",
+        &auth,
+        &format!(r#"{{"password":"{password}"}}"#),
+    );
+    assert_eq!(enabled.status, 200, "{}", enabled.text());
+    let uri = enabled.json()["totpURI"].as_str().expect("uri").to_owned();
+    let base32 = uri
+        .split("secret=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .expect("secret")
+        .to_owned();
+    let totp = Totp::new(&TotpSecret::new(format!("base32:{base32}"))).expect("totp");
+    secrets.push(uri.clone());
+    secrets.push(base32);
+    // Backup codes are 11 characters: checked whole, below.
+    let backup: Vec<String> = enabled.json()["backupCodes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .filter_map(|c| c.as_str().map(str::to_owned))
+        .collect();
+    let now = || std::time::SystemTime::now();
+    let code = |at: std::time::SystemTime| {
+        let seconds = at
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs();
+        let step = seconds / 30;
+        totp.code_for_counter(step).to_string()
+    };
+    let confirmed = post(
+        "/api/auth/two-factor/verify-totp",
+        &auth,
+        &format!(r#"{{"code":"{}"}}"#, code(now())),
+    );
+    assert_eq!(confirmed.status, 200, "{}", confirmed.text());
+    let bearer = format!(
+        "Bearer {}",
+        confirmed.header("set-auth-token").expect("new session")
+    );
+    secrets.push(bearer);
+
+    // A challenge, answered with a backup code and "trust this device".
+    let body = format!(r#"{{"email":"ada@example.com","password":"{password}"}}"#);
+    let challenged = post("/api/auth/sign-in/email", &[], &body);
+    assert_eq!(challenged.json()["twoFactorRedirect"], true);
+    let challenge = challenged
+        .headers_named("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("better-auth.two_factor="))
+        .and_then(|c| c.split(';').next())
+        .expect("two_factor cookie")
+        .to_owned();
+    secrets.push(challenge.clone());
+    let wrong = post(
+        "/api/auth/two-factor/verify-backup-code",
+        &[
+            ("cookie", &challenge),
+            ("origin", &format!("http://localhost:{port}")),
+        ],
+        r#"{"code":"AAAAA-BBBBB"}"#,
+    );
+    assert_eq!(wrong.status, 401, "{}", wrong.text());
+    let signed = post(
+        "/api/auth/two-factor/verify-backup-code",
+        &[
+            ("cookie", &challenge),
+            ("origin", &format!("http://localhost:{port}")),
+        ],
+        &format!(r#"{{"code":"{}","trustDevice":true}}"#, backup[0]),
+    );
+    assert_eq!(signed.status, 200, "{}", signed.text());
+    for cookie in signed.headers_named("set-cookie") {
+        if let Some((_, value)) = cookie.split(';').next().and_then(|p| p.split_once('='))
+            && !value.is_empty()
+        {
+            secrets.push(value.to_owned());
+        }
+    }
+
+    let output = server.terminate();
+    let text = output.join("\n");
+    assert!(
+        text.contains("user signed in with the second factor")
+            && text.contains("two-factor authentication turned on"),
+        "the capture works:\n{text}"
+    );
+    assert_no_secret(&output, &secrets);
+    for code in &backup {
+        assert!(
+            !text.contains(code.as_str()),
+            "a backup code reached the log ({code})"
+        );
+    }
 }
 
 /// No secret in the output: the whole value, and for signed values each part long enough to

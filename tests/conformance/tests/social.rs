@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth_core::Auth;
-use auth_core::config::{AccountLinking, AuthConfig};
+use auth_core::config::{AccountLinking, AuthConfig, TwoFactorOptions};
 use auth_core::http::AuthService;
 use auth_core::social::{GitHub, Google, Oidc, ProviderClient, SocialProvider};
 use auth_core::store::MemoryStore;
@@ -157,7 +157,10 @@ fn config() -> AuthConfig {
 }
 
 fn auth_with(providers: Vec<Arc<dyn SocialProvider>>) -> Auth {
-    let config = config();
+    auth_configured(config(), providers)
+}
+
+fn auth_configured(config: AuthConfig, providers: Vec<Arc<dyn SocialProvider>>) -> Auth {
     let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
     Auth::builder()
         .config(config)
@@ -1026,4 +1029,130 @@ async fn generic_openid_connect_provider_new_and_returning_user() {
         .post("/api/auth/refresh-token", json!({"accountId": id}))
         .await;
     assert_eq!(refreshed.status, 200, "{:?}", refreshed.json());
+}
+
+/// Every sign-in route asks a user with two-factor on for the second factor (Better Auth's
+/// social routes skip it): the GitHub callback sends the browser to the challenge page with the
+/// `two_factor` cookie and no session; a Google ID token answers `twoFactorRedirect`. Either
+/// challenge is met with a code; a trusted device skips it on the social routes too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn social_sign_in_of_a_two_factor_user_is_challenged() {
+    use auth_core::two_factor::{Totp, TotpSecret};
+
+    let fake = FakeSocial::start();
+    let config = AuthConfig::builder(SECRET, ORIGIN)
+        .account_linking(AccountLinking::default().trusted_providers(["google"]))
+        .two_factor(TwoFactorOptions::new("Example").challenge_page("/two-factor"))
+        .build()
+        .expect("config");
+    let auth = auth_configured(
+        config,
+        vec![Arc::new(github(&fake)), Arc::new(google(&fake))],
+    );
+    let mut browser = Browser::new(&auth);
+    let password = "correct horse battery";
+    browser
+        .post(
+            "/api/auth/sign-up/email",
+            json!({"name": "Tess", "email": "tess@example.com", "password": password}),
+        )
+        .await;
+    let enabled = browser
+        .post("/api/auth/two-factor/enable", json!({"password": password}))
+        .await
+        .json();
+    let uri = enabled["totpURI"].as_str().expect("uri");
+    let base32 = oauth::query_param(uri, "secret").expect("secret");
+    let totp = Totp::new(&TotpSecret::new(format!("base32:{base32}"))).expect("totp");
+    let step = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        / 30;
+    let confirmed = browser
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": totp.code_for_counter(step).as_str()}),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{:?}", confirmed.json());
+
+    // Link GitHub (same verified address) and Google (by ID token) while signed in.
+    github_user(&fake, "tess", 4004, "tess@example.com", true);
+    let answer = browser
+        .post(
+            "/api/auth/link-social",
+            json!({"provider": "github", "callbackURL": "/settings"}),
+        )
+        .await;
+    let url = answer.json()["url"].as_str().expect("url").to_owned();
+    assert_eq!(
+        browser.back(&fake.authorize(&url)).await.location(),
+        "/settings"
+    );
+    google_user(&fake, "g-tess", "tess@example.com", true);
+    let linked = browser
+        .post(
+            "/api/auth/link-social",
+            json!({"provider": "google", "idToken": {"token": fake.id_token(json!({}))}}),
+        )
+        .await;
+    assert_eq!(linked.status, StatusCode::OK, "{:?}", linked.json());
+
+    // GitHub: the callback goes to the challenge page, with the challenge and no session.
+    let mut laptop = Browser::new(&auth);
+    let url = start(
+        &mut laptop,
+        json!({"provider": "github", "callbackURL": "/dashboard", "errorCallbackURL": "/oops"}),
+    )
+    .await;
+    let answer = laptop.back(&fake.authorize(&url)).await;
+    assert_eq!(answer.status, 302);
+    assert_eq!(answer.location(), "/two-factor?callbackURL=%2Fdashboard");
+    assert!(!answer.headers.contains_key("set-auth-token"));
+    assert!(
+        laptop.cookies.contains_key("better-auth.two_factor"),
+        "{:?}",
+        laptop.cookies
+    );
+    assert!(!laptop.cookies.contains_key("better-auth.session_token"));
+    assert_eq!(laptop.session().await, Value::Null);
+    let verified = laptop
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": totp.code_for_counter(step + 1).as_str(), "trustDevice": true}),
+        )
+        .await;
+    assert_eq!(verified.status, StatusCode::OK, "{:?}", verified.json());
+    assert_eq!(laptop.session().await["user"]["email"], "tess@example.com");
+    // The trusted device: GitHub again signs in without the second factor.
+    laptop.post("/api/auth/sign-out", json!({})).await;
+    let url = start(
+        &mut laptop,
+        json!({"provider": "github", "callbackURL": "/dashboard"}),
+    )
+    .await;
+    let answer = laptop.back(&fake.authorize(&url)).await;
+    assert_eq!(answer.location(), "/dashboard");
+    assert!(answer.headers.contains_key("set-auth-token"));
+
+    // Google by ID token: the JSON challenge, met with a backup code.
+    let mut phone = Browser::new(&auth);
+    let answer = phone
+        .id_token_sign_in("google", json!({"token": fake.id_token(json!({}))}))
+        .await;
+    assert_eq!(
+        answer.json(),
+        json!({"twoFactorRedirect": true, "twoFactorMethods": ["totp"]})
+    );
+    assert!(!answer.headers.contains_key("set-auth-token"));
+    let code = enabled["backupCodes"][0].as_str().expect("code");
+    let verified = phone
+        .post(
+            "/api/auth/two-factor/verify-backup-code",
+            json!({"code": code}),
+        )
+        .await;
+    assert_eq!(verified.status, StatusCode::OK, "{:?}", verified.json());
+    assert_eq!(phone.session().await["user"]["email"], "tess@example.com");
 }
