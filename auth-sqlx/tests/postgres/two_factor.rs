@@ -2,6 +2,7 @@
 //! with Better Auth's core schema, one Better Auth created with the twoFactor plugin, and one
 //! Better Auth upgraded to it (the DDL of the shared spec `better-auth-2fa-transcripts.md`,
 //! "DDL"). Better Auth's tables and rows stay as they are; only our "lastUsedCounter" is added.
+//! And a user who turned two-factor on with Better Auth signs in through us with its rows.
 
 use auth_sqlx::PgStore;
 use sqlx::Connection;
@@ -242,4 +243,102 @@ async fn still_usable_by_better_auth(store: &PgStore) {
         .await
         .expect("count");
     assert_eq!(left, 1, "bob's row went with him");
+}
+
+/// Alice as Better Auth left her after confirming TOTP (the step-6 secret and backup codes of
+/// the recording, `verified` true, `twoFactorEnabled` true), with a credential account whose
+/// scrypt hash is Better Auth's for "correct horse battery" (the core recording's).
+const ENROLLED: &str = r#"
+UPDATE "user" SET "twoFactorEnabled" = true WHERE "id" = 'aUWLGE1qTXBlVGtZKF3TXbCwaUk7a0tM';
+UPDATE "twoFactor" SET "verified" = true WHERE "id" = 'DP98NKNyNKj5hGt1rw0uRvEdv79ubJ1V';
+INSERT INTO "account" ("id", "accountId", "providerId", "userId", "password", "createdAt", "updatedAt")
+VALUES ('acct0000000000000000000000000000', 'aUWLGE1qTXBlVGtZKF3TXbCwaUk7a0tM', 'credential',
+        'aUWLGE1qTXBlVGtZKF3TXbCwaUk7a0tM',
+        '7f7ab9ab7a57f9b073ed2264aed8dc25:b18719cee76219a3111280669b0f175f5cbbabc79747f99585fa01c26bfa98cff0f1346eff35bd044656e07f5c6aadbde91bd07c5c9aa09f4c8ae86a010b9fb8',
+        '2026-11-29T18:49:30.100Z', '2026-11-29T18:49:30.100Z');
+"#;
+
+/// A user who turned two-factor on with Better Auth signs in through us: the challenge, the
+/// code of the authenticator Better Auth set up (its encrypted secret decrypts), a backup code
+/// Better Auth issued; the spent code leaves the rest in Better Auth's format.
+#[tokio::test]
+async fn a_better_auth_two_factor_user_signs_in_through_us() {
+    use std::sync::Arc;
+
+    use auth_core::clock::ManualClock;
+    use auth_core::config::{AuthConfig, TwoFactorOptions};
+    use auth_core::flows::{SecondFactor, SignIn, TwoFactorCaller, TwoFactorVerify};
+    use auth_core::model::{ClientInfo, Email, Password, Timestamp};
+    use auth_core::token::{JwtIssuer, JwtKey};
+    use auth_core::two_factor::{BackupCodes, SecretKeys, Totp, TotpSecret};
+    use auth_core::{Auth, AuthError};
+    use zeroize::Zeroizing;
+
+    const SECRET: &str = "throwaway-reference-secret-0123456789abcdef0123456789abcdef";
+    let store = database_with(&[FRESH_DDL, ROWS, ENROLLED]).await;
+    store.migrate().await.expect("migrate");
+    let pool = store.pool().clone();
+    let config = AuthConfig::builder(SECRET, "http://127.0.0.1:3012")
+        .two_factor(TwoFactorOptions::new("Example"))
+        .build()
+        .expect("config");
+    let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+    let clock = ManualClock::new(Timestamp::from_unix_millis(1_795_978_185_000).expect("time"));
+    let auth = Auth::builder()
+        .config(config)
+        .store(Arc::new(store))
+        .issuer(issuer)
+        .default_hasher()
+        .clock(clock.clone())
+        .build();
+    let email = Email::parse("alice.mx2714k1@example.com").expect("email");
+    let challenge = || async {
+        let input = SignIn::new(email.clone(), Password::new("correct horse battery"));
+        match auth.sign_in(input, &ClientInfo::default()).await {
+            Err(AuthError::TwoFactorRequired(challenge)) => challenge.token,
+            other => panic!("expected a challenge, got {other:?}"),
+        }
+    };
+    let verify = |token: String, factor: SecondFactor| {
+        let auth = auth.clone();
+        async move {
+            auth.verify_two_factor(
+                TwoFactorCaller::Challenge {
+                    token,
+                    remember_me: true,
+                },
+                TwoFactorVerify::new(factor),
+                &ClientInfo::default(),
+            )
+            .await
+        }
+    };
+
+    let totp = Totp::new(&TotpSecret::new("7smY8n2E3iKmk2eMqi32skoK7dBOICpK")).expect("totp");
+    use auth_core::clock::Clock;
+    let code = totp.code_at(clock.now());
+    let signed = verify(challenge().await, SecondFactor::Totp(code))
+        .await
+        .expect("the authenticator Better Auth set up works");
+    assert_eq!(signed.user.email, "alice.mx2714k1@example.com");
+    assert_eq!(signed.user.two_factor_enabled, Some(true));
+
+    let signed = verify(
+        challenge().await,
+        SecondFactor::BackupCode(Zeroizing::new("L0ugJ-wEHKd".to_owned())),
+    )
+    .await
+    .expect("a backup code Better Auth issued works");
+    assert!(signed.created);
+    let column: String = sqlx::query_scalar(
+        r#"SELECT "backupCodes" FROM "twoFactor" WHERE "id" = 'DP98NKNyNKj5hGt1rw0uRvEdv79ubJ1V'"#,
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("row");
+    let left =
+        BackupCodes::decrypt(&column, &SecretKeys::new(SECRET)).expect("Better Auth's format");
+    assert_eq!(left.len(), 9);
+    assert!(!left.codes().iter().any(|c| c == "L0ugJ-wEHKd"));
+    assert!(left.codes().iter().any(|c| c == "SeEJC-h5L0J"));
 }
