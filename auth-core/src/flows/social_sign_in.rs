@@ -276,7 +276,7 @@ impl Auth {
     /// Deletes expired verification rows at most once a minute (as Better Auth does on
     /// lookups): flows that were started and never finished leave their state behind, and the
     /// mail worker that also sweeps may not run.
-    async fn sweep_expired_states(&self, now: Timestamp) {
+    pub(crate) async fn sweep_expired_states(&self, now: Timestamp) {
         use std::sync::atomic::Ordering;
         let last = self.inner.last_sweep.load(Ordering::Relaxed);
         let due = now.unix_millis().saturating_sub(last) >= 60_000;

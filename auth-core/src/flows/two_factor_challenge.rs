@@ -88,6 +88,8 @@ impl Auth {
             methods.push(TwoFactorMethod::Otp);
         }
         let now = self.now();
+        // Abandoned challenges (and expired trust records) go too, without a mail worker.
+        self.sweep_expired_states(now).await;
         let token = format!("{CHALLENGE_PREFIX}{}", random_string(CHALLENGE_LEN));
         let row = Verification::new(
             token.clone(),

@@ -978,3 +978,125 @@ async fn social_sign_in_works_in_every_adapter() {
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
+
+/// Two-factor through each adapter's app: enable and confirm by bearer, the sign-in challenge
+/// (its cookies, no session), a wrong code, then a backup code with "trust this device" on the
+/// challenge cookie, and the trusted device signing in directly. The adapters only route and
+/// carry cookies; the answers are the core's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_factor_works_in_every_adapter() {
+    use auth_core::config::TwoFactorOptions;
+    use auth_core::two_factor::{Totp, TotpSecret};
+
+    let two_factor_auth = |port: u16| {
+        let config = AuthConfig::builder(SECRET, format!("http://127.0.0.1:{port}"))
+            .two_factor(TwoFactorOptions::new("Example"))
+            .build()
+            .expect("config");
+        let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer");
+        Auth::builder()
+            .config(config)
+            .store(MemoryStore::new())
+            .default_hasher()
+            .issuer(issuer)
+            .build()
+    };
+    let ports = [
+        ("axum", start_axum(two_factor_auth).await),
+        ("poem", start_poem(two_factor_auth).await),
+        ("salvo", start_salvo(two_factor_auth).await),
+    ];
+    for (name, port) in ports {
+        tokio::task::spawn_blocking(move || {
+            wait_until_up(port);
+            let origin = format!("http://127.0.0.1:{port}");
+            let r = json_post(
+                port,
+                "/api/auth/sign-up/email",
+                &format!(r#"{{"name":"Tess","email":"tess@example.com","password":"{PASSWORD}"}}"#),
+                &[],
+            );
+            assert_eq!(r.json()["user"]["twoFactorEnabled"], false, "{name}");
+            let bearer = format!("Bearer {}", r.header("set-auth-token").expect("token"));
+            let r = json_post(
+                port,
+                "/api/auth/two-factor/enable",
+                &format!(r#"{{"password":"{PASSWORD}"}}"#),
+                &[("authorization", &bearer)],
+            );
+            assert_eq!(r.status, 200, "{name}: {}", r.text());
+            let enabled = r.json();
+            let uri = enabled["totpURI"].as_str().expect("uri");
+            let base32 = uri
+                .split("secret=")
+                .nth(1)
+                .and_then(|rest| rest.split('&').next())
+                .expect("secret");
+            let totp = Totp::new(&TotpSecret::new(format!("base32:{base32}"))).expect("totp");
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_secs();
+            let code = totp.code_for_counter(now / 30);
+            let r = json_post(
+                port,
+                "/api/auth/two-factor/verify-totp",
+                &format!(r#"{{"code":"{}"}}"#, code.as_str()),
+                &[("authorization", &bearer)],
+            );
+            assert_eq!(r.status, 200, "{name}: {}", r.text());
+            assert_eq!(r.json()["user"]["twoFactorEnabled"], true, "{name}");
+
+            let sign_in = format!(r#"{{"email":"tess@example.com","password":"{PASSWORD}"}}"#);
+            let r = json_post(port, "/api/auth/sign-in/email", &sign_in, &[]);
+            assert_eq!(
+                r.json(),
+                serde_json::json!({"twoFactorRedirect": true, "twoFactorMethods": ["totp"]}),
+                "{name}"
+            );
+            assert!(r.header("set-auth-token").is_none(), "{name}");
+            let challenge = set_cookie_pair(&r, "better-auth.two_factor");
+            let cookies = [("cookie", challenge.as_str()), ("origin", origin.as_str())];
+            let r = json_post(
+                port,
+                "/api/auth/two-factor/verify-totp",
+                r#"{"code":"000000"}"#,
+                &cookies,
+            );
+            expect(name, &r, 401, Some("INVALID_CODE"));
+            let backup = enabled["backupCodes"][0].as_str().expect("code");
+            let r = json_post(
+                port,
+                "/api/auth/two-factor/verify-backup-code",
+                &format!(r#"{{"code":"{backup}","trustDevice":true}}"#),
+                &cookies,
+            );
+            assert_eq!(r.status, 200, "{name}: {}", r.text());
+            let session = set_cookie_pair(&r, "better-auth.session_token");
+            let trust = set_cookie_pair(&r, "better-auth.trust_device");
+            let r = request(
+                port,
+                "GET",
+                "/api/auth/get-session",
+                &[("cookie", &session)],
+                None,
+            );
+            assert_eq!(r.json()["user"]["email"], "tess@example.com", "{name}");
+            // The trusted device signs in at once, and gets the next trust cookie.
+            let r = json_post(
+                port,
+                "/api/auth/sign-in/email",
+                &sign_in,
+                &[("cookie", &trust), ("origin", &origin)],
+            );
+            assert!(r.json()["token"].is_string(), "{name}: {}", r.text());
+            assert_ne!(
+                set_cookie_pair(&r, "better-auth.trust_device"),
+                trust,
+                "{name}"
+            );
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
