@@ -308,6 +308,8 @@ impl Auth {
         let now = self.now();
         let (user, key) = match caller {
             TwoFactorCaller::Session(current) => {
+                // Signed in as on a challenge: a locked second factor gets no codes.
+                refuse_if_locked(&store.find_two_factor(&current.user.id).await?, now)?;
                 let key = format!("{}!{}", current.user.id, current.session.id);
                 (current.user, key)
             }

@@ -15,6 +15,11 @@ pub const EMAIL_TRANSCRIPTS: &str =
 pub const SOCIAL_TRANSCRIPTS: &str =
     include_str!("../fixtures/better-auth-1.7.25-social-transcripts.md");
 
+/// The recording of the `twoFactor` plugin (TOTP, backup codes, trusted devices, codes by
+/// email), with the codes the server's `sendOTP` hook received, as committed.
+pub const TWO_FACTOR_TRANSCRIPTS: &str =
+    include_str!("../fixtures/better-auth-1.7.25-2fa-transcripts.md");
+
 /// A request or a response as recorded: first line, headers in order, body.
 #[derive(Debug, Clone)]
 pub struct Message {
@@ -60,6 +65,9 @@ pub struct Exchange {
     /// The requests the server made to providers meanwhile (social recording only; empty
     /// otherwise), in order.
     pub provider_calls: Vec<ProviderCall>,
+    /// The one-time codes the server's `sendOTP` hook received meanwhile (two-factor recording
+    /// only; empty otherwise), in order.
+    pub otps: Vec<CapturedOtp>,
     /// The rows listed after it ("Rows afterwards", a block of rows), or `None` when the
     /// recording lists none ("unchanged since step N", or no such line).
     pub rows: Option<Vec<Row>>,
@@ -135,6 +143,30 @@ impl CapturedMail {
     }
 }
 
+/// A one-time code Better Auth handed to the two-factor plugin's `sendOTP` hook during an
+/// exchange (the "OTP captured by the server's sendOTP hook" lines).
+#[derive(Debug, Clone)]
+pub struct CapturedOtp {
+    /// `two-factor-otp`.
+    pub kind: String,
+    /// The recipient (`user.email` as handed to the hook).
+    pub to: String,
+    /// The code.
+    pub otp: String,
+}
+
+impl CapturedOtp {
+    fn parse(line: &str) -> Option<CapturedOtp> {
+        let value: Value = serde_json::from_str(line).ok()?;
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+        Some(CapturedOtp {
+            kind: text("kind")?,
+            to: text("to")?,
+            otp: text("otp")?,
+        })
+    }
+}
+
 impl Exchange {
     /// The request method.
     pub fn method(&self) -> &str {
@@ -204,6 +236,24 @@ fn captured_mails(section: &str) -> Vec<CapturedMail> {
         .collect()
 }
 
+/// The codes listed after "OTP captured by the server's sendOTP hook during this request", one
+/// JSON object a line.
+fn captured_otps(section: &str) -> Vec<CapturedOtp> {
+    let Some(start) = section.find("OTP captured by the server's sendOTP hook during this request")
+    else {
+        return Vec::new();
+    };
+    let rest = &section[start..];
+    let Some(open) = rest.find("```json\n").map(|at| at + "```json\n".len()) else {
+        return Vec::new();
+    };
+    let close = rest[open..].find("\n```").unwrap_or(rest.len() - open);
+    rest[open..open + close]
+        .lines()
+        .filter_map(CapturedOtp::parse)
+        .collect()
+}
+
 /// The calls listed after "Provider requests made by Better Auth during this exchange:".
 fn provider_calls(section: &str) -> Vec<ProviderCall> {
     let marker = "Provider requests made by Better Auth during this exchange:";
@@ -263,6 +313,19 @@ pub fn email_exchanges() -> Vec<Exchange> {
     parse_exchanges(EMAIL_TRANSCRIPTS)
 }
 
+/// Every numbered exchange of the two-factor recording's sections A–I (enabling TOTP, the
+/// sign-in challenge, the lockout, trusted devices, backup codes, codes by email, 2FA by email
+/// only, disabling, the rate limit), in recorded order, with the codes `sendOTP` received.
+/// Section J (the client's calls, a table) is not an exchange.
+pub fn two_factor_exchanges() -> Vec<Exchange> {
+    let body = TWO_FACTOR_TRANSCRIPTS
+        .split("\n## Transcripts")
+        .nth(1)
+        .unwrap_or_default();
+    let body = body.split("\n## J. ").next().unwrap_or_default();
+    sections(body)
+}
+
 fn parse_exchanges(transcripts: &str) -> Vec<Exchange> {
     let body = transcripts
         .split("\n## Transcripts")
@@ -286,6 +349,7 @@ fn sections(body: &str) -> Vec<Exchange> {
                 response: parse_message(block_after(rest, "Response")?),
                 mails: captured_mails(rest),
                 provider_calls: provider_calls(rest),
+                otps: captured_otps(rest),
                 rows: rows_afterwards(rest),
             })
         })

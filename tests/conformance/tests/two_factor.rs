@@ -481,7 +481,7 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
 #[tokio::test]
 async fn five_attempts_per_challenge_then_the_lockout() {
     let s = two_factor_on();
-    let (_, totp, _) = enrolled(&s, "bob@example.com").await;
+    let (mut signed_in, totp, _) = enrolled(&s, "bob@example.com").await;
     let mut attacker = Browser::new(&s.auth);
     attacker.sign_in("bob@example.com").await.ok();
     for _ in 0..5 {
@@ -531,6 +531,15 @@ async fn five_attempts_per_challenge_then_the_lockout() {
         .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
     owner
         .post("/two-factor/send-otp", json!({}))
+        .await
+        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+    // Signed in too: no codes, no verifications while locked.
+    signed_in
+        .post("/two-factor/send-otp", json!({}))
+        .await
+        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+    signed_in
+        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
         .await
         .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
     s.clock.advance(Duration::from_secs(15 * 60));

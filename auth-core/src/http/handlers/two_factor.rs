@@ -254,7 +254,7 @@ pub(crate) async fn verify(ctx: &mut Ctx<'_>, factor: Factor) -> Outcome {
     let client = client_info(&ctx.parts.headers);
     let config = ctx.auth.config();
     match ctx.auth.verify_two_factor(caller, input, &client).await {
-        Ok(verified) => Ok(verified_reply(config, &verified)?),
+        Ok(verified) => Ok(verified_reply(config, &verified, on_challenge)?),
         Err(error) => {
             let ends_challenge = matches!(
                 error,
@@ -271,7 +271,14 @@ pub(crate) async fn verify(ctx: &mut Ctx<'_>, factor: Factor) -> Outcome {
     }
 }
 
-fn verified_reply(config: &AuthConfig, verified: &TwoFactorVerified) -> Result<Reply, AuthError> {
+/// `on_challenge`: the answer ends a sign-in challenge, whose cookie goes (signed in, when the
+/// first code of a new authenticator replaces the session, no challenge cookie is touched, as
+/// Better Auth's answer touches none).
+fn verified_reply(
+    config: &AuthConfig,
+    verified: &TwoFactorVerified,
+    on_challenge: bool,
+) -> Result<Reply, AuthError> {
     let Some(session) = &verified.session else {
         // A backup code spent without a session: the challenge is over.
         let mut reply = Reply::json(&UserOnly {
@@ -286,7 +293,9 @@ fn verified_reply(config: &AuthConfig, verified: &TwoFactorVerified) -> Result<R
     });
     if verified.created {
         reply.set_session(config, &session.token, verified.remember_me)?;
-        reply.clear_cookie(config, TWO_FACTOR);
+        if on_challenge {
+            reply.clear_cookie(config, TWO_FACTOR);
+        }
     }
     if let Some(device) = &verified.trusted_device {
         reply.set_signed_cookie(config, TRUST_DEVICE, device.expose(), trust_max_age(config));
