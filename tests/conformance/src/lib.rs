@@ -4,6 +4,7 @@
 //! authentication `…-2fa-transcripts.md`), parsed into exchanges, the comparison rules, and the
 //! substitution of our values for recorded ones.
 
+pub mod browser;
 pub mod compare;
 pub mod substitute;
 pub mod transcript;

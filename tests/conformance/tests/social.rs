@@ -7,147 +7,21 @@
 //! ID tokens that must not verify, providers that fail, answer garbage or hang. Every failure
 //! of the callback is a redirect with `error=<code>`; nothing answers 5xx.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use auth_conformance::browser::Browser;
 use auth_core::Auth;
 use auth_core::config::{AccountLinking, AuthConfig, TwoFactorOptions};
-use auth_core::http::AuthService;
 use auth_core::social::{GitHub, Google, Oidc, ProviderClient, SocialProvider};
 use auth_core::store::MemoryStore;
 use auth_core::token::{JwtIssuer, JwtKey};
 use auth_test_harness::oauth::{self, FakeSocial, OidcProvider};
-use bytes::Bytes;
-use http::{Request, StatusCode};
-use http_body_util::Full;
+use http::StatusCode;
 use serde_json::{Value, json};
 
 const SECRET: &str = "social-sign-in-test-secret-0123456789abcdef";
 const ORIGIN: &str = "http://127.0.0.1:3000";
-
-/// A browser: a cookie jar in front of the auth service.
-struct Browser {
-    service: AuthService,
-    cookies: BTreeMap<String, String>,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: http::HeaderMap,
-    body: Bytes,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| {
-            panic!(
-                "{}: not JSON: {:?}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    fn location(&self) -> String {
-        self.headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_else(|| {
-                panic!(
-                    "{}: no location: {:?}",
-                    self.status,
-                    String::from_utf8_lossy(&self.body)
-                )
-            })
-            .to_owned()
-    }
-}
-
-impl Browser {
-    fn new(auth: &Auth) -> Self {
-        Self {
-            service: AuthService::new(auth),
-            cookies: BTreeMap::new(),
-        }
-    }
-
-    async fn send(&mut self, method: &str, path_and_query: &str, body: Option<Value>) -> Answer {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path_and_query)
-            .header("user-agent", "social-test/1.0");
-        if !self.cookies.is_empty() {
-            let line: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            request = request
-                .header("cookie", line.join("; "))
-                .header("origin", ORIGIN);
-        }
-        let body = match body {
-            Some(value) => {
-                request = request.header("content-type", "application/json");
-                Bytes::from(value.to_string())
-            }
-            None => Bytes::new(),
-        };
-        let response = self
-            .service
-            .respond(request.body(Full::new(body)).expect("request"))
-            .await;
-        for line in response.headers().get_all("set-cookie") {
-            let line = line.to_str().expect("cookie");
-            let pair = line.split(';').next().unwrap_or_default();
-            let (name, value) = pair.split_once('=').expect("name=value");
-            if value.is_empty() || line.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let (parts, body) = response.into_parts();
-        // 502 is the one server error a provider's outage may cause (asserted where expected).
-        assert!(
-            !parts.status.is_server_error() || parts.status == StatusCode::BAD_GATEWAY,
-            "{method} {path_and_query}: {} {:?}",
-            parts.status,
-            String::from_utf8_lossy(&body)
-        );
-        Answer {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-        }
-    }
-
-    async fn post(&mut self, path: &str, body: Value) -> Answer {
-        self.send("POST", path, Some(body)).await
-    }
-
-    /// `POST /sign-in/social` with an ID token.
-    async fn id_token_sign_in(&mut self, provider: &str, id_token: Value) -> Answer {
-        self.post(
-            "/api/auth/sign-in/social",
-            json!({"provider": provider, "idToken": id_token}),
-        )
-        .await
-    }
-
-    /// Follows the provider's redirect back to us (an absolute URL on ORIGIN).
-    async fn back(&mut self, redirect: &str) -> Answer {
-        let path = redirect
-            .strip_prefix(ORIGIN)
-            .unwrap_or_else(|| panic!("{redirect} does not come back to {ORIGIN}"));
-        self.send("GET", path, None).await
-    }
-
-    async fn session(&mut self) -> Value {
-        self.send("GET", "/api/auth/get-session", None).await.json()
-    }
-}
 
 fn config() -> AuthConfig {
     AuthConfig::builder(SECRET, ORIGIN)
@@ -240,7 +114,7 @@ async fn github_sign_up_then_sign_in_and_what_github_was_sent() {
     let fake = FakeSocial::start();
     github_user(&fake, "octo", 1001, "Octo@Example.com", true);
     let auth = social_auth(&fake);
-    let mut browser = Browser::new(&auth);
+    let mut browser = Browser::new(&auth, ORIGIN);
     let url = start(
         &mut browser,
         json!({"provider": "github", "callbackURL": "/dashboard", "newUserCallbackURL": "/welcome", "errorCallbackURL": "/oops"}),
@@ -321,7 +195,7 @@ async fn google_redirect_flow_verifies_the_id_token_and_sends_a_nonce() {
     let fake = FakeSocial::start();
     google_user(&fake, "g-100", "ada@example.com", true);
     let auth = social_auth(&fake);
-    let mut browser = Browser::new(&auth);
+    let mut browser = Browser::new(&auth, ORIGIN);
     let url = start(
         &mut browser,
         json!({"provider": "google", "callbackURL": "/home"}),
@@ -340,7 +214,7 @@ async fn google_redirect_flow_verifies_the_id_token_and_sends_a_nonce() {
     // An ID token from the token endpoint signed by a key Google does not publish: refused
     // (Better Auth signs the user in).
     fake.behaviour(json!({"provider": "google", "id_token": "foreign"}));
-    let mut other = Browser::new(&auth);
+    let mut other = Browser::new(&auth, ORIGIN);
     let url = start(
         &mut other,
         json!({"provider": "google", "callbackURL": "/home", "errorCallbackURL": "/oops"}),
@@ -364,7 +238,7 @@ async fn google_id_token_sign_in_and_what_it_refuses() {
     let fake = FakeSocial::start();
     google_user(&fake, "g-200", "grace@example.com", true);
     let auth = social_auth(&fake);
-    let mut browser = Browser::new(&auth);
+    let mut browser = Browser::new(&auth, ORIGIN);
     let good = fake.id_token(json!({}));
     let answer = browser
         .id_token_sign_in("google", json!({"token": good}))
@@ -474,7 +348,7 @@ async fn linking_rules_and_account_routes() {
     let fake = FakeSocial::start();
     let auth = social_auth(&fake);
     // An email/password user, not verified.
-    let mut browser = Browser::new(&auth);
+    let mut browser = Browser::new(&auth, ORIGIN);
     let answer = browser
         .post("/api/auth/sign-up/email", json!({"name": "Keen", "email": "keen@example.com", "password": "correct horse battery"}))
         .await;
@@ -482,7 +356,7 @@ async fn linking_rules_and_account_routes() {
 
     // Implicit linking needs the local address verified, even for trusted Google.
     google_user(&fake, "g-keen", "keen@example.com", true);
-    let mut stranger = Browser::new(&auth);
+    let mut stranger = Browser::new(&auth, ORIGIN);
     let url = start(
         &mut stranger,
         json!({"provider": "google", "callbackURL": "/", "errorCallbackURL": "/oops"}),
@@ -651,7 +525,7 @@ async fn linking_rules_and_account_routes() {
     );
 
     // Without a session: JSON 401s (Better Auth sends an empty body on three of them).
-    let mut anonymous = Browser::new(&auth);
+    let mut anonymous = Browser::new(&auth, ORIGIN);
     for (method, path, body) in [
         ("GET", "/api/auth/list-accounts", None),
         (
@@ -682,7 +556,7 @@ async fn google_tokens_refresh_and_revocation() {
     let fake = FakeSocial::start();
     google_user(&fake, "g-300", "lin@example.com", true);
     let auth = social_auth(&fake);
-    let mut browser = Browser::new(&auth);
+    let mut browser = Browser::new(&auth, ORIGIN);
     let url = start(&mut browser, json!({"provider": "google"})).await;
     let answer = browser.back(&fake.authorize(&url)).await;
     assert_eq!(
@@ -734,7 +608,7 @@ async fn hostile_states_cookies_codes_and_callback_urls() {
     let auth = social_auth(&fake);
 
     // Foreign callback URLs are refused before anything is stored.
-    let mut browser = Browser::new(&auth);
+    let mut browser = Browser::new(&auth, ORIGIN);
     for (key, code) in [
         ("callbackURL", "INVALID_CALLBACK_URL"),
         ("errorCallbackURL", "INVALID_ERROR_CALLBACK_URL"),
@@ -798,14 +672,14 @@ async fn hostile_states_cookies_codes_and_callback_urls() {
 
     // A real state without this browser's cookie (a link sent to a victim): refused, and the
     // state stays usable by the browser that started it.
-    let mut owner = Browser::new(&auth);
+    let mut owner = Browser::new(&auth, ORIGIN);
     let url = start(
         &mut owner,
         json!({"provider": "github", "callbackURL": "/mine", "errorCallbackURL": "/oops"}),
     )
     .await;
     let back = fake.authorize(&url);
-    let mut victim = Browser::new(&auth);
+    let mut victim = Browser::new(&auth, ORIGIN);
     let answer = victim.back(&back).await;
     assert_eq!(
         error_of(&answer.location()).as_deref(),
@@ -813,7 +687,7 @@ async fn hostile_states_cookies_codes_and_callback_urls() {
     );
     assert!(!victim.cookies.contains_key("better-auth.session_token"));
     // A tampered cookie signature.
-    let mut forger = Browser::new(&auth);
+    let mut forger = Browser::new(&auth, ORIGIN);
     let state = oauth::query_param(&back, "state").expect("state");
     forger.cookies.insert(
         "better-auth.state".into(),
@@ -842,10 +716,10 @@ async fn hostile_states_cookies_codes_and_callback_urls() {
     );
 
     // A code redeemed with another flow's verifier: flow A's code, flow B's state and cookie.
-    let mut a = Browser::new(&auth);
+    let mut a = Browser::new(&auth, ORIGIN);
     let url_a = start(&mut a, json!({"provider": "github"})).await;
     let code_a = oauth::query_param(&fake.authorize(&url_a), "code").expect("code");
-    let mut b = Browser::new(&auth);
+    let mut b = Browser::new(&auth, ORIGIN);
     let url_b = start(
         &mut b,
         json!({"provider": "github", "errorCallbackURL": "/oops"}),
@@ -868,7 +742,7 @@ async fn hostile_states_cookies_codes_and_callback_urls() {
 
     // The provider said no.
     fake.set_current("github", "3003", true);
-    let mut denied = Browser::new(&auth);
+    let mut denied = Browser::new(&auth, ORIGIN);
     let url = start(
         &mut denied,
         json!({"provider": "github", "errorCallbackURL": "/oops"}),
@@ -882,7 +756,7 @@ async fn hostile_states_cookies_codes_and_callback_urls() {
     fake.set_current("github", "3003", false);
 
     // The form-post callback only redirects, cookies or not, and consumes nothing.
-    let mut posting = Browser::new(&auth);
+    let mut posting = Browser::new(&auth, ORIGIN);
     posting.cookies.insert("foo".into(), "bar".into());
     let answer = posting
         .post(
@@ -931,7 +805,7 @@ async fn failing_providers_end_in_error_redirects() {
     for (behaviour, expected) in cases {
         fake.behaviour(json!({"provider": "github", "token": "ok", "user": "ok"}));
         fake.behaviour(behaviour.clone());
-        let mut browser = Browser::new(&auth);
+        let mut browser = Browser::new(&auth, ORIGIN);
         let url = start(
             &mut browser,
             json!({"provider": "github", "errorCallbackURL": "/oops"}),
@@ -951,7 +825,7 @@ async fn failing_providers_end_in_error_redirects() {
     }
     // /user/emails failing: signed in, address unverified.
     fake.behaviour(json!({"provider": "github", "token": "ok", "user": "ok", "emails": "404"}));
-    let mut browser = Browser::new(&auth);
+    let mut browser = Browser::new(&auth, ORIGIN);
     let url = start(&mut browser, json!({"provider": "github"})).await;
     browser.back(&fake.authorize(&url)).await;
     assert_eq!(browser.session().await["user"]["emailVerified"], false);
@@ -979,7 +853,7 @@ async fn generic_openid_connect_provider_new_and_returning_user() {
     .await
     .expect("discovery");
     let auth = auth_with(vec![Arc::new(oidc)]);
-    let mut browser = Browser::new(&auth);
+    let mut browser = Browser::new(&auth, ORIGIN);
     for expected in ["/hello", "/app"] {
         let url = start(
             &mut browser,
@@ -1049,7 +923,7 @@ async fn social_sign_in_of_a_two_factor_user_is_challenged() {
         config,
         vec![Arc::new(github(&fake)), Arc::new(google(&fake))],
     );
-    let mut browser = Browser::new(&auth);
+    let mut browser = Browser::new(&auth, ORIGIN);
     let password = "correct horse battery";
     browser
         .post(
@@ -1100,7 +974,7 @@ async fn social_sign_in_of_a_two_factor_user_is_challenged() {
     assert_eq!(linked.status, StatusCode::OK, "{:?}", linked.json());
 
     // GitHub: the callback goes to the challenge page, with the challenge and no session.
-    let mut laptop = Browser::new(&auth);
+    let mut laptop = Browser::new(&auth, ORIGIN);
     let url = start(
         &mut laptop,
         json!({"provider": "github", "callbackURL": "/dashboard", "errorCallbackURL": "/oops"}),
@@ -1137,7 +1011,7 @@ async fn social_sign_in_of_a_two_factor_user_is_challenged() {
     assert!(answer.headers.contains_key("set-auth-token"));
 
     // Google by ID token: the JSON challenge, met with a backup code.
-    let mut phone = Browser::new(&auth);
+    let mut phone = Browser::new(&auth, ORIGIN);
     let answer = phone
         .id_token_sign_in("google", json!({"token": fake.id_token(json!({}))}))
         .await;

@@ -4,154 +4,38 @@
 //! attacker tries: wrong, replayed and foreign codes, forged and foreign cookies, brute force
 //! against the attempt limit and the lockout.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use auth_conformance::browser::{Answer, Browser};
 use auth_core::Auth;
 use auth_core::clock::ManualClock;
 use auth_core::config::{AuthConfig, TwoFactorOptions};
-use auth_core::http::{AuthService, ClientAddr};
 use auth_core::mail::{ConsoleMailer, MailKind};
 use auth_core::model::Timestamp;
 use auth_core::rate_limit::RateLimit;
 use auth_core::store::MemoryStore;
 use auth_core::token::{JwtIssuer, JwtKey};
 use auth_core::two_factor::{Totp, TotpSecret};
-use bytes::Bytes;
-use http::{Request, StatusCode};
-use http_body_util::Full;
+use http::StatusCode;
 use serde_json::{Value, json};
 
 const SECRET: &str = "two-factor-test-secret-0123456789abcdef0123";
 const ORIGIN: &str = "http://127.0.0.1:3000";
 const PASSWORD: &str = "correct horse battery";
 
-struct Answer {
-    status: StatusCode,
-    headers: http::HeaderMap,
-    body: Bytes,
+/// A browser on ORIGIN whose requests come from loopback (so the rate limits by address apply).
+fn new_browser(auth: &Auth) -> Browser {
+    Browser::new(auth, ORIGIN).from_address(std::net::Ipv4Addr::LOCALHOST.into())
 }
 
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| {
-            panic!(
-                "{}: not JSON: {:?}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    /// Asserts the status and the error code.
-    fn refused(&self, status: u16, code: &str) {
-        assert_eq!(self.status.as_u16(), status, "{}", self.json());
-        assert_eq!(self.json()["code"], code, "{}", self.json());
-    }
-
-    fn ok(&self) -> Value {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.json());
-        self.json()
-    }
-
-    fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().expect("ascii").to_owned())
-            .collect()
-    }
-}
-
-/// A browser: a cookie jar in front of the auth service.
-#[derive(Clone)]
-struct Browser {
-    service: AuthService,
-    cookies: BTreeMap<String, String>,
-}
-
-impl Browser {
-    fn new(auth: &Auth) -> Self {
-        Self {
-            service: AuthService::new(auth),
-            cookies: BTreeMap::new(),
-        }
-    }
-
-    async fn send(&mut self, method: &str, path: &str, body: Option<Value>) -> Answer {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("origin", ORIGIN);
-        if !self.cookies.is_empty() {
-            let line: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            request = request.header("cookie", line.join("; "));
-        }
-        let body = match body {
-            Some(value) => {
-                request = request.header("content-type", "application/json");
-                Bytes::from(value.to_string())
-            }
-            None => Bytes::new(),
-        };
-        let mut request = request.body(Full::new(body)).expect("request");
-        request
-            .extensions_mut()
-            .insert(ClientAddr(std::net::Ipv4Addr::LOCALHOST.into()));
-        let response = self.service.respond(request).await;
-        for line in response.headers().get_all("set-cookie") {
-            let line = line.to_str().expect("cookie");
-            let pair = line.split(';').next().unwrap_or_default();
-            let (name, value) = pair.split_once('=').expect("name=value");
-            if value.is_empty() || line.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let (parts, body) = response.into_parts();
-        assert!(
-            !parts.status.is_server_error(),
-            "{method} {path}: {} {:?}",
-            parts.status,
-            String::from_utf8_lossy(&body)
-        );
-        Answer {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-        }
-    }
-
-    async fn post(&mut self, path: &str, body: Value) -> Answer {
-        self.send("POST", &format!("/api/auth{path}"), Some(body))
-            .await
-    }
-
-    async fn session(&mut self) -> Value {
-        self.send("GET", "/api/auth/get-session", None).await.json()
-    }
-
-    async fn sign_in(&mut self, email: &str) -> Answer {
-        self.post(
-            "/sign-in/email",
+async fn sign_in(browser: &mut Browser, email: &str) -> Answer {
+    browser
+        .post(
+            "/api/auth/sign-in/email",
             json!({"email": email, "password": PASSWORD}),
         )
         .await
-    }
-
-    fn has(&self, cookie: &str) -> bool {
-        self.cookies.contains_key(&format!("better-auth.{cookie}"))
-    }
-
-    fn cookie(&self, cookie: &str) -> Option<String> {
-        self.cookies.get(&format!("better-auth.{cookie}")).cloned()
-    }
 }
 
 struct Setup {
@@ -222,10 +106,10 @@ fn authenticator(uri: &str) -> Totp {
 }
 
 async fn signed_up(s: &Setup, email: &str) -> Browser {
-    let mut browser = Browser::new(&s.auth);
+    let mut browser = new_browser(&s.auth);
     browser
         .post(
-            "/sign-up/email",
+            "/api/auth/sign-up/email",
             json!({"name": "Ada", "email": email, "password": PASSWORD}),
         )
         .await
@@ -238,14 +122,17 @@ async fn signed_up(s: &Setup, email: &str) -> Browser {
 async fn enrolled(s: &Setup, email: &str) -> (Browser, Totp, Vec<String>) {
     let mut browser = signed_up(s, email).await;
     let enabled = browser
-        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .post("/api/auth/two-factor/enable", json!({"password": PASSWORD}))
         .await
         .ok();
     let totp = authenticator(enabled["totpURI"].as_str().expect("uri"));
     let codes: Vec<String> = serde_json::from_value(enabled["backupCodes"].clone()).expect("codes");
     let code = totp.code_at(s.now());
     browser
-        .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": code.as_str()}),
+        )
         .await
         .ok();
     s.next_step();
@@ -266,18 +153,21 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     );
 
     browser
-        .post("/two-factor/enable", json!({"password": "wrong password"}))
+        .post(
+            "/api/auth/two-factor/enable",
+            json!({"password": "wrong password"}),
+        )
         .await
         .refused(400, "INVALID_PASSWORD");
     browser
         .post(
-            "/two-factor/enable",
+            "/api/auth/two-factor/enable",
             json!({"password": PASSWORD, "method": "sms"}),
         )
         .await
         .refused(400, "VALIDATION_ERROR");
     let enabled = browser
-        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .post("/api/auth/two-factor/enable", json!({"password": PASSWORD}))
         .await
         .ok();
     assert_eq!(enabled["method"], "totp");
@@ -294,32 +184,41 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     }));
     // get-totp-uri names the same issuer as enable (Better Auth's names the app instead).
     let again = browser
-        .post("/two-factor/get-totp-uri", json!({"password": PASSWORD}))
+        .post(
+            "/api/auth/two-factor/get-totp-uri",
+            json!({"password": PASSWORD}),
+        )
         .await
         .ok();
     assert_eq!(again["totpURI"], uri);
 
     // Not on until a code is verified: sign-in still answers a session.
     let totp = authenticator(uri);
-    let mut other = Browser::new(&s.auth);
-    assert!(other.sign_in("ada@example.com").await.ok()["token"].is_string());
+    let mut other = new_browser(&s.auth);
+    assert!(sign_in(&mut other, "ada@example.com").await.ok()["token"].is_string());
     // Backup codes do not work before the authenticator is confirmed.
     browser
         .post(
-            "/two-factor/verify-backup-code",
+            "/api/auth/two-factor/verify-backup-code",
             json!({"code": codes[0].as_str()}),
         )
         .await
         .refused(400, "BACKUP_CODES_NOT_ENABLED");
 
     browser
-        .post("/two-factor/verify-totp", json!({"code": "000000"}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": "000000"}),
+        )
         .await
         .refused(401, "INVALID_CODE");
     let old_token = browser.session().await["session"]["token"].clone();
     let code = totp.code_at(s.now());
     let confirmed = browser
-        .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": code.as_str()}),
+        )
         .await;
     let body = confirmed.ok();
     // The new session's token in the body (Better Auth answers the deleted one's).
@@ -333,13 +232,13 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     assert!(header.starts_with(body["token"].as_str().expect("token")));
     assert_eq!(browser.session().await["session"]["token"], body["token"]);
     browser
-        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .post("/api/auth/two-factor/enable", json!({"password": PASSWORD}))
         .await
         .refused(400, "TOTP_ALREADY_ENABLED");
 
     // The challenge: no session, no token, the two_factor cookie.
-    let mut phone = Browser::new(&s.auth);
-    let challenge = phone.sign_in("ada@example.com").await;
+    let mut phone = new_browser(&s.auth);
+    let challenge = sign_in(&mut phone, "ada@example.com").await;
     assert_eq!(
         challenge.ok(),
         json!({"twoFactorRedirect": true, "twoFactorMethods": ["totp", "otp"]})
@@ -350,14 +249,17 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     assert_eq!(phone.session().await, Value::Null);
     // The code that confirmed the authenticator cannot be replayed (same step).
     phone
-        .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": code.as_str()}),
+        )
         .await
         .refused(401, "INVALID_CODE");
     s.next_step();
     let code = totp.code_at(s.now());
     let signed = phone
         .post(
-            "/two-factor/verify-totp",
+            "/api/auth/two-factor/verify-totp",
             json!({"code": code.as_str(), "trustDevice": true}),
         )
         .await;
@@ -367,42 +269,51 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     assert!(phone.has("trust_device"));
     assert_eq!(phone.session().await["session"]["token"], body["token"]);
     // Used: the same code again, on a new challenge, is refused.
-    let mut tablet = Browser::new(&s.auth);
-    tablet.sign_in("ada@example.com").await.ok();
+    let mut tablet = new_browser(&s.auth);
+    sign_in(&mut tablet, "ada@example.com").await.ok();
     tablet
-        .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": code.as_str()}),
+        )
         .await
         .refused(401, "INVALID_CODE");
 
     // The trusted device signs in without the second factor, and its cookie rotates.
     let old_trust = phone.cookie("trust_device").expect("trust");
-    phone.post("/sign-out", json!({})).await.ok();
-    let trusted = phone.sign_in("ada@example.com").await.ok();
+    phone.post("/api/auth/sign-out", json!({})).await.ok();
+    let trusted = sign_in(&mut phone, "ada@example.com").await.ok();
     assert!(trusted["token"].is_string(), "{trusted}");
     let new_trust = phone.cookie("trust_device").expect("trust");
     assert_ne!(old_trust, new_trust);
     // The rotated-away value is dead: a copy of it gets the challenge, and loses the cookie.
-    let mut copy = Browser::new(&s.auth);
+    let mut copy = new_browser(&s.auth);
     copy.cookies
         .insert("better-auth.trust_device".into(), old_trust);
-    let answer = copy.sign_in("ada@example.com").await;
+    let answer = sign_in(&mut copy, "ada@example.com").await;
     assert_eq!(answer.ok()["twoFactorRedirect"], true);
     assert!(!copy.has("trust_device"));
 
     // A backup code answers the challenge once.
     let code = codes[3].as_str().expect("code");
-    copy.post("/two-factor/verify-backup-code", json!({"code": code}))
-        .await
-        .ok();
-    let mut again = Browser::new(&s.auth);
-    again.sign_in("ada@example.com").await.ok();
+    copy.post(
+        "/api/auth/two-factor/verify-backup-code",
+        json!({"code": code}),
+    )
+    .await
+    .ok();
+    let mut again = new_browser(&s.auth);
+    sign_in(&mut again, "ada@example.com").await.ok();
     again
-        .post("/two-factor/verify-backup-code", json!({"code": code}))
+        .post(
+            "/api/auth/two-factor/verify-backup-code",
+            json!({"code": code}),
+        )
         .await
         .refused(401, "INVALID_BACKUP_CODE");
     again
         .post(
-            "/two-factor/verify-backup-code",
+            "/api/auth/two-factor/verify-backup-code",
             json!({"code": codes[4].as_str().expect("code").to_lowercase()}),
         )
         .await
@@ -410,7 +321,10 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
 
     // A code by email: only the newest one works, once.
     s.codes();
-    again.post("/two-factor/send-otp", json!({})).await.ok();
+    again
+        .post("/api/auth/two-factor/send-otp", json!({}))
+        .await
+        .ok();
     again
         .send("POST", "/api/auth/two-factor/send-otp", None)
         .await
@@ -425,12 +339,18 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     );
     if mailed[0].1 != mailed[1].1 {
         again
-            .post("/two-factor/verify-otp", json!({"code": mailed[0].1}))
+            .post(
+                "/api/auth/two-factor/verify-otp",
+                json!({"code": mailed[0].1}),
+            )
             .await
             .refused(401, "INVALID_CODE");
     }
     let signed = again
-        .post("/two-factor/verify-otp", json!({"code": mailed[1].1}))
+        .post(
+            "/api/auth/two-factor/verify-otp",
+            json!({"code": mailed[1].1}),
+        )
         .await
         .ok();
     assert!(signed["token"].is_string());
@@ -438,16 +358,16 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     // New backup codes replace the old ones.
     let fresh = again
         .post(
-            "/two-factor/generate-backup-codes",
+            "/api/auth/two-factor/generate-backup-codes",
             json!({"password": PASSWORD}),
         )
         .await
         .ok();
     assert_eq!(fresh["status"], true);
-    let mut last = Browser::new(&s.auth);
-    last.sign_in("ada@example.com").await.ok();
+    let mut last = new_browser(&s.auth);
+    sign_in(&mut last, "ada@example.com").await.ok();
     last.post(
-        "/two-factor/verify-backup-code",
+        "/api/auth/two-factor/verify-backup-code",
         json!({"code": codes[5].as_str().expect("code")}),
     )
     .await
@@ -456,12 +376,18 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     // Disable: the session is replaced, sign-in is one step again.
     let before = phone.session().await["session"]["token"].clone();
     phone
-        .post("/two-factor/disable", json!({"password": "wrong password"}))
+        .post(
+            "/api/auth/two-factor/disable",
+            json!({"password": "wrong password"}),
+        )
         .await
         .refused(400, "INVALID_PASSWORD");
     assert_eq!(
         phone
-            .post("/two-factor/disable", json!({"password": PASSWORD}))
+            .post(
+                "/api/auth/two-factor/disable",
+                json!({"password": PASSWORD})
+            )
             .await
             .ok(),
         json!({"status": true})
@@ -470,10 +396,13 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     assert_ne!(after["session"]["token"], before);
     assert_eq!(after["user"]["twoFactorEnabled"], false);
     assert!(!phone.has("trust_device"));
-    let mut fresh_browser = Browser::new(&s.auth);
-    assert!(fresh_browser.sign_in("ada@example.com").await.ok()["token"].is_string());
+    let mut fresh_browser = new_browser(&s.auth);
+    assert!(sign_in(&mut fresh_browser, "ada@example.com").await.ok()["token"].is_string());
     phone
-        .post("/two-factor/get-totp-uri", json!({"password": PASSWORD}))
+        .post(
+            "/api/auth/two-factor/get-totp-uri",
+            json!({"password": PASSWORD}),
+        )
         .await
         .refused(400, "TOTP_NOT_ENABLED");
 }
@@ -482,72 +411,95 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
 async fn five_attempts_per_challenge_then_the_lockout() {
     let s = two_factor_on();
     let (mut signed_in, totp, _) = enrolled(&s, "bob@example.com").await;
-    let mut attacker = Browser::new(&s.auth);
-    attacker.sign_in("bob@example.com").await.ok();
+    let mut attacker = new_browser(&s.auth);
+    sign_in(&mut attacker, "bob@example.com").await.ok();
     for _ in 0..5 {
         attacker
-            .post("/two-factor/verify-totp", json!({"code": "123456"}))
+            .post(
+                "/api/auth/two-factor/verify-totp",
+                json!({"code": "123456"}),
+            )
             .await
             .refused(401, "INVALID_CODE");
     }
     // The sixth attempt is refused even with the right code, and ends the challenge.
     let right = totp.code_at(s.now());
     let answer = attacker
-        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": right.as_str()}),
+        )
         .await;
     answer.refused(400, "TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE");
     assert!(!attacker.has("two_factor"));
     attacker
-        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": right.as_str()}),
+        )
         .await
         .refused(401, "INVALID_TWO_FACTOR_COOKIE");
 
     // Five more failures on a second challenge (by backup code and emailed code too): ten in
     // a row lock the second factor for 15 minutes, right codes included.
-    attacker.sign_in("bob@example.com").await.ok();
-    for route in [
-        "verify-totp",
-        "verify-backup-code",
-        "verify-totp",
-        "verify-backup-code",
+    sign_in(&mut attacker, "bob@example.com").await.ok();
+    for (route, code) in [
+        ("verify-totp", "INVALID_CODE"),
+        ("verify-backup-code", "INVALID_BACKUP_CODE"),
+        ("verify-totp", "INVALID_CODE"),
+        ("verify-backup-code", "INVALID_BACKUP_CODE"),
     ] {
         attacker
             .post(
-                &format!("/two-factor/{route}"),
+                &format!("/api/auth/two-factor/{route}"),
                 json!({"code": "AAAAA-BBBBB"}),
             )
-            .await;
+            .await
+            .refused(401, code);
     }
-    attacker.post("/two-factor/send-otp", json!({})).await.ok();
     attacker
-        .post("/two-factor/verify-otp", json!({"code": "999999"}))
-        .await;
-    let mut owner = Browser::new(&s.auth);
-    owner.sign_in("bob@example.com").await.ok();
+        .post("/api/auth/two-factor/send-otp", json!({}))
+        .await
+        .ok();
+    attacker
+        .post("/api/auth/two-factor/verify-otp", json!({"code": "999999"}))
+        .await
+        .refused(401, "INVALID_CODE");
+    let mut owner = new_browser(&s.auth);
+    sign_in(&mut owner, "bob@example.com").await.ok();
     let right = totp.code_at(s.now());
     owner
-        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": right.as_str()}),
+        )
         .await
         .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
     owner
-        .post("/two-factor/send-otp", json!({}))
+        .post("/api/auth/two-factor/send-otp", json!({}))
         .await
         .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
     // Signed in too: no codes, no verifications while locked.
     signed_in
-        .post("/two-factor/send-otp", json!({}))
+        .post("/api/auth/two-factor/send-otp", json!({}))
         .await
         .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
     signed_in
-        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": right.as_str()}),
+        )
         .await
         .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
     s.clock.advance(Duration::from_secs(15 * 60));
-    let mut later = Browser::new(&s.auth);
-    later.sign_in("bob@example.com").await.ok();
+    let mut later = new_browser(&s.auth);
+    sign_in(&mut later, "bob@example.com").await.ok();
     let right = totp.code_at(s.now());
     later
-        .post("/two-factor/verify-totp", json!({"code": right.as_str()}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": right.as_str()}),
+        )
         .await
         .ok();
 }
@@ -559,73 +511,79 @@ async fn foreign_and_forged_cookies_get_nowhere() {
     let (_, eve_totp, _) = enrolled(&s, "eve@example.com").await;
 
     // Eve holds Ada's challenge: her own code does not answer it.
-    let mut eve = Browser::new(&s.auth);
-    eve.sign_in("ada@example.com").await.ok();
+    let mut eve = new_browser(&s.auth);
+    sign_in(&mut eve, "ada@example.com").await.ok();
     let code = eve_totp.code_at(s.now());
-    eve.post("/two-factor/verify-totp", json!({"code": code.as_str()}))
-        .await
-        .refused(401, "INVALID_CODE");
+    eve.post(
+        "/api/auth/two-factor/verify-totp",
+        json!({"code": code.as_str()}),
+    )
+    .await
+    .refused(401, "INVALID_CODE");
 
     // A two_factor cookie that is not signed, or signed by another secret, is no challenge.
     for forged in [
         "2fa-abcdefghij0123456789".to_owned(),
         "2fa-abcdefghij0123456789.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D".to_owned(),
     ] {
-        let mut forger = Browser::new(&s.auth);
+        let mut forger = new_browser(&s.auth);
         forger
             .cookies
             .insert("better-auth.two_factor".into(), forged);
         let code = ada_totp.code_at(s.now());
         forger
-            .post("/two-factor/verify-totp", json!({"code": code.as_str()}))
+            .post(
+                "/api/auth/two-factor/verify-totp",
+                json!({"code": code.as_str()}),
+            )
             .await
             .refused(401, "INVALID_TWO_FACTOR_COOKIE");
         forger
-            .post("/two-factor/send-otp", json!({}))
+            .post("/api/auth/two-factor/send-otp", json!({}))
             .await
             .refused(401, "INVALID_TWO_FACTOR_COOKIE");
     }
 
     // Eve's trusted-device cookie does not let her (or anyone) skip Ada's second factor.
-    let mut eve_device = Browser::new(&s.auth);
-    eve_device.sign_in("eve@example.com").await.ok();
+    let mut eve_device = new_browser(&s.auth);
+    sign_in(&mut eve_device, "eve@example.com").await.ok();
     let code = eve_totp.code_at(s.now());
     eve_device
         .post(
-            "/two-factor/verify-totp",
+            "/api/auth/two-factor/verify-totp",
             json!({"code": code.as_str(), "trustDevice": true}),
         )
         .await
         .ok();
     let trust = eve_device.cookie("trust_device").expect("trusted");
-    let mut borrowed = Browser::new(&s.auth);
+    let mut borrowed = new_browser(&s.auth);
     borrowed
         .cookies
         .insert("better-auth.trust_device".into(), trust.clone());
-    let answer = borrowed.sign_in("ada@example.com").await;
+    let answer = sign_in(&mut borrowed, "ada@example.com").await;
     assert_eq!(answer.ok()["twoFactorRedirect"], true);
     // A trust cookie edited to name Ada's id with Eve's record fails its signature.
-    let mut edited = Browser::new(&s.auth);
+    let mut edited = new_browser(&s.auth);
     edited
         .cookies
         .insert("better-auth.trust_device".into(), format!("x{trust}"));
     assert_eq!(
-        edited.sign_in("ada@example.com").await.ok()["twoFactorRedirect"],
+        sign_in(&mut edited, "ada@example.com").await.ok()["twoFactorRedirect"],
         true
     );
 
     // Signed in, the setup routes need the password; without a session, 401.
-    let mut nobody = Browser::new(&s.auth);
+    let mut nobody = new_browser(&s.auth);
     nobody
-        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .post("/api/auth/two-factor/enable", json!({"password": PASSWORD}))
         .await
         .refused(401, "UNAUTHORIZED");
     nobody
-        .post("/two-factor/disable", json!({}))
+        .post("/api/auth/two-factor/disable", json!({}))
         .await
         .refused(400, "VALIDATION_ERROR");
     ada.post(
-        "/two-factor/generate-backup-codes",
+        "/api/auth/two-factor/generate-backup-codes",
         json!({"password": "nope"}),
     )
     .await
@@ -642,7 +600,7 @@ async fn without_two_factor_configured_nothing_changes() {
         "{session}"
     );
     let answer = browser
-        .post("/two-factor/enable", json!({"password": PASSWORD}))
+        .post("/api/auth/two-factor/enable", json!({"password": PASSWORD}))
         .await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert!(answer.body.is_empty());
@@ -657,20 +615,32 @@ async fn better_auths_rate_limit_rule_per_two_factor_route() {
     let mut browser = signed_up(&s, "ada@example.com").await;
     for _ in 0..3 {
         browser
-            .post("/two-factor/verify-totp", json!({"code": "000000"}))
+            .post(
+                "/api/auth/two-factor/verify-totp",
+                json!({"code": "000000"}),
+            )
             .await
             .refused(400, "TOTP_NOT_ENABLED");
     }
     let limited = browser
-        .post("/two-factor/verify-totp", json!({"code": "000000"}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": "000000"}),
+        )
         .await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.headers.contains_key("x-retry-after"));
     // Each route has its own bucket.
-    browser.post("/two-factor/send-otp", json!({})).await.ok();
+    browser
+        .post("/api/auth/two-factor/send-otp", json!({}))
+        .await
+        .ok();
     s.clock.advance(Duration::from_secs(10));
     browser
-        .post("/two-factor/verify-totp", json!({"code": "000000"}))
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": "000000"}),
+        )
         .await
         .refused(400, "TOTP_NOT_ENABLED");
 }
