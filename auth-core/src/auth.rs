@@ -4,14 +4,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::{AuthConfig, RevocationCheck};
+use crate::config::{AuthConfig, RevocationCheck, SessionCaching};
 use crate::hash::{Argon2Hasher, PasswordHasher};
+use crate::invalidation::{Caches, CachingStore};
 use crate::mail::{DefaultTemplates, MailContext, MailKind, MailTemplates, Mailer, OutboundMail};
 use crate::model::{Timestamp, User};
 use crate::social::SocialProvider;
 use crate::store::{MemoryRateLimits, RateLimitStore, UserStore};
 use crate::token::TokenIssuer;
-use crate::token::revocation::RevocationCache;
 
 /// The authentication service: configuration, store, hasher and token issuer, shared.
 ///
@@ -32,8 +32,9 @@ pub(crate) struct Inner {
     pub(crate) store: Box<dyn UserStore>,
     pub(crate) hasher: Box<dyn PasswordHasher>,
     pub(crate) issuer: Box<dyn TokenIssuer>,
-    pub(crate) clock: Box<dyn Clock>,
-    pub(crate) revocation: Option<RevocationCache>,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// In-memory copies of sessions and of their liveness, and what invalidates them.
+    pub(crate) caches: Arc<Caches>,
     /// Counters named by the application; else the store's own, else `memory_rate_limits`.
     pub(crate) rate_limits: Option<Box<dyn RateLimitStore>>,
     pub(crate) memory_rate_limits: MemoryRateLimits,
@@ -198,6 +199,7 @@ impl Auth {
         let secret = crate::model::random_id() + &crate::model::random_id();
         let config = AuthConfig::builder(secret, "http://localhost")
             .revocation_check(RevocationCheck::Off)
+            .session_caching(SessionCaching::Off)
             .rate_limit(RateLimit::disabled())
             .build();
         let config = match config {
@@ -420,16 +422,31 @@ where
     pub fn build(self) -> Auth {
         let revocation = match self.config.revocation_check() {
             RevocationCheck::Off => None,
-            RevocationCheck::Cached { ttl, capacity } => Some(RevocationCache::new(capacity, ttl)),
+            RevocationCheck::Cached { ttl, capacity } => Some((capacity, ttl)),
         };
+        let sessions = match self.config.session_caching() {
+            SessionCaching::Cached { ttl, capacity } if !ttl.is_zero() => Some((capacity, ttl)),
+            _ => None,
+        };
+        let caches = Arc::new(Caches::new(sessions, revocation));
+        let clock: Arc<dyn Clock> = match self.clock {
+            Some(clock) => Arc::from(clock),
+            None => Arc::new(SystemClock),
+        };
+        // Every flow reaches the store through the wrapper that keeps the caches right.
+        let store = CachingStore::new(
+            Box::new(self.store),
+            Arc::clone(&caches),
+            Arc::clone(&clock),
+        );
         Auth {
             inner: Arc::new(Inner {
                 config: self.config,
-                store: Box::new(self.store),
+                store: Box::new(store),
                 hasher: Box::new(self.hasher),
                 issuer: Box::new(self.issuer),
-                clock: self.clock.unwrap_or_else(|| Box::new(SystemClock)),
-                revocation,
+                clock,
+                caches,
                 rate_limits: self.rate_limits,
                 memory_rate_limits: MemoryRateLimits::new(),
                 mail: self.mailer.map(|mailer| MailSetup {

@@ -59,6 +59,7 @@ pub mod error;
 pub mod flows;
 pub mod hash;
 pub mod http;
+pub mod invalidation;
 pub mod mail;
 pub mod model;
 pub mod outbox;

@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 
 use super::{
     AccountLinking, AuthConfig, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck, Secret,
-    Setting, TwoFactorOptions,
+    SessionCaching, Setting, TwoFactorOptions,
 };
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
@@ -42,6 +42,7 @@ pub struct AuthConfigBuilder {
     fresh_age: Duration,
     password_policy: PasswordPolicy,
     revocation: RevocationCheck,
+    session_caching: SessionCaching,
     max_body_bytes: usize,
     verified_token_cache: usize,
     refusal_pause: Duration,
@@ -67,6 +68,7 @@ impl AuthConfigBuilder {
             fresh_age: DAY,
             password_policy: PasswordPolicy::default(),
             revocation: RevocationCheck::default(),
+            session_caching: SessionCaching::default(),
             max_body_bytes: 64 * 1024,
             verified_token_cache: 10_000,
             refusal_pause: Duration::from_secs(1),
@@ -144,6 +146,14 @@ impl AuthConfigBuilder {
     pub fn password_policy(mut self, policy: PasswordPolicy) -> Self {
         self.set(Setting::PasswordPolicy);
         self.password_policy = policy;
+        self
+    }
+
+    /// Whether sessions found by token are served from memory (default: for 30 s, kept right
+    /// across instances by the store's invalidation channel; see [`SessionCaching`]).
+    pub fn session_caching(mut self, caching: SessionCaching) -> Self {
+        self.set(Setting::SessionCaching);
+        self.session_caching = caching;
         self
     }
 
@@ -267,6 +277,10 @@ impl AuthConfigBuilder {
             two_factor_checked(options)
                 .map_err(|reason| named(ConfigError::invalid(Setting::TwoFactor, reason)))?;
         }
+        if let SessionCaching::Cached { ttl, .. } = self.session_caching {
+            lifetime(ttl, true)
+                .map_err(|reason| named(ConfigError::invalid(Setting::SessionCaching, reason)))?;
+        }
         if let RevocationCheck::Cached { ttl, .. } = self.revocation {
             lifetime(ttl, true)
                 .map_err(|reason| named(ConfigError::invalid(Setting::RevocationCheck, reason)))?;
@@ -308,6 +322,7 @@ impl AuthConfigBuilder {
             fresh_age: self.fresh_age,
             password_policy: policy,
             revocation: self.revocation,
+            session_caching: self.session_caching,
             max_body_bytes: self.max_body_bytes,
             verified_token_cache: self.verified_token_cache,
             refusal_pause: self.refusal_pause,

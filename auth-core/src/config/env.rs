@@ -7,7 +7,7 @@ use http::HeaderName;
 
 use super::{
     AccountLinking, AuthConfigBuilder, ConfigError, EmailFlows, MAX_LIFETIME, RevocationCheck,
-    Setting, TwoFactorOptions,
+    SessionCaching, Setting, TwoFactorOptions,
 };
 use crate::model::PasswordPolicy;
 use crate::rate_limit::RateLimit;
@@ -34,6 +34,8 @@ impl AuthConfigBuilder {
     /// | `AUTH_PASSWORD_MIN_LENGTH`, `AUTH_PASSWORD_MAX_LENGTH` | password limits | `8`, `128` |
     /// | `AUTH_REVOCATION_CHECK` | `on` / `off`: refuse tokens of ended sessions | `on` |
     /// | `AUTH_REVOCATION_CACHE_TTL` | how long a session check is cached | `30s` |
+    /// | `AUTH_SESSION_CACHE` | `on` / `off`: serve sessions found by token (get-session, cookies) from memory | `on` |
+    /// | `AUTH_SESSION_CACHE_TTL` | how long a cached session is served without news from the invalidation channel | `30s` |
     /// | `AUTH_RATE_LIMIT` | `on` / `off`: Better Auth's rate limits | `on` in production (`NODE_ENV` or `APP_ENV` = `production`), else `off`, as Better Auth |
     /// | `AUTH_CLIENT_IP_HEADER` | the proxy header with the client's IP (see [`AuthConfigBuilder::client_ip_header`]) | the socket's address |
     /// | `AUTH_REQUIRE_EMAIL_VERIFICATION` | `on` / `off`: sign-in waits for a verified email | `off` |
@@ -153,6 +155,25 @@ impl AuthConfigBuilder {
                 builder = builder
                     .revocation_check(RevocationCheck::Cached { ttl, capacity })
                     .sourced_from(Setting::RevocationCheck, "AUTH_REVOCATION_CACHE_TTL");
+            }
+            _ => {}
+        }
+        let caching = env.switch(Setting::SessionCaching, "AUTH_SESSION_CACHE")?;
+        let caching_ttl = env.duration(Setting::SessionCaching, "AUTH_SESSION_CACHE_TTL")?;
+        match (caching, caching_ttl) {
+            (Some(false), _) => {
+                builder = builder
+                    .session_caching(SessionCaching::Off)
+                    .sourced_from(Setting::SessionCaching, "AUTH_SESSION_CACHE");
+            }
+            (_, Some(ttl)) => {
+                let capacity = match SessionCaching::default() {
+                    SessionCaching::Cached { capacity, .. } => capacity,
+                    SessionCaching::Off => 0,
+                };
+                builder = builder
+                    .session_caching(SessionCaching::Cached { ttl, capacity })
+                    .sourced_from(Setting::SessionCaching, "AUTH_SESSION_CACHE_TTL");
             }
             _ => {}
         }

@@ -40,6 +40,8 @@ pub enum Setting {
     EmailFlows,
     /// Two-factor authentication.
     TwoFactor,
+    /// The session cache.
+    SessionCaching,
 }
 
 impl Setting {
@@ -63,6 +65,7 @@ impl Setting {
             Self::ClientIpHeader => "client_ip_header",
             Self::EmailFlows => "email_flows",
             Self::TwoFactor => "two_factor",
+            Self::SessionCaching => "session_caching",
         }
     }
 }

@@ -81,6 +81,33 @@ impl Default for RevocationCheck {
     }
 }
 
+/// Whether sessions found by token (get-session, cookie authentication) are kept in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionCaching {
+    /// Every lookup asks the store.
+    Off,
+    /// A session read from the store is served from memory for up to `ttl`; a change made
+    /// through this instance, or announced by another instance through the store's
+    /// invalidation channel, ends the copy at once. Without a channel (the listener
+    /// disconnected), changes made elsewhere are seen within `ttl`.
+    Cached {
+        /// How long a copy is served.
+        ttl: Duration,
+        /// How many sessions are kept at most.
+        capacity: usize,
+    },
+}
+
+impl Default for SessionCaching {
+    fn default() -> Self {
+        Self::Cached {
+            ttl: Duration::from_secs(30),
+            capacity: 100_000,
+        }
+    }
+}
+
 /// Everything the flows and the protocol need to know about the deployment, validated.
 ///
 /// Made by [`AuthConfig::builder`] (in code) or [`AuthConfig::from_env`] (from the
@@ -111,6 +138,7 @@ pub struct AuthConfig {
     fresh_age: Duration,
     password_policy: PasswordPolicy,
     revocation: RevocationCheck,
+    session_caching: SessionCaching,
     max_body_bytes: usize,
     verified_token_cache: usize,
     refusal_pause: Duration,
@@ -213,6 +241,11 @@ impl AuthConfig {
     /// The revocation-check mode for tokens.
     pub fn revocation_check(&self) -> RevocationCheck {
         self.revocation
+    }
+
+    /// Whether sessions are served from memory.
+    pub fn session_caching(&self) -> SessionCaching {
+        self.session_caching
     }
 
     /// The largest request body the protocol reads.

@@ -92,8 +92,11 @@ impl Auth {
 
     /// Stops tokens of sessions this instance has just ended from verifying (revocation mode).
     pub(crate) fn forget_sessions(&self, ids: &[SessionId]) {
-        if let Some(cache) = &self.inner.revocation {
-            cache.forget_all(ids, self.now());
-        }
+        let events: Vec<crate::invalidation::Invalidation> = ids
+            .iter()
+            .cloned()
+            .map(crate::invalidation::Invalidation::Session)
+            .collect();
+        self.inner.caches.apply(&events, self.now());
     }
 }

@@ -109,12 +109,14 @@ impl Auth {
         if let Some(known) = self.check_session_cached(sid, now) {
             return known;
         }
-        let (Some(cache), Some(sid)) = (&self.inner.revocation, sid) else {
+        let (Some(_), Some(sid)) = (&self.inner.caches.revocation, sid) else {
             return Ok(());
         };
         let session = self.store().find_session_by_id(sid).await?;
         let alive = session.filter(|s| !s.is_expired(now) && &s.user_id == sub);
-        cache.record(sid, alive.as_ref().map(|s| s.expires_at), now);
+        self.inner
+            .caches
+            .record_liveness(sid, alive.as_ref().map(|s| s.expires_at), now);
         match alive {
             Some(_) => Ok(()),
             None => Err(TokenError::Revoked.into()),
@@ -128,7 +130,7 @@ impl Auth {
         sid: Option<&SessionId>,
         now: Timestamp,
     ) -> Option<Result<(), AuthError>> {
-        let Some(cache) = &self.inner.revocation else {
+        let Some(cache) = &self.inner.caches.revocation else {
             return Some(Ok(()));
         };
         let Some(sid) = sid else {

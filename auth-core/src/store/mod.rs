@@ -64,6 +64,13 @@ pub trait UserStore: Send + Sync + 'static {
         None
     }
 
+    /// How the instances that share this store tell each other what changed, so that their
+    /// in-memory caches of sessions stay right (auth-sqlx's PostgreSQL store: `LISTEN` /
+    /// `NOTIFY`). `None`, the default, for a store only one process uses.
+    fn invalidation_channel(&self) -> Option<&dyn crate::invalidation::InvalidationChannel> {
+        None
+    }
+
     /// Inserts a user and their credential account atomically. An email that is already taken
     /// (emails are stored lower-case, so in any case) is [`StoreError::EmailTaken`], and then
     /// neither row exists.
@@ -358,6 +365,10 @@ pub trait UserStore: Send + Sync + 'static {
 impl<S: UserStore + ?Sized> UserStore for Arc<S> {
     fn rate_limit_store(&self) -> Option<&dyn RateLimitStore> {
         (**self).rate_limit_store()
+    }
+
+    fn invalidation_channel(&self) -> Option<&dyn crate::invalidation::InvalidationChannel> {
+        (**self).invalidation_channel()
     }
 
     async fn create_user(
