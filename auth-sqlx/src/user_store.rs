@@ -395,6 +395,12 @@ macro_rules! impl_user_store {
                 Some(&*self.rate_limits)
             }
 
+            fn invalidation_channel(
+                &self,
+            ) -> Option<&dyn auth_core::invalidation::InvalidationChannel> {
+                self.channel()
+            }
+
             async fn create_user(
                 &self,
                 user: &User,

@@ -70,6 +70,8 @@ pub(crate) struct Caches {
     pub(crate) revocation: Option<RevocationCache>,
     /// The longest TTL of the two: how long a mark must be kept.
     mark_ttl: Duration,
+    /// Whether the invalidation listener is connected (and proven) right now.
+    pub(crate) listening: std::sync::atomic::AtomicBool,
 }
 
 impl Caches {
@@ -87,6 +89,7 @@ impl Caches {
             session_ttl,
             revocation: revocation.map(|(capacity, ttl)| RevocationCache::new(capacity, ttl)),
             mark_ttl: session_ttl.max(revocation_ttl),
+            listening: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

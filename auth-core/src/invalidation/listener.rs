@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use std::sync::atomic::Ordering;
+
 use crate::Auth;
 use crate::error::Chain;
 
@@ -31,6 +33,16 @@ impl Auth {
             auth: self.clone(),
             max_backoff: Duration::from_secs(30),
         })
+    }
+}
+
+impl Auth {
+    /// Whether this instance's invalidation listener is connected: other instances' changes
+    /// reach its caches within milliseconds. `false` before it first connects, while it is
+    /// reconnecting, and without a listener: changes made elsewhere are then seen within the
+    /// caches' TTL. For a health check.
+    pub fn invalidations_connected(&self) -> bool {
+        self.inner.caches.listening.load(Ordering::SeqCst)
     }
 }
 
@@ -72,6 +84,7 @@ impl InvalidationListener {
             };
             // Whatever happened before is unknown: copies made until now are stale.
             caches.stale_all(self.auth.now());
+            caches.listening.store(true, Ordering::SeqCst);
             tracing::info!("invalidation listener connected");
             was_connected = true;
             backoff = Duration::ZERO;
@@ -79,6 +92,7 @@ impl InvalidationListener {
                 match subscription.next().await {
                     Ok(events) => caches.apply(&events, self.auth.now()),
                     Err(error) => {
+                        caches.listening.store(false, Ordering::SeqCst);
                         tracing::warn!(
                             error = %Chain(&error),
                             "invalidation listener disconnected; cached sessions and revocations fall back to their TTL until it reconnects"
@@ -94,6 +108,9 @@ impl InvalidationListener {
     }
 
     /// Runs the listener on the current Tokio runtime.
+    ///
+    /// (When the task is aborted the flag stays as it was; [`Auth::invalidations_connected`]
+    /// is for a listener that runs for the life of the server.)
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(self.run())
     }

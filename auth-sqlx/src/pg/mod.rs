@@ -19,6 +19,7 @@ use crate::rows::{RowAccess, decode_error};
 use crate::{StoreOptions, sql};
 
 mod migrate;
+mod notify;
 mod store;
 
 /// A [`UserStore`](auth_core::store::UserStore) on PostgreSQL, on Better Auth's tables and columns
@@ -42,6 +43,8 @@ pub struct PgStore {
     rate_limits: Arc<RateLimits<PgPool>>,
     /// Whether `"account"` has Better Auth's later `"issuer"` column, which is NOT NULL there.
     account_has_issuer: AtomicBool,
+    /// Where the invalidation listener connects.
+    listen: notify::ListenTarget,
 }
 
 impl PgStore {
@@ -90,6 +93,7 @@ impl PgStore {
     pub fn from_pool(pool: PgPool) -> Self {
         let availability = Arc::new(Availability::new());
         Self {
+            listen: notify::ListenTarget::for_store(&pool.connect_options()),
             rate_limits: Arc::new(RateLimits::new(pool.clone(), Arc::clone(&availability))),
             pool,
             availability,
@@ -100,6 +104,11 @@ impl PgStore {
     /// The connection pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The invalidation channel (`LISTEN` / `NOTIFY`), for the macro-made `UserStore`.
+    pub(crate) fn channel(&self) -> Option<&dyn auth_core::invalidation::InvalidationChannel> {
+        Some(self)
     }
 
     /// Creates Better Auth's tables and indexes where they are missing. Idempotent: run it at

@@ -84,6 +84,14 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// No invalidation channel: one process uses the file, and its writes invalidate its own
+    /// caches directly.
+    pub(crate) fn channel(&self) -> Option<&dyn auth_core::invalidation::InvalidationChannel> {
+        None
+    }
+}
+
+impl SqliteStore {
     /// Opens (creating if missing) the database file at `path`.
     pub async fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Self, StoreError> {
         let connect = SqliteConnectOptions::new()

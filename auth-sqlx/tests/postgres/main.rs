@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod indexes;
 mod interop;
+mod invalidation;
 mod keys;
 mod migrations;
 mod rate_limits;
