@@ -58,9 +58,14 @@ async fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let (store, issuer): (Arc<dyn UserStore>, _) = match &settings.database_url {
         Some(url) => {
-            let store = PgStore::connect(url, StoreOptions::default())
+            let mut store = PgStore::connect(url, StoreOptions::default())
                 .await
                 .map_err(|e| format!("PostgreSQL: {e}"))?;
+            if let Some(listen) = &settings.database_listen_url {
+                store = store
+                    .listen_on(listen)
+                    .map_err(|e| format!("DATABASE_LISTEN_URL: {e}"))?;
+            }
             store
                 .migrate()
                 .await
@@ -134,6 +139,10 @@ async fn run() -> Result<(), String> {
     let worker = auth
         .mail_worker()
         .map(|worker| worker.max_backoff(settings.mail_retry_max).spawn());
+    // Other instances' sign-outs and changes reach this one's caches (PostgreSQL only).
+    let invalidations = auth
+        .invalidation_listener()
+        .map(auth_core::invalidation::InvalidationListener::spawn);
     let app = app(auth.clone());
 
     let address = SocketAddr::new(settings.host, settings.port);
@@ -155,6 +164,9 @@ async fn run() -> Result<(), String> {
     if let Some(worker) = worker {
         // Mail still queued stays in the database for the next start (or another instance).
         worker.shutdown().await;
+    }
+    if let Some(listener) = invalidations {
+        listener.abort();
     }
     println!("stopped");
     Ok(())
@@ -179,6 +191,7 @@ impl std::fmt::Display for Chain<'_> {
 /// else.
 fn app(auth: Auth) -> Router {
     let ids: Vec<String> = auth.social_provider_ids().map(str::to_owned).collect();
+    let health_auth = auth.clone();
     let notes = Router::new()
         .route("/api/notes", get(notes::list).post(notes::create))
         .route("/api/notes/{id}", delete(notes::remove))
@@ -192,6 +205,7 @@ fn app(auth: Auth) -> Router {
     Router::new()
         .route("/api/me", get(me))
         .route("/api/providers", get(move || providers_list(ids.clone())))
+        .route("/api/health", get(move || health(health_auth.clone())))
         .route("/api/hello", get(hello))
         .merge(private)
         .merge(notes)
@@ -217,6 +231,25 @@ struct Hello {
 /// `GET /api/hello` (open) and `GET /api/private/hello` (guarded).
 async fn hello() -> Json<Hello> {
     Json(Hello { hello: "world" })
+}
+
+#[derive(Serialize)]
+struct Health {
+    invalidations: &'static str,
+}
+
+/// `GET /api/health`: whether other instances' sign-outs reach this one at once
+/// (`"connected"`), only within the caches' TTL (`"disconnected"`: the listener is
+/// reconnecting), or need not (`"none"`: SQLite, one process).
+async fn health(auth: Auth) -> Json<Health> {
+    let invalidations = if auth.invalidation_listener().is_none() {
+        "none"
+    } else if auth.invalidations_connected() {
+        "connected"
+    } else {
+        "disconnected"
+    };
+    Json(Health { invalidations })
 }
 
 #[derive(Serialize)]

@@ -15,6 +15,10 @@ pub struct Settings {
     pub port: u16,
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
+    /// `DATABASE_LISTEN_URL`: a direct connection for the invalidation listener, when
+    /// `DATABASE_URL` goes through a transaction-mode pooler (PgBouncer). Neon's `-pooler` host
+    /// needs none: its direct host is used on its own.
+    pub database_listen_url: Option<String>,
     /// `SMTP_URL`: where mail goes (`smtp://user:pass@host:587`); unset, links are printed.
     pub smtp_url: Option<String>,
     /// `SMTP_CA_FILE`: a PEM certificate authority to trust for the SMTP server (a private
@@ -71,6 +75,7 @@ impl Settings {
             port,
             data_dir,
             database_url: env("DATABASE_URL"),
+            database_listen_url: env("DATABASE_LISTEN_URL"),
             smtp_url: env("SMTP_URL"),
             smtp_ca_file: env("SMTP_CA_FILE").map(PathBuf::from),
             mail_from: env("MAIL_FROM")

@@ -259,6 +259,22 @@ impl PgServer {
         }
     }
 
+    /// Terminates the connections named `application_name` to `database`
+    /// (`pg_terminate_backend`), and returns how many there were.
+    pub async fn terminate_backends(&self, application_name: &str, database: &str) -> i64 {
+        let mut admin = self.admin_connection().await;
+        let killed: i64 = sqlx::query_scalar(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND datname = $2",
+        )
+        .bind(application_name)
+        .bind(database)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap_or_else(|e| panic!("cannot terminate backends: {e}"));
+        let _ = admin.close().await;
+        killed
+    }
+
     /// Stops the server of a cluster started by [`PgServer::start`], keeping its data, and
     /// returns once it has exited (a fault test's outage).
     pub fn pause(&self) {
