@@ -4,10 +4,14 @@
 //! 1. one handler served open (`/api/hello`, the baseline) and behind the guard with a JWT
 //!    (`/api/private/hello`), three times alternately;
 //! 2. an authenticated GET with a JWT that serialises the caller (`/api/me`);
-//! 3. get-session with the cookie (a database lookup);
+//! 3. get-session with the cookie, served from the session cache, against the same on a second
+//!    instance with the cache off (a database lookup each), three times alternately;
 //! 4. a sign-in storm of 200 connections alone, for sign-in throughput against the hashing
 //!    limit (measured in the same run);
-//! 5. the storm again while authenticated GETs are measured at the same time.
+//! 5. the storm again while authenticated GETs are measured at the same time;
+//! 6. revocation propagation under load: while get-session runs at full speed on the first
+//!    instance, sessions are signed out through the second, and the time until the first
+//!    refuses each (by cookie and by JWT) is measured, 100 times.
 //!
 //! Throughput, p50/p99 latency, responses by status, and the server's peak RSS.
 //!
@@ -196,22 +200,42 @@ async fn main() {
         .port();
     let dir = std::env::temp_dir().join(format!("auth-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let mut server = Placement::command(placement.server, &server_bin)
-        .current_dir(&dir)
-        .args(["--port", &port.to_string()])
-        .env("DATABASE_URL", &database.url)
-        .env("AUTH_SECRET", "load-test-secret-0123456789abcdef012345")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server");
-    for _ in 0..600 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
+    let start = |port: u16, env: &[(&str, &str)]| {
+        let server = Placement::command(placement.server, &server_bin)
+            .current_dir(&dir)
+            .args(["--port", &port.to_string()])
+            .env("DATABASE_URL", &database.url)
+            .env("AUTH_SECRET", "load-test-secret-0123456789abcdef012345")
+            // One issuer and audience: a JWT of one instance is the other's too.
+            .env("AUTH_BASE_URL", "http://127.0.0.1:3000")
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the server");
+        for _ in 0..600 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        // Until the invalidation listener is connected.
+        for _ in 0..600 {
+            let health = request(port, "GET", "/api/health", &[], None);
+            if health.json()["invalidations"] == "connected" {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    };
+    let mut server = start(port, &[]);
+    let uncached_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let mut uncached = start(uncached_port, &[("AUTH_SESSION_CACHE", "off")]);
     let server_cores = match placement.server {
         Some(_) => 1,
         None => std::thread::available_parallelism().map_or(1, usize::from),
@@ -274,15 +298,33 @@ async fn main() {
         None,
         "GET /api/me with a JWT (EdDSA)",
     ));
-    runs.push(wrk(
-        &placement,
-        &format!("{base}/api/auth/get-session"),
-        32,
-        seconds,
-        &[("cookie", &cookie)],
-        None,
-        "GET get-session with the cookie (PostgreSQL lookup)",
-    ));
+    // get-session from the cache and from the database, alternating, three times.
+    let uncached_base = format!("http://127.0.0.1:{uncached_port}");
+    let mut cache_ratios = Vec::new();
+    for _ in 0..3 {
+        let lookup = wrk(
+            &placement,
+            &format!("{uncached_base}/api/auth/get-session"),
+            32,
+            seconds,
+            &[("cookie", &cookie)],
+            None,
+            "GET get-session with the cookie, cache off (PostgreSQL lookup, baseline)",
+        );
+        let cached = wrk(
+            &placement,
+            &format!("{base}/api/auth/get-session"),
+            32,
+            seconds,
+            &[("cookie", &cookie)],
+            None,
+            "GET get-session with the cookie, from the session cache",
+        );
+        cache_ratios.push(cached.rps / lookup.rps);
+        runs.push(lookup);
+        runs.push(cached);
+    }
+    cache_ratios.sort_by(f64::total_cmp);
 
     let storm_url = format!("{base}/api/auth/sign-in/email");
     let body = format!(r#"{{"email":"ada@example.com","password":"{PASSWORD}"}}"#);
@@ -325,9 +367,37 @@ async fn main() {
     runs.push(storm.0);
     runs.push(storm.1);
 
+    // Revocation propagation while the cached instance serves get-session flat out.
+    let propagation_seconds = seconds.max(20);
+    let (loaded, lags) = std::thread::scope(|scope| {
+        let load = scope.spawn(|| {
+            wrk(
+                &placement,
+                &format!("{base}/api/auth/get-session"),
+                32,
+                propagation_seconds,
+                &[("cookie", &cookie)],
+                None,
+                "GET get-session from the cache, while sessions are signed out on the other instance",
+            )
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        let deadline = Instant::now() + Duration::from_secs(u64::from(propagation_seconds) - 2);
+        let mut lags = Vec::new();
+        while lags.len() < 100 && Instant::now() < deadline {
+            lags.push(propagation_trial(port, uncached_port));
+        }
+        (load.join().expect("load"), lags)
+    });
+    runs.push(loaded);
+    let mut lags = lags;
+    lags.sort();
+
     let rss = peak_rss_mib(server.id());
     let _ = server.kill();
     let _ = server.wait();
+    let _ = uncached.kill();
+    let _ = uncached.wait();
     println!("| run | requests/s | p50 | p99 | responses by status |");
     println!("| --- | ---: | ---: | ---: | --- |");
     for run in &runs {
@@ -345,6 +415,25 @@ async fn main() {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    println!(
+        "get-session from the cache / with a PostgreSQL lookup, median of the 3 pairs: {:.2}× (each: {})",
+        cache_ratios[1],
+        cache_ratios
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if !lags.is_empty() {
+        let at = |q: f64| lags[((lags.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "revocation propagation under that load, {} sign-outs: p50 {:.1} ms, p99 {:.1} ms, worst {:.1} ms",
+            lags.len(),
+            at(0.5).as_secs_f64() * 1000.0,
+            at(0.99).as_secs_f64() * 1000.0,
+            lags[lags.len() - 1].as_secs_f64() * 1000.0
+        );
+    }
     let limit = server_cores as f64 * 1000.0 / verify_ms;
     println!(
         "sign-ins/s in the storm alone: {sign_ins:.1}; hashing limit {server_cores} core(s) / \
@@ -358,4 +447,64 @@ async fn main() {
             None => "no CPU pinning",
         }
     );
+}
+
+/// One session signed in and out through the instance at `through`, after the one at `watched`
+/// has it cached: how long until `watched` refuses it by cookie and by JWT.
+fn propagation_trial(watched: u16, through: u16) -> Duration {
+    let body = format!(r#"{{"email":"ada@example.com","password":"{PASSWORD}"}}"#);
+    let signed = request(
+        through,
+        "POST",
+        "/api/auth/sign-in/email",
+        &[("content-type", "application/json")],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(signed.status, 200, "{}", signed.text());
+    let bearer = format!("Bearer {}", signed.header("set-auth-token").expect("token"));
+    let cookie = signed.cookie_pair();
+    let session = request(
+        through,
+        "GET",
+        "/api/auth/get-session",
+        &[("authorization", &bearer)],
+        None,
+    );
+    let jwt = format!("Bearer {}", session.header("set-auth-jwt").expect("jwt"));
+    let cached = request(
+        watched,
+        "GET",
+        "/api/auth/get-session",
+        &[("cookie", &cookie)],
+        None,
+    );
+    assert!(cached.json()["user"].is_object(), "{}", cached.text());
+    assert_eq!(
+        request(watched, "GET", "/api/me", &[("authorization", &jwt)], None).status,
+        200
+    );
+    let out = request(
+        through,
+        "POST",
+        "/api/auth/sign-out",
+        &[("authorization", &bearer)],
+        None,
+    );
+    assert_eq!(out.status, 200);
+    let ended = Instant::now();
+    loop {
+        let by_cookie = request(
+            watched,
+            "GET",
+            "/api/auth/get-session",
+            &[("cookie", &cookie)],
+            None,
+        );
+        let by_jwt = request(watched, "GET", "/api/me", &[("authorization", &jwt)], None);
+        if by_cookie.text() == "null" && by_jwt.status == 401 {
+            return ended.elapsed();
+        }
+        assert!(ended.elapsed() < Duration::from_secs(60), "never refused");
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }
