@@ -100,10 +100,11 @@ pub enum SessionCaching {
 }
 
 impl Default for SessionCaching {
+    /// 30 s, and up to 10 000 sessions (a session and its user take about a kilobyte).
     fn default() -> Self {
         Self::Cached {
             ttl: Duration::from_secs(30),
-            capacity: 100_000,
+            capacity: 10_000,
         }
     }
 }
