@@ -103,3 +103,55 @@ async fn changes_through_the_auth_are_seen_at_once() {
     h.auth.sign_out(&token).await.expect("sign out");
     assert!(!h.is_live(&token).await);
 }
+
+/// get-session hands out the JWT it issued for the session a moment ago while it describes
+/// the user as they are (signing is most of a cached get-session's cost), and a new one as soon
+/// as the user changes.
+#[tokio::test]
+async fn get_session_reuses_its_jwt_until_the_user_changes() {
+    use common::wire::{cookie_header, get, json_request, send};
+    use serde_json::json;
+
+    let h = harness();
+    h.sign_up("jwt@example.com").await;
+    let up = send(
+        &h.auth,
+        json_request(
+            "/sign-in/email",
+            &json!({"email": "jwt@example.com", "password": PASSWORD}),
+            &[],
+        ),
+    )
+    .await;
+    let cookie = cookie_header(&up);
+    let jwt = |reply: &common::wire::Reply| reply.header("set-auth-jwt").expect("jwt").to_owned();
+    let first = jwt(&send(&h.auth, get("/get-session", &[("cookie", &cookie)])).await);
+    h.clock.advance(Duration::from_secs(5));
+    let second = jwt(&send(&h.auth, get("/get-session", &[("cookie", &cookie)])).await);
+    assert_eq!(first, second, "reused within the TTL");
+
+    let session = h
+        .auth
+        .get_session(&up_token(&up), false)
+        .await
+        .expect("lookup")
+        .expect("live")
+        .current;
+    h.auth
+        .update_user(&session, UserUpdate::default().with_name("Renamed"))
+        .await
+        .expect("update");
+    let third = jwt(&send(&h.auth, get("/get-session", &[("cookie", &cookie)])).await);
+    assert_ne!(third, second, "a new one for the changed user");
+    let claims = h.auth.verify_token(&third).await.expect("valid");
+    assert_eq!(claims.name, "Renamed");
+
+    h.clock.advance(Duration::from_secs(30));
+    let fourth = jwt(&send(&h.auth, get("/get-session", &[("cookie", &cookie)])).await);
+    assert_ne!(fourth, third, "a new one once the TTL is over");
+    h.auth.verify_token(&fourth).await.expect("valid");
+}
+
+fn up_token(reply: &common::wire::Reply) -> auth_core::model::SessionToken {
+    auth_core::model::SessionToken::new(reply.json()["token"].as_str().expect("token"))
+}

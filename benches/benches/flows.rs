@@ -130,5 +130,53 @@ fn sign_in_timing(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, revocation, sign_in, sign_in_timing);
+/// What a get-session costs besides finding the session: the JWT it issues every time
+/// (`set-auth-jwt`), and the lookup from the session cache against MemoryStore's.
+fn get_session(c: &mut Criterion) {
+    use auth_core::config::{AuthConfig, SessionCaching};
+    use auth_core::model::SessionToken;
+    use auth_core::token::{JwtIssuer, JwtKey};
+    let rt = runtime();
+    let mut group = c.benchmark_group("get-session");
+    for (name, caching) in [
+        ("session cache hit", SessionCaching::default()),
+        ("no cache (MemoryStore lookup)", SessionCaching::Off),
+    ] {
+        let config = AuthConfig::builder(
+            "bench-secret-0123456789abcdef0123456789",
+            "http://localhost:3000",
+        )
+        .session_caching(caching)
+        .build()
+        .unwrap_or_else(|e| panic!("config: {e}"));
+        let issuer = JwtIssuer::for_config(&config, JwtKey::generate_ed25519())
+            .unwrap_or_else(|e| panic!("issuer: {e}"));
+        let auth = auth_core::Auth::builder()
+            .config(config)
+            .store(auth_core::store::MemoryStore::new())
+            .default_hasher()
+            .issuer(issuer)
+            .build();
+        let (_, token) = rt.block_on(signed_in(&auth));
+        let token = SessionToken::new(token);
+        group.bench_function(format!("get_session flow, {name}"), |b| {
+            b.to_async(&rt)
+                .iter(|| auth.get_session(black_box(&token), true))
+        });
+        if caching == SessionCaching::Off {
+            let current = rt
+                .block_on(auth.get_session(&token, false))
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| panic!("session"))
+                .current;
+            group.bench_function("issue_token (EdDSA), as get-session does each time", |b| {
+                b.iter(|| auth.issue_token(black_box(&current)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, revocation, sign_in, sign_in_timing, get_session);
 criterion_main!(benches);

@@ -33,6 +33,21 @@ impl Auth {
         Ok(issuer.sign(&claims)?)
     }
 
+    /// The JWT get-session hands out with each answer (`set-auth-jwt`): the one issued for
+    /// this session within the session cache's TTL when it still describes the user as they
+    /// are, else a new one. Signing is most of a cached get-session's cost; a token a few
+    /// seconds old is as good (30 days, revocable with its session).
+    pub(crate) fn session_jwt(&self, current: &AuthSession) -> Result<AccessToken, AuthError> {
+        let now = self.now();
+        let caches = &self.inner.caches;
+        if let Some(token) = caches.minted(current, now) {
+            return Ok(token);
+        }
+        let token = self.issue_token(current)?;
+        caches.remember_minted(current, &token, now);
+        Ok(token)
+    }
+
     /// Verifies a JWT: signature, expiry, issuer, audience, and — when the revocation check is
     /// on — that its session (`sid`) still exists and has not expired. Session answers are
     /// cached for the configured TTL, so the hot path seldom reaches the store.

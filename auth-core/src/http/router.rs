@@ -62,6 +62,21 @@ pub(crate) enum Routing {
 }
 
 impl Route {
+    /// Whether it is one of the `twoFactor` plugin's routes.
+    pub(crate) fn is_two_factor(self) -> bool {
+        matches!(
+            self,
+            Self::TwoFactorEnable
+                | Self::TwoFactorGetTotpUri
+                | Self::TwoFactorVerifyTotp
+                | Self::TwoFactorVerifyBackupCode
+                | Self::TwoFactorGenerateBackupCodes
+                | Self::TwoFactorSendOtp
+                | Self::TwoFactorVerifyOtp
+                | Self::TwoFactorDisable
+        )
+    }
+
     /// Whether the body may be `application/x-www-form-urlencoded` besides JSON.
     pub(crate) fn accepts_form(self) -> bool {
         matches!(

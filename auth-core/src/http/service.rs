@@ -64,6 +64,12 @@ impl AuthService {
         }
         let route = match router::route(&parts.method, parts.uri.path(), auth.config().base_path())
         {
+            // A plugin's routes exist only while it is configured.
+            Routing::Found(route)
+                if route.is_two_factor() && auth.config().two_factor().is_none() =>
+            {
+                return Reply::empty(StatusCode::NOT_FOUND).into_bytes_response();
+            }
             Routing::Found(route) => route,
             Routing::GetSessionPost => {
                 return Reply::error(&ProtocolError::GetSessionMethodNotAllowed)

@@ -16,7 +16,8 @@ use std::time::Duration;
 use quick_cache::sync::Cache;
 
 use super::Invalidation;
-use crate::model::{AuthSession, SessionId, SessionToken, Timestamp, UserId};
+use crate::model::{AuthSession, SessionId, SessionToken, Timestamp, User, UserId};
+use crate::token::AccessToken;
 use crate::token::revocation::RevocationCache;
 
 /// Marks are swept when a map holds more than this many.
@@ -62,10 +63,21 @@ struct Copy {
     read_at: i64,
 }
 
+/// A JWT get-session issued for a session, and the user it describes.
+#[derive(Clone)]
+struct Minted {
+    user: User,
+    token: AccessToken,
+    issued_at: i64,
+}
+
 /// The in-memory copies, and what invalidates them.
 pub(crate) struct Caches {
     marks: Mutex<Marks>,
     sessions: Option<Cache<SessionToken, Copy>>,
+    /// The JWTs get-session handed out, by session: signing one costs more than the rest of
+    /// the request, and the claims only change with the user.
+    tokens: Option<Cache<SessionId, Minted>>,
     session_ttl: Duration,
     pub(crate) revocation: Option<RevocationCache>,
     /// The longest TTL of the two: how long a mark must be kept.
@@ -86,6 +98,7 @@ impl Caches {
         Self {
             marks: Mutex::new(Marks::default()),
             sessions: sessions.map(|(capacity, _)| Cache::new(capacity.max(1))),
+            tokens: sessions.map(|(capacity, _)| Cache::new(capacity.max(1))),
             session_ttl,
             revocation: revocation.map(|(capacity, ttl)| RevocationCache::new(capacity, ttl)),
             mark_ttl: session_ttl.max(revocation_ttl),
@@ -141,6 +154,35 @@ impl Caches {
                 Copy {
                     session: session.clone(),
                     read_at,
+                },
+            );
+        }
+    }
+
+    /// The JWT get-session issued for `current`'s session less than the TTL ago, if it
+    /// describes the user exactly as `current` does (its other claims are the session id and
+    /// the times).
+    pub(crate) fn minted(&self, current: &AuthSession, now: Timestamp) -> Option<AccessToken> {
+        let minted = self.tokens.as_ref()?.get(&current.session.id)?;
+        let age = now.unix_millis().saturating_sub(minted.issued_at);
+        let young = u128::try_from(age).is_ok_and(|age| age < self.session_ttl.as_millis());
+        (young && minted.user == current.user).then_some(minted.token)
+    }
+
+    /// Keeps the JWT just issued for `current` at `now`.
+    pub(crate) fn remember_minted(
+        &self,
+        current: &AuthSession,
+        token: &AccessToken,
+        now: Timestamp,
+    ) {
+        if let Some(tokens) = &self.tokens {
+            tokens.insert(
+                current.session.id.clone(),
+                Minted {
+                    user: current.user.clone(),
+                    token: token.clone(),
+                    issued_at: now.unix_millis(),
                 },
             );
         }
@@ -211,6 +253,9 @@ impl Caches {
         let mut marks = self.marks();
         marks.all = marks.all.max(now.unix_millis());
         if let Some(cache) = &self.sessions {
+            cache.clear();
+        }
+        if let Some(cache) = &self.tokens {
             cache.clear();
         }
         if let Some(cache) = &self.revocation {

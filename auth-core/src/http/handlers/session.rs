@@ -36,7 +36,7 @@ pub(crate) async fn get_session(ctx: &mut Ctx<'_>) -> Outcome {
         reply.clear_session(config);
         return Ok(reply);
     };
-    let jwt = ctx.auth.issue_token(&found.current)?;
+    let jwt = ctx.auth.session_jwt(&found.current)?;
     let mut reply = Reply::json(&found.current).no_store();
     reply.set_jwt(jwt.expose())?;
     if found.refreshed {

@@ -110,14 +110,6 @@ pub(crate) fn trusted_device(ctx: &Ctx<'_>) -> Option<String> {
     request::signed_cookie(&ctx.parts.headers, ctx.auth.config(), TRUST_DEVICE)
 }
 
-/// 404 with an empty body while two-factor is not configured, as for any unknown route.
-fn unconfigured(ctx: &Ctx<'_>) -> Option<Reply> {
-    match ctx.auth.config().two_factor() {
-        Some(_) => None,
-        None => Some(Reply::empty(http::StatusCode::NOT_FOUND)),
-    }
-}
-
 /// Reads `{password}` (the setup routes), checks CSRF, and finds the session.
 async fn password_and_session(
     ctx: &Ctx<'_>,
@@ -135,9 +127,6 @@ async fn password_and_session(
 }
 
 pub(crate) async fn enable(ctx: &mut Ctx<'_>) -> Outcome {
-    if let Some(missing) = unconfigured(ctx) {
-        return Err(missing);
-    }
     let mut method = None;
     let mut issuer = None;
     let (password, current) = password_and_session(ctx, &mut |fields| {
@@ -174,18 +163,12 @@ pub(crate) async fn enable(ctx: &mut Ctx<'_>) -> Outcome {
 }
 
 pub(crate) async fn get_totp_uri(ctx: &mut Ctx<'_>) -> Outcome {
-    if let Some(missing) = unconfigured(ctx) {
-        return Err(missing);
-    }
     let (password, current) = password_and_session(ctx, &mut |_| {}).await?;
     let uri = ctx.auth.two_factor_uri(&current, &password).await?;
     Ok(Reply::json(&TotpUri { totp_uri: &uri }).no_store())
 }
 
 pub(crate) async fn generate_backup_codes(ctx: &mut Ctx<'_>) -> Outcome {
-    if let Some(missing) = unconfigured(ctx) {
-        return Err(missing);
-    }
     let (password, current) = password_and_session(ctx, &mut |_| {}).await?;
     let codes = ctx
         .auth
@@ -199,9 +182,6 @@ pub(crate) async fn generate_backup_codes(ctx: &mut Ctx<'_>) -> Outcome {
 }
 
 pub(crate) async fn disable(ctx: &mut Ctx<'_>) -> Outcome {
-    if let Some(missing) = unconfigured(ctx) {
-        return Err(missing);
-    }
     let (password, current) = password_and_session(ctx, &mut |_| {}).await?;
     let config = ctx.auth.config();
     let trusted = request::signed_cookie(&ctx.parts.headers, config, TRUST_DEVICE);
@@ -227,9 +207,6 @@ pub(crate) enum Factor {
 }
 
 pub(crate) async fn verify(ctx: &mut Ctx<'_>, factor: Factor) -> Outcome {
-    if let Some(missing) = unconfigured(ctx) {
-        return Err(missing);
-    }
     let mut fields = Fields::required(ctx.body.as_ref());
     let code = fields.string("code");
     let trust_device = fields.opt_bool("trustDevice").unwrap_or(false);
@@ -304,9 +281,6 @@ fn verified_reply(
 }
 
 pub(crate) async fn send_otp(ctx: &mut Ctx<'_>) -> Outcome {
-    if let Some(missing) = unconfigured(ctx) {
-        return Err(missing);
-    }
     let mut fields = Fields::optional(ctx.body.as_ref());
     let _trust_device = fields.opt_bool("trustDevice");
     fields.finish()?;
