@@ -88,16 +88,7 @@ impl Auth {
         let user = &current.user;
         let store = self.store();
         if let Some(password) = &input.password {
-            let hasher = &self.inner.hasher;
-            let _admission = hasher.admit()?;
-            let hash = store
-                .find_credential(&user.id)
-                .await?
-                .and_then(|c| c.password_hash)
-                .ok_or(AuthError::CredentialAccountNotFound)?;
-            if !hasher.verify(password, &hash).await?.is_valid() {
-                return Err(AuthError::InvalidPassword);
-            }
+            self.check_password(&user.id, password).await?;
         }
         if let Some(token) = &input.token {
             self.delete_with_token(current, token).await?;
@@ -130,11 +121,7 @@ impl Auth {
         if input.password.is_none() && stale {
             return Err(AuthError::SessionExpired);
         }
-        let ended = store
-            .delete_user(&user.id, None, self.now())
-            .await?
-            .unwrap_or_default();
-        self.forget_sessions(&ended);
+        store.delete_user(&user.id, None, self.now()).await?;
         tracing::info!(user_id = %user.id, "user deleted");
         Ok(UserDeletion::Deleted)
     }
@@ -161,8 +148,7 @@ impl Auth {
             return Err(AuthError::InvalidDeleteToken);
         }
         let user = &current.user;
-        let ended = self
-            .store()
+        self.store()
             .delete_user(
                 &user.id,
                 Some(&format!("{DELETE_PREFIX}{token}")),
@@ -170,7 +156,6 @@ impl Auth {
             )
             .await?
             .ok_or(AuthError::InvalidDeleteToken)?;
-        self.forget_sessions(&ended);
         tracing::info!(user_id = %user.id, "user deleted by link");
         Ok(())
     }

@@ -89,14 +89,4 @@ impl Auth {
             None => None,
         };
     }
-
-    /// Stops tokens of sessions this instance has just ended from verifying (revocation mode).
-    pub(crate) fn forget_sessions(&self, ids: &[SessionId]) {
-        let events: Vec<crate::invalidation::Invalidation> = ids
-            .iter()
-            .cloned()
-            .map(crate::invalidation::Invalidation::Session)
-            .collect();
-        self.inner.caches.apply(&events, self.now());
-    }
 }

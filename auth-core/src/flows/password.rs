@@ -2,7 +2,7 @@
 
 use crate::Auth;
 use crate::error::AuthError;
-use crate::model::{AuthSession, ClientInfo, Password, Session, User};
+use crate::model::{AuthSession, ClientInfo, Password, Session, User, UserId};
 
 /// What a password change needs: the password now in use and the new one.
 ///
@@ -86,8 +86,7 @@ impl Auth {
         }
         tracing::info!(user_id = %user_id, "password changed");
         let new_session = if input.revoke_other_sessions {
-            let ended = store.delete_user_sessions(user_id, None).await?;
-            self.forget_sessions(&ended);
+            store.delete_user_sessions(user_id, None).await?;
             let session = self.new_session(user_id, true, client);
             store.create_session(&session).await?;
             Some(session)
@@ -97,5 +96,26 @@ impl Auth {
         let mut user = current.user.clone();
         self.present(&mut user);
         Ok(PasswordChanged { user, new_session })
+    }
+
+    /// Checks the user's password (`INVALID_PASSWORD` when wrong), on the hashing pool.
+    pub(crate) async fn check_password(
+        &self,
+        user_id: &UserId,
+        password: &Password,
+    ) -> Result<(), AuthError> {
+        let hasher = &self.inner.hasher;
+        // Room to hash first: a saturated server refuses before it queries the database.
+        let _admission = hasher.admit()?;
+        let hash = self
+            .store()
+            .find_credential(user_id)
+            .await?
+            .and_then(|c| c.password_hash)
+            .ok_or(AuthError::CredentialAccountNotFound)?;
+        if !hasher.verify(password, &hash).await?.is_valid() {
+            return Err(AuthError::InvalidPassword);
+        }
+        Ok(())
     }
 }

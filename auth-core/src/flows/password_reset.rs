@@ -130,7 +130,6 @@ impl Auth {
             .reset_password(&identifier, &credential, end_sessions, now)
             .await?
             .ok_or(AuthError::InvalidResetToken)?;
-        self.forget_sessions(&ended);
         tracing::info!(user_id = %user.id, sessions_ended = ended.len(), "password reset");
         Ok(())
     }

@@ -32,9 +32,7 @@ impl Auth {
         };
         let now = self.now();
         if current.session.is_expired(now) {
-            if let Some(id) = store.delete_session(session_token).await? {
-                self.forget_sessions(&[id]);
-            }
+            store.delete_session(session_token).await?;
             return Ok(None);
         }
         let config = self.config();
@@ -83,21 +81,17 @@ impl Auth {
 
     /// Ends all of the current user's sessions, the current one included.
     pub async fn revoke_sessions(&self, current: &AuthSession) -> Result<(), AuthError> {
-        let ended = self
-            .store()
+        self.store()
             .delete_user_sessions(&current.user.id, None)
             .await?;
-        self.forget_sessions(&ended);
         Ok(())
     }
 
     /// Ends all of the current user's sessions except the current one.
     pub async fn revoke_other_sessions(&self, current: &AuthSession) -> Result<(), AuthError> {
-        let ended = self
-            .store()
+        self.store()
             .delete_user_sessions(&current.user.id, Some(&current.session.id))
             .await?;
-        self.forget_sessions(&ended);
         Ok(())
     }
 

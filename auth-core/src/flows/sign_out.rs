@@ -8,9 +8,8 @@ impl Auth {
     /// Deletes the session with this token, if there is one. Signing out twice, or with an
     /// unknown token, is not an error.
     pub async fn sign_out(&self, session_token: &SessionToken) -> Result<(), AuthError> {
-        if let Some(id) = self.store().delete_session(session_token).await? {
-            self.forget_sessions(&[id]);
-        }
+        // The store wrapper ends the session's cached copies and tokens, here and elsewhere.
+        self.store().delete_session(session_token).await?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::Auth;
 use crate::error::AuthError;
-use crate::model::{AuthSession, ClientInfo, Password, Session, TwoFactor, UserId};
+use crate::model::{AuthSession, ClientInfo, Password, Session, TwoFactor};
 use crate::two_factor::{BackupCodes, TotpSecret, TwoFactorRefusal, totp_uri};
 
 /// What `enable` is asked for.
@@ -192,30 +192,7 @@ impl Auth {
         let store = self.store();
         let session = self.new_session(&current.user.id, true, client);
         store.create_session(&session).await?;
-        if let Some(ended) = store.delete_session(&current.session.token).await? {
-            self.forget_sessions(&[ended]);
-        }
+        store.delete_session(&current.session.token).await?;
         Ok(session)
-    }
-
-    /// Checks the user's password (`INVALID_PASSWORD` when wrong), on the hashing pool.
-    pub(crate) async fn check_password(
-        &self,
-        user_id: &UserId,
-        password: &Password,
-    ) -> Result<(), AuthError> {
-        let hasher = &self.inner.hasher;
-        // Room to hash first: a saturated server refuses before it queries the database.
-        let _admission = hasher.admit()?;
-        let hash = self
-            .store()
-            .find_credential(user_id)
-            .await?
-            .and_then(|c| c.password_hash)
-            .ok_or(AuthError::CredentialAccountNotFound)?;
-        if !hasher.verify(password, &hash).await?.is_valid() {
-            return Err(AuthError::InvalidPassword);
-        }
-        Ok(())
     }
 }

@@ -10,10 +10,7 @@
 
 use std::fmt;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::Rng;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -506,8 +503,9 @@ fn random_otp() -> Zeroizing<String> {
     )
 }
 
-/// How an emailed code is stored: Better Auth's `storeOTP: "hashed"` (base64url of SHA-256),
-/// so a read of the verification table does not hand out live codes.
+/// How an emailed code is stored: Better Auth's `storeOTP: "hashed"` (base64url of SHA-256,
+/// the digest PKCE's S256 challenge is), so a read of the verification table does not hand
+/// out live codes.
 fn hash_otp(code: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(code.as_bytes()))
+    crate::social::state::code_challenge(code)
 }

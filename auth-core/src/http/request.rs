@@ -83,9 +83,7 @@ pub(crate) fn signed_cookie(
 
 /// Whether the signed `dont_remember` cookie says the session is a short one.
 pub(crate) fn dont_remember(headers: &HeaderMap, config: &AuthConfig) -> bool {
-    cookies::read(headers, &cookies::cookie_name(config, DONT_REMEMBER))
-        .and_then(|v| cookies::verify(config.secret().expose(), &v))
-        .is_some_and(|v| v == "true")
+    signed_cookie(headers, config, DONT_REMEMBER).is_some_and(|v| v == "true")
 }
 
 /// The client facts a new session records, as Better Auth records them: the IP from

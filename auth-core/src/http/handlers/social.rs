@@ -174,15 +174,12 @@ fn redirect_reply(
     if !disable {
         reply = reply.location(&redirect.url)?;
     }
-    let config = ctx.auth.config();
-    let signed = cookies::sign(config.secret().expose(), &redirect.state);
-    let name = cookies::cookie_name(config, state::COOKIE);
-    reply.push_cookie(cookies::set_cookie(
-        config,
-        &name,
-        &signed,
+    reply.set_signed_cookie(
+        ctx.auth.config(),
+        state::COOKIE,
+        &redirect.state,
         Some(STATE_COOKIE_MAX_AGE),
-    ));
+    );
     Ok(reply)
 }
 
