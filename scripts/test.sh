@@ -86,7 +86,17 @@ set -e
 # file, against the others packaged the same way, so a file left out, a path dependency without a
 # version or a feature that only the workspace turns on fails here, not at `cargo publish`.
 echo "==> cargo package (the publishable crates)"
+# Cargo takes a registry crate of a given name and version to be immutable: it reuses an earlier
+# run's unpack of it under $CARGO_HOME/registry/src/-<hash of this folder>/ and the artifacts
+# built from it, so a second run in the same folder (CI's) would verify auth-sqlx against the first
+# run's auth-core. Remove our own crates' unpacks and artifacts first (nothing else is touched).
+crates="auth-core auth-sqlx auth-axum auth-poem auth-salvo"
+for crate in $crates; do
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/"$crate"-[0-9]*
+done
 set +e
+# shellcheck disable=SC2086 # one -p per crate
+cargo clean --quiet $(printf -- '-p %s ' $crates)
 cargo package --locked --allow-dirty -j "$jobs" \
   -p auth-core -p auth-sqlx -p auth-axum -p auth-poem -p auth-salvo >"$log.package" 2>&1
 package_status=$?
