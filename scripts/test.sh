@@ -90,11 +90,11 @@ echo "==> cargo package (the publishable crates)"
 # run's unpack of it under $CARGO_HOME/registry/src/-<hash of this folder>/ and the artifacts
 # built from it, so a second run in the same folder (CI's) would verify auth-sqlx against the first
 # run's auth-core. Remove our own crates' unpacks and artifacts first (nothing else is touched).
+set +e
 crates="auth-core auth-sqlx auth-axum auth-poem auth-salvo"
 for crate in $crates; do
   rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/"$crate"-[0-9]*
 done
-set +e
 # shellcheck disable=SC2086 # one -p per crate
 cargo clean --quiet $(printf -- '-p %s ' $crates)
 cargo package --locked --allow-dirty -j "$jobs" \

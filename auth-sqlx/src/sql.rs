@@ -194,6 +194,10 @@ pub(crate) const SET_TWO_FACTOR_ENABLED: &str =
 
 pub(crate) const DELETE_USER_TWO_FACTORS: &str = r#"DELETE FROM "twoFactor" WHERE "userId" = $1"#;
 
+/// The user's (`$1`) trusted-device records: `$2` is the identifier prefix followed by `%`.
+pub(crate) const DELETE_USER_TRUSTED_DEVICES: &str =
+    r#"DELETE FROM "verification" WHERE "value" = $1 AND "identifier" LIKE $2"#;
+
 /// The backup codes replaced only while they are still `$2`.
 pub(crate) const SWAP_BACKUP_CODES: &str =
     r#"UPDATE "twoFactor" SET "backupCodes" = $3 WHERE "id" = $1 AND "backupCodes" = $2"#;

@@ -338,6 +338,12 @@ macro_rules! impl_user_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(classify)?;
+                sqlx::query(sql::DELETE_USER_TRUSTED_DEVICES)
+                    .bind(user_id.as_str())
+                    .bind(format!("{}%", auth_core::two_factor::TRUSTED_DEVICE_PREFIX))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify)?;
                 tx.commit().await.map_err(classify)?;
                 Ok(true)
             }

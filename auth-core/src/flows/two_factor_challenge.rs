@@ -19,14 +19,15 @@ use crate::Auth;
 use crate::error::AuthError;
 use crate::model::{User, UserId, Verification};
 use crate::social::state::random_string;
-use crate::two_factor::{TwoFactorChallenge, TwoFactorMethod};
+use crate::two_factor::{
+    TRUSTED_DEVICE_PREFIX as TRUST_PREFIX, TwoFactorChallenge, TwoFactorMethod,
+};
 
 /// The identifier prefix of a challenge row (and the `two_factor` cookie's value).
 pub(crate) const CHALLENGE_PREFIX: &str = "2fa-";
 /// Random characters after [`CHALLENGE_PREFIX`].
 const CHALLENGE_LEN: usize = 20;
-/// The identifier prefix of a trust record.
-const TRUST_PREFIX: &str = "trust-device-";
+/// Random characters after [`TRUST_PREFIX`].
 const TRUST_LEN: usize = 32;
 
 /// A device the user chose to trust: the `trust_device` cookie's value, which skips the second
@@ -165,24 +166,6 @@ impl Auth {
         }
         let expected = self.trust_tag(user_id, identifier);
         bool::from(expected.as_bytes().ct_eq(tag.as_bytes())).then_some(identifier)
-    }
-
-    /// Deletes the trust record a cookie names (at `disable`), when the cookie is the user's.
-    pub(crate) async fn forget_trusted_device(
-        &self,
-        user_id: &UserId,
-        cookie: &str,
-    ) -> Result<(), AuthError> {
-        let Some(identifier) = self.trusted_identifier(user_id, cookie) else {
-            return Ok(());
-        };
-        let store = self.store();
-        if let Some(row) = store.find_verification(identifier, self.now()).await?
-            && row.value == user_id.as_str()
-        {
-            store.consume_verification(&row.id).await?;
-        }
-        Ok(())
     }
 
     fn trust_tag(&self, user_id: &UserId, identifier: &str) -> String {

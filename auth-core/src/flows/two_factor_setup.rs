@@ -158,13 +158,14 @@ impl Auth {
         Ok(codes)
     }
 
-    /// Turns two-factor off: the flag, the secret and backup codes, and this device's trust
-    /// record go; the session is replaced. Off already is not an error (as Better Auth).
+    /// Turns two-factor off: the flag, the secret and backup codes, and the trust records of
+    /// all the user's devices go (Better Auth forgets only the asking device's, and honours the
+    /// others again if two-factor is turned back on); the session is replaced. Off already is
+    /// not an error (as Better Auth).
     pub async fn disable_two_factor(
         &self,
         current: &AuthSession,
         password: &Password,
-        trusted_device: Option<&str>,
         client: &ClientInfo,
     ) -> Result<Session, AuthError> {
         if self.config().two_factor().is_none() {
@@ -175,9 +176,6 @@ impl Auth {
         self.store()
             .disable_two_factor(&user.id, self.now())
             .await?;
-        if let Some(cookie) = trusted_device {
-            self.forget_trusted_device(&user.id, cookie).await?;
-        }
         let session = self.replace_session(current, client).await?;
         tracing::info!(user_id = %user.id, "two-factor authentication turned off");
         Ok(session)

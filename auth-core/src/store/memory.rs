@@ -13,6 +13,7 @@ use crate::model::{
     Timestamp, TwoFactor, TwoFactorState, Unlinked, User, UserId, UserUpdate, UserWithCredential,
     Verification,
 };
+use crate::two_factor::TRUSTED_DEVICE_PREFIX;
 
 /// An in-memory [`UserStore`], safe under concurrency: every call runs under one lock, so
 /// check-then-insert (unique emails) is atomic. Nothing survives a restart.
@@ -697,6 +698,9 @@ impl UserStore for MemoryStore {
         user.updated_at = now;
         user.two_factor_enabled = Some(false);
         t.two_factors.retain(|r| &r.user_id != user_id);
+        t.verifications.retain(|v| {
+            v.value != user_id.as_str() || !v.identifier.starts_with(TRUSTED_DEVICE_PREFIX)
+        });
         Ok(true)
     }
 

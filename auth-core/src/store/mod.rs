@@ -302,8 +302,10 @@ pub trait UserStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<bool, StoreError>;
 
-    /// Turns two-factor off: `"twoFactorEnabled"` false (`updatedAt` = `now`) and the user's
-    /// rows deleted, in one transaction; `false` when there is no such user.
+    /// Turns two-factor off: `"twoFactorEnabled"` false (`updatedAt` = `now`), the user's
+    /// `"twoFactor"` rows and trusted-device records (`verification` rows whose identifier
+    /// starts with [`TRUSTED_DEVICE_PREFIX`](crate::two_factor::TRUSTED_DEVICE_PREFIX) and whose
+    /// value is the user's id) deleted, in one transaction; `false` when there is no such user.
     async fn disable_two_factor(
         &self,
         user_id: &UserId,

@@ -16,6 +16,7 @@ use crate::model::{
     Account, AccountId, CredentialAccount, Email, Session, SessionId, SessionToken, Timestamp,
     TwoFactor, TwoFactorState, Unlinked, User, UserId, UserUpdate, Verification,
 };
+use crate::two_factor::TRUSTED_DEVICE_PREFIX;
 
 /// Generates one `#[tokio::test]` per behaviour in a module named `$name`, each on a fresh
 /// store made by `$make` (an expression evaluating to a future of a store).
@@ -2279,8 +2280,9 @@ pub async fn enable_two_factor_marks_the_row_verified_and_the_user_enabled<
     );
 }
 
-/// `disable_two_factor` turns two-factor off (`updatedAt` = now) and deletes the user's rows,
-/// only theirs; a missing user is `false`. Two-factor can be set up again afterwards.
+/// `disable_two_factor` turns two-factor off (`updatedAt` = now) and deletes the user's rows and
+/// trusted-device records, only theirs (other verification rows stay); a missing user is
+/// `false`. Two-factor can be set up again afterwards.
 pub async fn disable_two_factor_turns_it_off_and_deletes_the_rows<S: UserStore + ?Sized>(
     store: Arc<S>,
 ) {
@@ -2288,6 +2290,18 @@ pub async fn disable_two_factor_turns_it_off_and_deletes_the_rows<S: UserStore +
     let bob = new_user(&*store, "bob@example.com").await;
     let alices = enabled_two_factor(&*store, &alice, "a").await;
     let bobs = enabled_two_factor(&*store, &bob, "b").await;
+    let trust = |n: &str| format!("{TRUSTED_DEVICE_PREFIX}{n}");
+    for (identifier, owner) in [
+        (trust("alice-laptop"), &alice.id),
+        (trust("alice-phone"), &alice.id),
+        (trust("bob-laptop"), &bob.id),
+        ("2fa-alice-challenge".to_owned(), &alice.id),
+    ] {
+        store
+            .insert_verification(&verification(&identifier, owner, 1_000, 900_000))
+            .await
+            .expect("insert verification");
+    }
 
     assert!(
         store
@@ -2315,6 +2329,16 @@ pub async fn disable_two_factor_turns_it_off_and_deletes_the_rows<S: UserStore +
     assert_eq!(
         two_factor_of(&*store, &bob.id).await,
         TwoFactorState::new(true, Some(bobs))
+    );
+    assert!(!is_live(&*store, &trust("alice-laptop"), 7_000).await);
+    assert!(!is_live(&*store, &trust("alice-phone"), 7_000).await);
+    assert!(
+        is_live(&*store, &trust("bob-laptop"), 7_000).await,
+        "another user's trust record stays"
+    );
+    assert!(
+        is_live(&*store, "2fa-alice-challenge", 7_000).await,
+        "only trust records go"
     );
     assert!(
         !store

@@ -30,6 +30,10 @@
 //! [`Totp::verify`] refuses that step and every earlier one: every code is usable once. Backup
 //! codes are single-use in both.
 //!
+//! Turning two-factor off deletes every trusted-device record of the user
+//! ([`TRUSTED_DEVICE_PREFIX`]), not only the one of the device that asked: Better Auth leaves the
+//! others, and they skip the second factor again if it is turned back on within their 30 days.
+//!
 //! The routes and the sign-in challenge are flows (`flows/two_factor_*.rs`) and handlers
 //! (`http/handlers/two_factor.rs`); they are on when the configuration has
 //! [`TwoFactorOptions`](crate::config::TwoFactorOptions).
@@ -45,6 +49,10 @@ pub use challenge::{TwoFactorChallenge, TwoFactorMethod};
 pub use crypto::{CryptoError, SecretKeys};
 pub use refusal::TwoFactorRefusal;
 pub use totp::{DIGITS, PERIOD, SECRET_LENGTH, Totp, TotpSecret, counter_at, totp_uri};
+
+/// How the identifier of a trusted-device record begins: a `verification` row
+/// `{identifier: "trust-device-<32 characters>", value: <user id>}`, as Better Auth writes it.
+pub const TRUSTED_DEVICE_PREFIX: &str = "trust-device-";
 
 /// Why a stored two-factor value could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

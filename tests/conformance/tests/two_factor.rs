@@ -407,6 +407,65 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
         .refused(400, "TOTP_NOT_ENABLED");
 }
 
+/// Trusts a device: signs in on it and answers the challenge with "trust this device".
+async fn trusted_device(s: &Setup, totp: &Totp) -> Browser {
+    let mut device = new_browser(&s.auth);
+    let challenge = sign_in(&mut device, "ada@example.com").await.ok();
+    assert_eq!(challenge["twoFactorRedirect"], true, "{challenge}");
+    let code = totp.code_at(s.now());
+    device
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": code.as_str(), "trustDevice": true}),
+        )
+        .await
+        .ok();
+    s.next_step();
+    assert!(device.has("trust_device"));
+    device
+}
+
+// Better Auth forgets only the trust record of the device that turns two-factor off; the others
+// would skip the second factor again once it is back on. Here every one goes.
+#[tokio::test]
+async fn turning_it_off_forgets_every_trusted_device() {
+    let s = two_factor_on();
+    let (mut laptop, totp, _) = enrolled(&s, "ada@example.com").await;
+    let mut phone = trusted_device(&s, &totp).await;
+
+    laptop
+        .post(
+            "/api/auth/two-factor/disable",
+            json!({"password": PASSWORD}),
+        )
+        .await
+        .ok();
+    let enabled = laptop
+        .post("/api/auth/two-factor/enable", json!({"password": PASSWORD}))
+        .await
+        .ok();
+    let totp = authenticator(enabled["totpURI"].as_str().expect("uri"));
+    let code = totp.code_at(s.now());
+    laptop
+        .post(
+            "/api/auth/two-factor/verify-totp",
+            json!({"code": code.as_str()}),
+        )
+        .await
+        .ok();
+    assert_eq!(laptop.session().await["user"]["twoFactorEnabled"], true);
+
+    // The phone, trusted before two-factor went off, meets the challenge and loses its cookie.
+    phone.post("/api/auth/sign-out", json!({})).await.ok();
+    let answer = sign_in(&mut phone, "ada@example.com").await;
+    assert_eq!(
+        answer.ok(),
+        json!({"twoFactorRedirect": true, "twoFactorMethods": ["totp", "otp"]})
+    );
+    assert!(!phone.has("trust_device"));
+    assert!(phone.has("two_factor"));
+}
+
 #[tokio::test]
 async fn five_attempts_per_challenge_then_the_lockout() {
     let s = two_factor_on();

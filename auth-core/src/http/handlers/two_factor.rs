@@ -188,10 +188,11 @@ pub(crate) async fn disable(ctx: &mut Ctx<'_>) -> Outcome {
     let client = client_info(&ctx.parts.headers);
     let session = ctx
         .auth
-        .disable_two_factor(&current, &password, trusted.as_deref(), &client)
+        .disable_two_factor(&current, &password, &client)
         .await?;
     let mut reply = Reply::json(&Status::ok());
     reply.set_session(config, &session.token, true)?;
+    // Its record is gone with the others'; the cookie goes as Better Auth clears it.
     if trusted.is_some() {
         reply.clear_cookie(config, TRUST_DEVICE);
     }
