@@ -121,6 +121,13 @@ async fn signed_up(s: &Setup, email: &str) -> Browser {
 /// and the backup codes.
 async fn enrolled(s: &Setup, email: &str) -> (Browser, Totp, Vec<String>) {
     let mut browser = signed_up(s, email).await;
+    let (totp, codes) = set_up_totp(s, &mut browser).await;
+    (browser, totp, codes)
+}
+
+/// Enables and confirms TOTP for the browser's user; returns the authenticator and the backup
+/// codes.
+async fn set_up_totp(s: &Setup, browser: &mut Browser) -> (Totp, Vec<String>) {
     let enabled = browser
         .post("/api/auth/two-factor/enable", json!({"password": PASSWORD}))
         .await
@@ -136,7 +143,7 @@ async fn enrolled(s: &Setup, email: &str) -> (Browser, Totp, Vec<String>) {
         .await
         .ok();
     s.next_step();
-    (browser, totp, codes)
+    (totp, codes)
 }
 
 #[tokio::test]
@@ -408,9 +415,9 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
 }
 
 /// Trusts a device: signs in on it and answers the challenge with "trust this device".
-async fn trusted_device(s: &Setup, totp: &Totp) -> Browser {
+async fn trusted_device(s: &Setup, email: &str, totp: &Totp) -> Browser {
     let mut device = new_browser(&s.auth);
-    let challenge = sign_in(&mut device, "ada@example.com").await.ok();
+    let challenge = sign_in(&mut device, email).await.ok();
     assert_eq!(challenge["twoFactorRedirect"], true, "{challenge}");
     let code = totp.code_at(s.now());
     device
@@ -431,7 +438,7 @@ async fn trusted_device(s: &Setup, totp: &Totp) -> Browser {
 async fn turning_it_off_forgets_every_trusted_device() {
     let s = two_factor_on();
     let (mut laptop, totp, _) = enrolled(&s, "ada@example.com").await;
-    let mut phone = trusted_device(&s, &totp).await;
+    let mut phone = trusted_device(&s, "ada@example.com", &totp).await;
 
     laptop
         .post(
@@ -440,19 +447,7 @@ async fn turning_it_off_forgets_every_trusted_device() {
         )
         .await
         .ok();
-    let enabled = laptop
-        .post("/api/auth/two-factor/enable", json!({"password": PASSWORD}))
-        .await
-        .ok();
-    let totp = authenticator(enabled["totpURI"].as_str().expect("uri"));
-    let code = totp.code_at(s.now());
-    laptop
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": code.as_str()}),
-        )
-        .await
-        .ok();
+    set_up_totp(&s, &mut laptop).await;
     assert_eq!(laptop.session().await["user"]["twoFactorEnabled"], true);
 
     // The phone, trusted before two-factor went off, meets the challenge and loses its cookie.
@@ -604,16 +599,7 @@ async fn foreign_and_forged_cookies_get_nowhere() {
     }
 
     // Eve's trusted-device cookie does not let her (or anyone) skip Ada's second factor.
-    let mut eve_device = new_browser(&s.auth);
-    sign_in(&mut eve_device, "eve@example.com").await.ok();
-    let code = eve_totp.code_at(s.now());
-    eve_device
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": code.as_str(), "trustDevice": true}),
-        )
-        .await
-        .ok();
+    let eve_device = trusted_device(&s, "eve@example.com", &eve_totp).await;
     let trust = eve_device.cookie("trust_device").expect("trusted");
     let mut borrowed = new_browser(&s.auth);
     borrowed
