@@ -19,6 +19,7 @@ mod social_callback;
 mod social_sign_in;
 mod token;
 mod two_factor_challenge;
+mod two_factor_lockout;
 mod two_factor_setup;
 mod two_factor_verify;
 mod user;

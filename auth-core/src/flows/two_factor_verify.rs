@@ -172,14 +172,14 @@ impl Auth {
         let now = self.now();
         let user = &current.user;
         let state = store.find_two_factor(&user.id).await?;
-        refuse_if_locked(&state, now)?;
+        self.refuse_if_locked(&user.id, &state, now).await?;
         let otp_key = format!("{}!{}", user.id, current.session.id);
         match self
             .check_factor(&state, &input.factor, &otp_key, now)
             .await?
         {
             Checked::Wrong(refusal) => {
-                self.count_failure(&state, now).await?;
+                self.count_failure(&user.id, &state, now).await?;
                 Err(refusal.into())
             }
             Checked::Accepted => {
@@ -242,7 +242,7 @@ impl Auth {
         let challenge = self.find_challenge(token, now).await?;
         let user_id = crate::model::UserId::new(challenge.value.clone());
         let state = store.find_two_factor(&user_id).await?;
-        refuse_if_locked(&state, now)?;
+        self.refuse_if_locked(&user_id, &state, now).await?;
         // An authenticator that was never confirmed does not sign anyone in.
         let confirmed = state.row.as_ref().is_some_and(|row| row.is_verified());
         if matches!(input.factor, SecondFactor::Totp(_)) && !confirmed {
@@ -251,7 +251,7 @@ impl Auth {
         self.count_attempt(&challenge).await?;
         match self.check_factor(&state, &input.factor, token, now).await? {
             Checked::Wrong(refusal) => {
-                self.count_failure(&state, now).await?;
+                self.count_failure(&user_id, &state, now).await?;
                 return Err(refusal.into());
             }
             Checked::Confirms { .. } => return Err(TwoFactorRefusal::TotpNotEnabled.into()),
@@ -306,14 +306,16 @@ impl Auth {
         let (user, key) = match caller {
             TwoFactorCaller::Session(current) => {
                 // Signed in as on a challenge: a locked second factor gets no codes.
-                refuse_if_locked(&store.find_two_factor(&current.user.id).await?, now)?;
+                let state = store.find_two_factor(&current.user.id).await?;
+                self.refuse_if_locked(&current.user.id, &state, now).await?;
                 let key = format!("{}!{}", current.user.id, current.session.id);
                 (current.user, key)
             }
             TwoFactorCaller::Challenge { token, .. } => {
                 let challenge = self.find_challenge(&token, now).await?;
                 let user_id = crate::model::UserId::new(challenge.value);
-                refuse_if_locked(&store.find_two_factor(&user_id).await?, now)?;
+                let state = store.find_two_factor(&user_id).await?;
+                self.refuse_if_locked(&user_id, &state, now).await?;
                 let user = store
                     .find_user_by_id(&user_id)
                     .await?
@@ -367,30 +369,6 @@ impl Auth {
             self.store().consume_verification(&challenge.id).await?;
             tracing::info!(user_id = %challenge.value, "sign-in challenge ended: too many attempts");
             return Err(TwoFactorRefusal::TooManyAttempts.into());
-        }
-        Ok(())
-    }
-
-    async fn count_failure(&self, state: &TwoFactorState, now: Timestamp) -> Result<(), AuthError> {
-        let (Some(row), Some(options)) = (&state.row, self.config().two_factor()) else {
-            return Ok(());
-        };
-        let (threshold, lock_for) = options.lockout_policy();
-        let after = self
-            .store()
-            .record_two_factor_failure(&row.id, now, threshold, lock_for)
-            .await?;
-        if after.is_some_and(|row| row.is_locked(now)) {
-            tracing::warn!(user_id = %row.user_id, "second factor locked: too many failures");
-        }
-        Ok(())
-    }
-
-    async fn clear_failures(&self, state: &TwoFactorState) -> Result<(), AuthError> {
-        if let Some(row) = &state.row
-            && (row.failed_count() > 0 || row.locked_until.is_some())
-        {
-            self.store().clear_two_factor_failures(&row.id).await?;
         }
         Ok(())
     }
@@ -484,13 +462,6 @@ impl Auth {
     pub(crate) fn two_factor_keys(&self) -> SecretKeys {
         SecretKeys::new(self.config().secret().expose_str())
     }
-}
-
-fn refuse_if_locked(state: &TwoFactorState, now: Timestamp) -> Result<(), AuthError> {
-    if state.row.as_ref().is_some_and(|row| row.is_locked(now)) {
-        return Err(TwoFactorRefusal::AccountLocked.into());
-    }
-    Ok(())
 }
 
 /// Six digits, uniformly, from the OS CSPRNG.

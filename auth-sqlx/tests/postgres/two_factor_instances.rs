@@ -1,6 +1,7 @@
 //! Two instances on one PostgreSQL database share every two-factor limit: a challenge's
-//! attempts, the lockout after ten failures, and the record of used TOTP steps. An attacker
-//! spreading guesses over instances gets no more than one instance would give.
+//! attempts, the lockout after ten failures (with an authenticator, and with codes by email
+//! only), and the record of used TOTP steps. An attacker spreading guesses over instances gets
+//! no more than one instance would give.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,11 +12,13 @@ use auth_core::flows::{
     SecondFactor, SignIn, SignUp, TwoFactorCaller, TwoFactorEnable, TwoFactorEnabled,
     TwoFactorVerify,
 };
+use auth_core::mail::ConsoleMailer;
 use auth_core::model::{ClientInfo, Email, Password, Timestamp};
 use auth_core::token::{JwtIssuer, JwtKey};
 use auth_core::two_factor::{Totp, TotpSecret, TwoFactorRefusal};
 use auth_core::{Auth, AuthError};
 use auth_sqlx::PgStore;
+use sqlx::{Connection, PgConnection};
 use zeroize::Zeroizing;
 
 use crate::common::{options, store_and_url};
@@ -37,6 +40,8 @@ fn instance(store: PgStore, clock: &ManualClock) -> Auth {
         .issuer(issuer)
         .default_hasher()
         .clock(clock.clone())
+        // Codes by email wait in the shared outbox (no worker sends them), where the test reads them.
+        .mailer(ConsoleMailer::new())
         .build()
 }
 
@@ -181,4 +186,110 @@ async fn attempts_lockout_and_used_codes_hold_across_instances() {
         verify(&a, &token, &right).await,
         TwoFactorRefusal::InvalidCode,
     );
+}
+
+/// Sends a code by email on the challenge, through `auth`; the code, read from the shared
+/// outbox (and taken out of it).
+async fn send_code(auth: &Auth, token: &str, url: &str) -> String {
+    let caller = TwoFactorCaller::Challenge {
+        token: token.to_owned(),
+        remember_me: true,
+    };
+    auth.send_two_factor_otp(caller).await.expect("send");
+    let mut db = PgConnection::connect(url).await.expect("connect");
+    sqlx::query_scalar(
+        r#"DELETE FROM "mailOutbox" WHERE "kind" = 'two-factor-otp' RETURNING "link""#,
+    )
+    .fetch_one(&mut db)
+    .await
+    .expect("one mailed code")
+}
+
+async fn verify_code(auth: &Auth, token: &str, code: &str) -> Result<(), AuthError> {
+    let caller = TwoFactorCaller::Challenge {
+        token: token.to_owned(),
+        remember_me: true,
+    };
+    let input = TwoFactorVerify::new(SecondFactor::Otp(Zeroizing::new(code.to_owned())));
+    auth.verify_two_factor(caller, input, &ClientInfo::default())
+        .await
+        .map(|verified| assert!(verified.created))
+}
+
+/// A code that is not `code` (its last digit changed).
+fn wrong(code: &str) -> String {
+    let (head, last) = code.split_at(code.len() - 1);
+    format!("{head}{}", if last == "0" { "1" } else { "0" })
+}
+
+// With codes by email only there is no `twoFactor` row: the failures are counted in the shared
+// `rateLimit` table and the lock is a `verification` row, both seen by every instance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lockout_of_codes_by_email_holds_across_instances() {
+    let (store_a, url) = store_and_url().await;
+    let store_b = PgStore::connect(&url, options()).await.expect("connect");
+    let clock = ManualClock::new(Timestamp::from_unix_millis(1_800_000_015_000).expect("time"));
+    let a = instance(store_a, &clock);
+    let b = instance(store_b, &clock);
+
+    let email = Email::parse("cleo@example.com").expect("email");
+    let client = ClientInfo::default();
+    let signed_up = a
+        .sign_up(
+            SignUp::new("Cleo", email.clone(), Password::new(PASSWORD)),
+            &client,
+        )
+        .await
+        .expect("sign-up")
+        .signed_in()
+        .expect("session");
+    let current = a
+        .get_session(&signed_up.session.token, false)
+        .await
+        .expect("session")
+        .expect("live")
+        .current;
+    let enabled = a
+        .enable_two_factor(
+            &current,
+            TwoFactorEnable::otp(Password::new(PASSWORD)),
+            &client,
+        )
+        .await
+        .expect("enable");
+    assert!(matches!(enabled, TwoFactorEnabled::Otp { .. }));
+
+    // Ten failures over three challenges, each begun on one instance and answered on both.
+    for (failures, begun, answering) in [(5, &a, [&a, &b]), (4, &b, [&b, &a]), (1, &a, [&b, &a])] {
+        let token = challenge(begun, &email).await;
+        let code = send_code(answering[0], &token, &url).await;
+        for i in 0..failures {
+            refused(
+                verify_code(answering[i % 2], &token, &wrong(&code)).await,
+                TwoFactorRefusal::InvalidCode,
+            );
+        }
+        if failures == 1 {
+            // Locked, on the other instance too: the right code is refused.
+            refused(
+                verify_code(answering[1], &token, &code).await,
+                TwoFactorRefusal::AccountLocked,
+            );
+        }
+    }
+    let token = challenge(&b, &email).await;
+    let caller = TwoFactorCaller::Challenge {
+        token,
+        remember_me: true,
+    };
+    match b.send_two_factor_otp(caller).await {
+        Err(AuthError::TwoFactor(TwoFactorRefusal::AccountLocked)) => {}
+        other => panic!("expected the lock, got {other:?}"),
+    }
+
+    // The lock ends after 15 minutes.
+    clock.advance(Duration::from_secs(15 * 60));
+    let token = challenge(&b, &email).await;
+    let code = send_code(&a, &token, &url).await;
+    verify_code(&b, &token, &code).await.expect("signed in");
 }

@@ -558,6 +558,82 @@ async fn five_attempts_per_challenge_then_the_lockout() {
         .ok();
 }
 
+/// A code that is not `code` (its last digit changed).
+fn wrong(code: &str) -> String {
+    let (head, last) = code.split_at(code.len() - 1);
+    format!("{head}{}", if last == "0" { "1" } else { "0" })
+}
+
+/// Sends a code by email on the browser's challenge and reads it from the mail.
+async fn mailed_code(s: &Setup, browser: &mut Browser) -> String {
+    browser
+        .post("/api/auth/two-factor/send-otp", json!({}))
+        .await
+        .ok();
+    s.codes().pop().expect("a mailed code").1
+}
+
+// Better Auth has no lockout for a user with codes by email only (no `twoFactor` row to count
+// in); here ten failures within 15 minutes lock them as they lock an authenticator's user.
+#[tokio::test]
+async fn codes_by_email_only_lock_too() {
+    let s = two_factor_on();
+    let mut owner = signed_up(&s, "cleo@example.com").await;
+    let enabled = owner
+        .post(
+            "/api/auth/two-factor/enable",
+            json!({"password": PASSWORD, "method": "otp"}),
+        )
+        .await
+        .ok();
+    assert_eq!(enabled["method"], "otp");
+    assert_eq!(owner.session().await["user"]["twoFactorEnabled"], true);
+
+    // Nine failures over two challenges (five is a challenge's limit), then a tenth.
+    let mut attacker = new_browser(&s.auth);
+    for failures in [5, 4, 1] {
+        let challenge = sign_in(&mut attacker, "cleo@example.com").await.ok();
+        assert_eq!(challenge["twoFactorRedirect"], true, "{challenge}");
+        let code = mailed_code(&s, &mut attacker).await;
+        for _ in 0..failures {
+            attacker
+                .post(
+                    "/api/auth/two-factor/verify-otp",
+                    json!({"code": wrong(&code)}),
+                )
+                .await
+                .refused(401, "INVALID_CODE");
+        }
+        if failures == 1 {
+            // Locked: the right code is refused, and no new one is sent.
+            attacker
+                .post("/api/auth/two-factor/verify-otp", json!({"code": code}))
+                .await
+                .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+        }
+    }
+    attacker
+        .post("/api/auth/two-factor/send-otp", json!({}))
+        .await
+        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+    owner
+        .post("/api/auth/two-factor/send-otp", json!({}))
+        .await
+        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+    assert!(s.codes().is_empty());
+
+    // Fifteen minutes later the owner signs in with a code.
+    s.clock.advance(Duration::from_secs(15 * 60));
+    let mut later = new_browser(&s.auth);
+    sign_in(&mut later, "cleo@example.com").await.ok();
+    let code = mailed_code(&s, &mut later).await;
+    let signed = later
+        .post("/api/auth/two-factor/verify-otp", json!({"code": code}))
+        .await
+        .ok();
+    assert!(signed["token"].is_string(), "{signed}");
+}
+
 #[tokio::test]
 async fn foreign_and_forged_cookies_get_nowhere() {
     let s = two_factor_on();
