@@ -13,7 +13,7 @@ use auth_core::flows::{
     TwoFactorVerify,
 };
 use auth_core::mail::ConsoleMailer;
-use auth_core::model::{ClientInfo, Email, Password, Timestamp};
+use auth_core::model::{AuthSession, ClientInfo, Email, Password, Timestamp};
 use auth_core::token::{JwtIssuer, JwtKey};
 use auth_core::two_factor::{Totp, TotpSecret, TwoFactorRefusal};
 use auth_core::{Auth, AuthError};
@@ -54,6 +54,34 @@ fn totp_from(uri: &str) -> Totp {
     Totp::new(&TotpSecret::new(format!("base32:{base32}"))).expect("totp")
 }
 
+/// Two instances on one fresh database, on one manual clock; and the database's URL.
+async fn two_instances() -> (Auth, Auth, ManualClock, String) {
+    let (store_a, url) = store_and_url().await;
+    let store_b = PgStore::connect(&url, options()).await.expect("connect");
+    let clock = ManualClock::new(Timestamp::from_unix_millis(1_800_000_015_000).expect("time"));
+    let a = instance(store_a, &clock);
+    let b = instance(store_b, &clock);
+    (a, b, clock, url)
+}
+
+/// Signs a new user up through `auth`; their session.
+async fn signed_up(auth: &Auth, email: &Email) -> AuthSession {
+    let signed_up = auth
+        .sign_up(
+            SignUp::new("Ada", email.clone(), Password::new(PASSWORD)),
+            &ClientInfo::default(),
+        )
+        .await
+        .expect("sign-up")
+        .signed_in()
+        .expect("session");
+    auth.get_session(&signed_up.session.token, false)
+        .await
+        .expect("session")
+        .expect("live")
+        .current
+}
+
 /// A sign-in that must answer with a challenge; its token.
 async fn challenge(auth: &Auth, email: &Email) -> String {
     let input = SignIn::new(email.clone(), Password::new(PASSWORD));
@@ -63,13 +91,23 @@ async fn challenge(auth: &Auth, email: &Email) -> String {
     }
 }
 
+/// Answers the challenge with an authenticator's code.
 async fn verify(auth: &Auth, token: &str, code: &str) -> Result<(), AuthError> {
+    answer(
+        auth,
+        token,
+        SecondFactor::Totp(Zeroizing::new(code.to_owned())),
+    )
+    .await
+}
+
+/// Answers the challenge; a success must create the session.
+async fn answer(auth: &Auth, token: &str, factor: SecondFactor) -> Result<(), AuthError> {
     let caller = TwoFactorCaller::Challenge {
         token: token.to_owned(),
         remember_me: true,
     };
-    let input = TwoFactorVerify::new(SecondFactor::Totp(Zeroizing::new(code.to_owned())));
-    auth.verify_two_factor(caller, input, &ClientInfo::default())
+    auth.verify_two_factor(caller, TwoFactorVerify::new(factor), &ClientInfo::default())
         .await
         .map(|verified| assert!(verified.created))
 }
@@ -83,30 +121,12 @@ fn refused(result: Result<(), AuthError>, expected: TwoFactorRefusal) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attempts_lockout_and_used_codes_hold_across_instances() {
-    let (store_a, url) = store_and_url().await;
-    let store_b = PgStore::connect(&url, options()).await.expect("connect");
-    let clock = ManualClock::new(Timestamp::from_unix_millis(1_800_000_015_000).expect("time"));
-    let a = instance(store_a, &clock);
-    let b = instance(store_b, &clock);
+    let (a, b, clock, _) = two_instances().await;
 
     // Enrolled through A.
     let email = Email::parse("ada@example.com").expect("email");
     let client = ClientInfo::default();
-    let signed_up = a
-        .sign_up(
-            SignUp::new("Ada", email.clone(), Password::new(PASSWORD)),
-            &client,
-        )
-        .await
-        .expect("sign-up")
-        .signed_in()
-        .expect("session");
-    let current = a
-        .get_session(&signed_up.session.token, false)
-        .await
-        .expect("session")
-        .expect("live")
-        .current;
+    let current = signed_up(&a, &email).await;
     let TwoFactorEnabled::Totp { uri, .. } = a
         .enable_two_factor(
             &current,
@@ -205,15 +225,14 @@ async fn send_code(auth: &Auth, token: &str, url: &str) -> String {
     .expect("one mailed code")
 }
 
+/// Answers the challenge with a code sent by email.
 async fn verify_code(auth: &Auth, token: &str, code: &str) -> Result<(), AuthError> {
-    let caller = TwoFactorCaller::Challenge {
-        token: token.to_owned(),
-        remember_me: true,
-    };
-    let input = TwoFactorVerify::new(SecondFactor::Otp(Zeroizing::new(code.to_owned())));
-    auth.verify_two_factor(caller, input, &ClientInfo::default())
-        .await
-        .map(|verified| assert!(verified.created))
+    answer(
+        auth,
+        token,
+        SecondFactor::Otp(Zeroizing::new(code.to_owned())),
+    )
+    .await
 }
 
 /// A code that is not `code` (its last digit changed).
@@ -226,29 +245,11 @@ fn wrong(code: &str) -> String {
 // `rateLimit` table and the lock is a `verification` row, both seen by every instance.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lockout_of_codes_by_email_holds_across_instances() {
-    let (store_a, url) = store_and_url().await;
-    let store_b = PgStore::connect(&url, options()).await.expect("connect");
-    let clock = ManualClock::new(Timestamp::from_unix_millis(1_800_000_015_000).expect("time"));
-    let a = instance(store_a, &clock);
-    let b = instance(store_b, &clock);
+    let (a, b, clock, url) = two_instances().await;
 
     let email = Email::parse("cleo@example.com").expect("email");
     let client = ClientInfo::default();
-    let signed_up = a
-        .sign_up(
-            SignUp::new("Cleo", email.clone(), Password::new(PASSWORD)),
-            &client,
-        )
-        .await
-        .expect("sign-up")
-        .signed_in()
-        .expect("session");
-    let current = a
-        .get_session(&signed_up.session.token, false)
-        .await
-        .expect("session")
-        .expect("live")
-        .current;
+    let current = signed_up(&a, &email).await;
     let enabled = a
         .enable_two_factor(
             &current,

@@ -522,29 +522,12 @@ async fn five_attempts_per_challenge_then_the_lockout() {
     let mut owner = new_browser(&s.auth);
     sign_in(&mut owner, "bob@example.com").await.ok();
     let right = totp.code_at(s.now());
-    owner
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": right.as_str()}),
-        )
-        .await
-        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
-    owner
-        .post("/api/auth/two-factor/send-otp", json!({}))
-        .await
-        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+    let right = json!({"code": right.as_str()});
+    refused_as_locked(&mut owner, "verify-totp", right.clone()).await;
+    refused_as_locked(&mut owner, "send-otp", json!({})).await;
     // Signed in too: no codes, no verifications while locked.
-    signed_in
-        .post("/api/auth/two-factor/send-otp", json!({}))
-        .await
-        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
-    signed_in
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": right.as_str()}),
-        )
-        .await
-        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+    refused_as_locked(&mut signed_in, "send-otp", json!({})).await;
+    refused_as_locked(&mut signed_in, "verify-totp", right).await;
     s.clock.advance(Duration::from_secs(15 * 60));
     let mut later = new_browser(&s.auth);
     sign_in(&mut later, "bob@example.com").await.ok();
@@ -556,6 +539,14 @@ async fn five_attempts_per_challenge_then_the_lockout() {
         )
         .await
         .ok();
+}
+
+/// `route` answers 429 `ACCOUNT_TEMPORARILY_LOCKED` to this browser.
+async fn refused_as_locked(browser: &mut Browser, route: &str, body: Value) {
+    browser
+        .post(&format!("/api/auth/two-factor/{route}"), body)
+        .await
+        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
 }
 
 /// A code that is not `code` (its last digit changed).
@@ -606,20 +597,11 @@ async fn codes_by_email_only_lock_too() {
         }
         if failures == 1 {
             // Locked: the right code is refused, and no new one is sent.
-            attacker
-                .post("/api/auth/two-factor/verify-otp", json!({"code": code}))
-                .await
-                .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+            refused_as_locked(&mut attacker, "verify-otp", json!({"code": code})).await;
         }
     }
-    attacker
-        .post("/api/auth/two-factor/send-otp", json!({}))
-        .await
-        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
-    owner
-        .post("/api/auth/two-factor/send-otp", json!({}))
-        .await
-        .refused(429, "ACCOUNT_TEMPORARILY_LOCKED");
+    refused_as_locked(&mut attacker, "send-otp", json!({})).await;
+    refused_as_locked(&mut owner, "send-otp", json!({})).await;
     assert!(s.codes().is_empty());
 
     // Fifteen minutes later the owner signs in with a code.
