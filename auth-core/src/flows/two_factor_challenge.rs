@@ -16,6 +16,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::Auth;
+use crate::config::TwoFactorOptions;
 use crate::error::AuthError;
 use crate::model::{User, UserId, Verification};
 use crate::social::state::random_string;
@@ -106,6 +107,12 @@ impl Auth {
             remember_me,
             clear_trusted_device: trusted_device.is_some(),
         })))
+    }
+
+    /// The two-factor options; `NotFound` when two-factor is not configured (every two-factor
+    /// flow starts here, so that its routes are 404 as they would be without the plugin).
+    pub(crate) fn two_factor_options(&self) -> Result<&TwoFactorOptions, AuthError> {
+        self.config().two_factor().ok_or(AuthError::NotFound)
     }
 
     /// Whether codes by email can be sent: on in the options, and a mailer set.

@@ -73,9 +73,7 @@ impl Auth {
         input: TwoFactorEnable,
         client: &ClientInfo,
     ) -> Result<TwoFactorEnabled, AuthError> {
-        let Some(options) = self.config().two_factor() else {
-            return Err(AuthError::NotFound);
-        };
+        let options = self.two_factor_options()?;
         let user = &current.user;
         self.check_password(&user.id, &input.password).await?;
         let store = self.store();
@@ -118,9 +116,7 @@ impl Auth {
         current: &AuthSession,
         password: &Password,
     ) -> Result<Zeroizing<String>, AuthError> {
-        let Some(options) = self.config().two_factor() else {
-            return Err(AuthError::NotFound);
-        };
+        let options = self.two_factor_options()?;
         let user = &current.user;
         self.check_password(&user.id, password).await?;
         let state = self.store().find_two_factor(&user.id).await?;
@@ -135,9 +131,7 @@ impl Auth {
         current: &AuthSession,
         password: &Password,
     ) -> Result<BackupCodes, AuthError> {
-        if self.config().two_factor().is_none() {
-            return Err(AuthError::NotFound);
-        }
+        self.two_factor_options()?;
         let user = &current.user;
         self.check_password(&user.id, password).await?;
         let store = self.store();
@@ -168,9 +162,7 @@ impl Auth {
         password: &Password,
         client: &ClientInfo,
     ) -> Result<Session, AuthError> {
-        if self.config().two_factor().is_none() {
-            return Err(AuthError::NotFound);
-        }
+        self.two_factor_options()?;
         let user = &current.user;
         self.check_password(&user.id, password).await?;
         self.store()

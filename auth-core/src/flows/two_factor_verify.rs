@@ -148,9 +148,7 @@ impl Auth {
         input: TwoFactorVerify,
         client: &ClientInfo,
     ) -> Result<TwoFactorVerified, AuthError> {
-        if self.config().two_factor().is_none() {
-            return Err(AuthError::NotFound);
-        }
+        self.two_factor_options()?;
         match caller {
             TwoFactorCaller::Session(current) => {
                 self.verify_signed_in(*current, input, client).await
@@ -295,9 +293,7 @@ impl Auth {
 
     /// Sends a one-time code by email, for the signed-in user or the challenge's.
     pub async fn send_two_factor_otp(&self, caller: TwoFactorCaller) -> Result<(), AuthError> {
-        let Some(options) = self.config().two_factor() else {
-            return Err(AuthError::NotFound);
-        };
+        let options = self.two_factor_options()?;
         if !self.sends_two_factor_otp() {
             return Err(TwoFactorRefusal::OtpNotConfigured.into());
         }
