@@ -155,6 +155,24 @@ pub fn header_differences(recorded: &[(String, String)], ours: &[(String, String
     problems
 }
 
+/// Differences between a recorded body and ours (empty when they match): both empty, or both
+/// JSON with the same shape ([`json_differences`]).
+pub fn body_differences(recorded: &str, ours: &str) -> Vec<String> {
+    match (recorded.is_empty(), ours.is_empty()) {
+        (true, true) => Vec::new(),
+        (false, false) => match (Json::parse(recorded), Json::parse(ours)) {
+            (Ok(recorded), Ok(ours)) => json_differences("body", &recorded, &ours),
+            (recorded, ours) => vec![format!(
+                "body is not JSON: recorded {recorded:?}, ours {ours:?}"
+            )],
+        },
+        (recorded_empty, _) => vec![format!(
+            "body: recorded {}, ours {ours:?}",
+            if recorded_empty { "empty" } else { recorded }
+        )],
+    }
+}
+
 /// Differences between two JSON documents (empty when they match); `path` names where.
 pub fn json_differences(path: &str, recorded: &Json, ours: &Json) -> Vec<String> {
     match (recorded, ours) {

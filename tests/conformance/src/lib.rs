@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod compare;
+pub mod golden;
 pub mod substitute;
 pub mod transcript;
 

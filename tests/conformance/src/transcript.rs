@@ -38,6 +38,15 @@ impl Message {
         parse_message(block)
     }
 
+    /// A response's status code (0 when the status line has none).
+    pub fn status(&self) -> u16 {
+        self.first_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default()
+    }
+
     /// Header values named `name` (case-insensitive), in order.
     pub fn header_values(&self, name: &str) -> Vec<&str> {
         self.headers
@@ -186,12 +195,7 @@ impl Exchange {
     }
     /// The recorded status code.
     pub fn status(&self) -> u16 {
-        self.response
-            .first_line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_default()
+        self.response.status()
     }
 }
 

@@ -6,7 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use auth_conformance::compare::{self, Json};
+use auth_conformance::compare;
+use auth_conformance::golden::{Answer, Report};
 use auth_conformance::substitute::Substitutions;
 use auth_conformance::transcript::{self, Exchange};
 use auth_core::Auth;
@@ -83,7 +84,7 @@ async fn every_recorded_exchange_gets_the_same_answer() {
     let exchanges = transcript::exchanges();
     assert_eq!(exchanges.len(), 58, "the recording has 58 exchanges");
     let mut subs = Substitutions::default();
-    let mut failures = Vec::new();
+    let mut report = Report::new();
     let mut compared = 0;
     for exchange in &exchanges {
         if exchange.number == 56 {
@@ -138,71 +139,34 @@ async fn every_recorded_exchange_gets_the_same_answer() {
         } else {
             service.respond(request).await
         };
-        let status = response.status().as_u16();
-        let ours_headers: Vec<(String, String)> = response
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    v.to_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        let body = String::from_utf8_lossy(response.body()).into_owned();
+        let ours = Answer::from(response);
 
-        if let (Some(recorded), Some((_, ours))) = (
+        if let (Some(recorded), Some(mine)) = (
             exchange.response.header_values("set-auth-token").first(),
-            ours_headers.iter().find(|(n, _)| n == "set-auth-token"),
+            ours.header("set-auth-token"),
         ) {
-            subs.learn_signed(recorded, ours);
+            subs.learn_signed(recorded, mine);
         }
 
         let mut problems = Vec::new();
-        if status != exchange.status() {
+        if ours.status != exchange.status() {
             problems.push(format!(
-                "status: recorded {}, ours {status}",
-                exchange.status()
+                "status: recorded {}, ours {}",
+                exchange.status(),
+                ours.status
             ));
         }
         problems.extend(compare::header_differences(
             &compare::protocol_headers(&exchange.response.headers),
-            &ours_headers,
+            &ours.headers,
         ));
-        match (exchange.response.body.is_empty(), body.is_empty()) {
-            (true, true) => {}
-            (false, false) => match (Json::parse(&exchange.response.body), Json::parse(&body)) {
-                (Ok(recorded), Ok(ours)) => {
-                    problems.extend(compare::json_differences("body", &recorded, &ours))
-                }
-                (recorded, ours) => problems.push(format!(
-                    "body is not JSON: recorded {recorded:?}, ours {ours:?}"
-                )),
-            },
-            (recorded_empty, _) => problems.push(format!(
-                "body: recorded {}, ours {body:?}",
-                if recorded_empty {
-                    "empty".to_owned()
-                } else {
-                    exchange.response.body.clone()
-                }
-            )),
-        }
-        if !problems.is_empty() {
-            failures.push(format!(
-                "#{} {}:\n  {}",
-                exchange.number,
-                exchange.title,
-                problems.join("\n  ")
-            ));
-        }
+        problems.extend(compare::body_differences(
+            &exchange.response.body,
+            &ours.body,
+        ));
+        report.exchange(exchange, &problems, None);
         compared += 1;
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {compared} exchanges differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    report.assert_none_differ();
     assert_eq!(compared, 58, "every recorded exchange is replayed");
 }

@@ -29,6 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth_conformance::compare::{self, Json};
+use auth_conformance::golden::{Answer, Report, reason_lines};
 use auth_conformance::substitute::{Substitutions, uri_encode};
 use auth_conformance::transcript::{self, Exchange, Message, Row};
 use auth_core::Auth;
@@ -666,25 +667,6 @@ fn json_of(part: &str) -> Value {
 }
 
 /// Our answer, as plain parts.
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or(Value::Null)
-    }
-}
-
 /// A flow we started, under the state the recording has for it.
 struct Flow {
     recorded: String,
@@ -811,21 +793,7 @@ impl Replay {
     }
 
     async fn send(&self, request: Request<Full<Bytes>>) -> Answer {
-        let response = self.service.respond(request).await;
-        Answer {
-            status: response.status().as_u16(),
-            headers: response
-                .headers()
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_owned(),
-                        v.to_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect(),
-            body: String::from_utf8_lossy(response.body()).into_owned(),
-        }
+        self.service.respond(request).await.into()
     }
 
     /// A JSON POST as the recorder's browser sends one: with a Cookie line (recorded values
@@ -1531,12 +1499,7 @@ impl Replay {
         ours: &Answer,
     ) -> Vec<String> {
         let mut problems = Vec::new();
-        let status: u16 = expected
-            .first_line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_default();
+        let status = expected.status();
         if status != ours.status {
             problems.push(format!("status: recorded {status}, ours {}", ours.status));
         }
@@ -2181,36 +2144,20 @@ async fn every_recorded_social_exchange_a_to_g_gets_the_same_answer_and_rows() {
     let deliberate = deliberate();
     let pending = pending();
     let mut replay = Replay::new().await;
-    let mut failures = Vec::new();
-    let mut section_lines = Vec::new();
+    let mut report = Report::new();
     for (letter, first, last, subject) in SECTIONS {
-        let before = (replay.counts.exchanges, failures.len());
         for exchange in exchanges
             .iter()
             .filter(|e| (first..=last).contains(&e.number))
         {
             let problems = replay.replay(exchange, &deliberate, &pending).await;
-            if !problems.is_empty() {
-                let note = deliberate
-                    .iter()
-                    .chain(&pending)
-                    .find(|d| d.number == exchange.number)
-                    .map_or(String::new(), |d| {
-                        format!(" (our answer expected: {})", d.why)
-                    });
-                failures.push(format!(
-                    "#{} {}{note}:\n  {}",
-                    exchange.number,
-                    exchange.title,
-                    problems.join("\n  ")
-                ));
-            }
+            let expected = deliberate
+                .iter()
+                .chain(&pending)
+                .find(|d| d.number == exchange.number);
+            report.exchange(exchange, &problems, expected.map(|d| d.why));
         }
-        section_lines.push(format!(
-            "  {letter}. {subject}: {} exchanges, {} differ",
-            replay.counts.exchanges - before.0,
-            failures.len() - before.1
-        ));
+        report.section(letter, subject);
     }
 
     let counts = &replay.counts;
@@ -2219,7 +2166,7 @@ async fn every_recorded_social_exchange_a_to_g_gets_the_same_answer_and_rows() {
          is not implemented and not replayed)",
         counts.exchanges
     )];
-    summary.extend(section_lines);
+    summary.extend_from_slice(report.section_lines());
     summary.push(format!(
         "  {} answered as Better Auth did; {} deliberately otherwise {:?}; {} pending {:?}",
         counts.exact,
@@ -2230,17 +2177,7 @@ async fn every_recorded_social_exchange_a_to_g_gets_the_same_answer_and_rows() {
     ));
     // One line per reason, with the exchanges it covers.
     for (label, list) in [("deliberate", &deliberate), ("pending", &pending)] {
-        let mut reasons: Vec<(&str, Vec<u32>)> = Vec::new();
-        for d in list.iter() {
-            match reasons.iter_mut().find(|(why, _)| *why == d.why) {
-                Some((_, numbers)) => numbers.push(d.number),
-                None => reasons.push((d.why, vec![d.number])),
-            }
-        }
-        for (why, numbers) in reasons {
-            let numbers: Vec<String> = numbers.iter().map(|n| format!("#{n}")).collect();
-            summary.push(format!("    {label} {}: {why}", numbers.join(", ")));
-        }
+        summary.extend(reason_lines(label, list.iter().map(|d| (d.number, d.why))));
     }
     for (rule, why) in RULES {
         summary.push(format!(
@@ -2263,13 +2200,7 @@ async fn every_recorded_social_exchange_a_to_g_gets_the_same_answer_and_rows() {
     }
     println!("{}", summary.join("\n"));
 
-    assert!(
-        failures.is_empty(),
-        "{} of {} exchanges differ:\n{}",
-        failures.len(),
-        counts.exchanges,
-        failures.join("\n")
-    );
+    report.assert_none_differ();
     assert_eq!(counts.exchanges, RECORDED);
     assert_eq!(
         counts.deliberate.len(),

@@ -39,7 +39,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use auth_conformance::compare::{self, Json};
+use auth_conformance::compare;
+use auth_conformance::golden::{Answer, Report, reason_lines};
 use auth_conformance::substitute::{Substitutions, uri_encode};
 use auth_conformance::transcript::{self, Exchange, Message};
 use auth_core::Auth;
@@ -460,25 +461,13 @@ fn case_flipped(code: &str) -> String {
         .collect()
 }
 
-/// Our answer, as plain parts.
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
+/// What this replay reads from our answers besides headers and body.
+trait Sessions {
+    fn session_token(&self) -> Option<String>;
+    fn cookie(&self, name: &str) -> Option<String>;
 }
 
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or(Value::Null)
-    }
-
+impl Sessions for Answer {
     /// The session token our answer sets (`set-auth-token`, unsigned).
     fn session_token(&self) -> Option<String> {
         self.header("set-auth-token")
@@ -602,21 +591,7 @@ impl Replay {
         } else {
             &self.service
         };
-        let response = service.respond(request).await;
-        Answer {
-            status: response.status().as_u16(),
-            headers: response
-                .headers()
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_owned(),
-                        v.to_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect(),
-            body: String::from_utf8_lossy(response.body()).into_owned(),
-        }
+        service.respond(request).await.into()
     }
 
     /// A JSON POST of the set-ups, as the recorder's browser sends one: with a Cookie line (our
@@ -1116,12 +1091,7 @@ impl Replay {
     /// Status, headers, cookies and body of our answer against `expected`.
     fn response_differences(&self, expected: &Message, ours: &Answer) -> Vec<String> {
         let mut problems = Vec::new();
-        let status: u16 = expected
-            .first_line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_default();
+        let status = expected.status();
         if status != ours.status {
             problems.push(format!("status: recorded {status}, ours {}", ours.status));
         }
@@ -1147,38 +1117,19 @@ impl Replay {
             }
         }
         let recorded_body = self.codes.apply(&self.subs.apply(&expected.body));
-        match (recorded_body.is_empty(), ours.body.is_empty()) {
-            (true, true) => {}
-            (false, false) => match (Json::parse(&recorded_body), Json::parse(&ours.body)) {
-                (Ok(recorded), Ok(mine)) => {
-                    problems.extend(compare::json_differences("body", &recorded, &mine));
-                    // A body's token names a session: the recording's, swapped for ours.
-                    let token = |body: &str| {
-                        serde_json::from_str::<Value>(body).ok()?["token"]
-                            .as_str()
-                            .map(str::to_owned)
-                    };
-                    if let (Some(theirs), Some(mine)) = (token(&recorded_body), token(&ours.body))
-                        && theirs != mine
-                    {
-                        problems.push(format!(
-                            "body.token: recorded {theirs:?} (ours for it), ours {mine:?}"
-                        ));
-                    }
-                }
-                (recorded, mine) => problems.push(format!(
-                    "body is not JSON: recorded {recorded:?}, ours {mine:?}"
-                )),
-            },
-            (recorded_empty, _) => problems.push(format!(
-                "body: recorded {}, ours {:?}",
-                if recorded_empty {
-                    "empty".to_owned()
-                } else {
-                    recorded_body.clone()
-                },
-                ours.body
-            )),
+        problems.extend(compare::body_differences(&recorded_body, &ours.body));
+        // A body's token names a session: the recording's, swapped for ours.
+        let token = |body: &str| {
+            serde_json::from_str::<Value>(body).ok()?["token"]
+                .as_str()
+                .map(str::to_owned)
+        };
+        if let (Some(theirs), Some(mine)) = (token(&recorded_body), token(&ours.body))
+            && theirs != mine
+        {
+            problems.push(format!(
+                "body.token: recorded {theirs:?} (ours for it), ours {mine:?}"
+            ));
         }
         problems
     }
@@ -1304,35 +1255,17 @@ async fn every_recorded_two_factor_exchange_gets_the_same_answer() {
     let exchanges = transcript::two_factor_exchanges();
     let deliberate = deliberate();
     let mut replay = Replay::new();
-    let mut failures = Vec::new();
-    let mut section_lines = Vec::new();
+    let mut report = Report::new();
     for (letter, first, last, subject) in SECTIONS {
-        let before = (replay.counts.exchanges, failures.len());
         for exchange in exchanges
             .iter()
             .filter(|e| (first..=last).contains(&e.number))
         {
             let problems = replay.replay(exchange, &deliberate).await;
-            if !problems.is_empty() {
-                let note = deliberate
-                    .iter()
-                    .find(|d| d.number == exchange.number)
-                    .map_or(String::new(), |d| {
-                        format!(" (our answer expected: {})", d.why)
-                    });
-                failures.push(format!(
-                    "#{} {}{note}:\n  {}",
-                    exchange.number,
-                    exchange.title,
-                    problems.join("\n  ")
-                ));
-            }
+            let expected = deliberate.iter().find(|d| d.number == exchange.number);
+            report.exchange(exchange, &problems, expected.map(|d| d.why));
         }
-        section_lines.push(format!(
-            "  {letter}. {subject}: {} exchanges, {} differ",
-            replay.counts.exchanges - before.0,
-            failures.len() - before.1
-        ));
+        report.section(letter, subject);
     }
 
     let counts = &replay.counts;
@@ -1340,24 +1273,17 @@ async fn every_recorded_two_factor_exchange_gets_the_same_answer() {
         "two-factor golden replay: {} exchanges (sections A–I; J, the client's calls, is a table)",
         counts.exchanges
     )];
-    summary.extend(section_lines);
+    summary.extend_from_slice(report.section_lines());
     summary.push(format!(
         "  {} answered as Better Auth did; {} deliberately otherwise {:?}",
         counts.exact,
         counts.deliberate.len(),
         counts.deliberate,
     ));
-    let mut reasons: Vec<(&str, Vec<u32>)> = Vec::new();
-    for d in &deliberate {
-        match reasons.iter_mut().find(|(why, _)| *why == d.why) {
-            Some((_, numbers)) => numbers.push(d.number),
-            None => reasons.push((d.why, vec![d.number])),
-        }
-    }
-    for (why, numbers) in reasons {
-        let numbers: Vec<String> = numbers.iter().map(|n| format!("#{n}")).collect();
-        summary.push(format!("    deliberate {}: {why}", numbers.join(", ")));
-    }
+    summary.extend(reason_lines(
+        "deliberate",
+        deliberate.iter().map(|d| (d.number, d.why)),
+    ));
     for (rule, why) in RULES {
         summary.push(format!(
             "  rule \"{rule}\" applied in {:?}: {why}",
@@ -1370,13 +1296,7 @@ async fn every_recorded_two_factor_exchange_gets_the_same_answer() {
     ));
     println!("{}", summary.join("\n"));
 
-    assert!(
-        failures.is_empty(),
-        "{} of {} exchanges differ:\n{}",
-        failures.len(),
-        counts.exchanges,
-        failures.join("\n")
-    );
+    report.assert_none_differ();
     assert_eq!(counts.exchanges, RECORDED);
     assert_eq!(
         counts.deliberate.len(),

@@ -1,0 +1,136 @@
+//! What the golden replays share: our answer in the recording's terms, and the report of the
+//! exchanges that differ.
+
+use bytes::Bytes;
+use http::Response;
+use serde_json::Value;
+
+use crate::transcript::Exchange;
+
+/// Our answer to a replayed request, as text, as the recording holds its answers.
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The headers, in order (values that are not text read as empty).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: String,
+}
+
+impl From<Response<Bytes>> for Answer {
+    fn from(response: Response<Bytes>) -> Self {
+        Answer {
+            status: response.status().as_u16(),
+            headers: response
+                .headers()
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_owned(),
+                        v.to_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+            body: String::from_utf8_lossy(response.body()).into_owned(),
+        }
+    }
+}
+
+impl Answer {
+    /// The first header named `name`.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (`null` when it is not).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// The exchanges that differ, with their problems, counted by section.
+#[derive(Default)]
+pub struct Report {
+    failures: Vec<String>,
+    sections: Vec<String>,
+    /// Exchanges and failures when the current section began.
+    section_start: (usize, usize),
+    exchanges: usize,
+}
+
+impl Report {
+    /// An empty report.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One exchange replayed; `problems` empty when it matched. `expected` names the reason of
+    /// a deliberate difference, shown with its problems.
+    pub fn exchange(&mut self, exchange: &Exchange, problems: &[String], expected: Option<&str>) {
+        self.exchanges += 1;
+        if problems.is_empty() {
+            return;
+        }
+        let note = expected.map_or(String::new(), |why| {
+            format!(" (our answer expected: {why})")
+        });
+        self.failures.push(format!(
+            "#{} {}{note}:\n  {}",
+            exchange.number,
+            exchange.title,
+            problems.join("\n  ")
+        ));
+    }
+
+    /// Ends a section begun at the end of the previous one: its summary line.
+    pub fn section(&mut self, letter: char, subject: &str) {
+        let (exchanges, failures) = self.section_start;
+        self.sections.push(format!(
+            "  {letter}. {subject}: {} exchanges, {} differ",
+            self.exchanges - exchanges,
+            self.failures.len() - failures
+        ));
+        self.section_start = (self.exchanges, self.failures.len());
+    }
+
+    /// The sections' summary lines.
+    pub fn section_lines(&self) -> &[String] {
+        &self.sections
+    }
+
+    /// Panics, listing them, when any exchange differed.
+    pub fn assert_none_differ(&self) {
+        assert!(
+            self.failures.is_empty(),
+            "{} of {} exchanges differ:\n{}",
+            self.failures.len(),
+            self.exchanges,
+            self.failures.join("\n")
+        );
+    }
+}
+
+/// One line per reason, with the exchanges it covers, in first-seen order:
+/// `    {label} #3, #7: {why}`.
+pub fn reason_lines<'a>(
+    label: &str,
+    items: impl IntoIterator<Item = (u32, &'a str)>,
+) -> Vec<String> {
+    let mut reasons: Vec<(&str, Vec<u32>)> = Vec::new();
+    for (number, why) in items {
+        match reasons.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, numbers)) => numbers.push(number),
+            None => reasons.push((why, vec![number])),
+        }
+    }
+    reasons
+        .into_iter()
+        .map(|(why, numbers)| {
+            let numbers: Vec<String> = numbers.iter().map(|n| format!("#{n}")).collect();
+            format!("    {label} {}: {why}", numbers.join(", "))
+        })
+        .collect()
+}
