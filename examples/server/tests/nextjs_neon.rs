@@ -8,12 +8,9 @@
 
 mod support;
 
-use std::ffi::OsStr;
-use std::path::PathBuf;
-
 use auth_test_harness::browser::chromium;
 use auth_test_harness::mail::MailCatcher;
-use support::nextjs::{install_frontend, run_e2e};
+use support::nextjs::{browser_story, install_frontend};
 use support::{Server, command, free_port, fresh_dir};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -53,28 +50,19 @@ async fn a_person_registers_verifies_resets_the_password_and_signs_in_again_in_a
     }
     let _backend = Server::start(backend, backend_port);
 
-    let screenshots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("nextjs-neon-screenshots");
-    let maildev = catcher.web_url();
-    let report = tokio::task::spawn_blocking(move || {
-        let (ok, text) = run_e2e(
-            &backend_url,
-            frontend_port,
-            "e2e/browser.test.mjs",
-            &[
-                ("MAILDEV_URL", OsStr::new(&maildev)),
-                ("CHROMIUM", OsStr::new(&browser)),
-                ("SCREENSHOT_DIR", OsStr::new(&screenshots)),
-            ],
-        );
-        (ok, text, screenshots)
-    })
-    .await
-    .expect("join");
-    let (ok, text, screenshots) = report;
-    println!("{text}\nscreenshots: {}", screenshots.display());
+    let story = browser_story(
+        backend_url,
+        frontend_port,
+        "e2e/browser.test.mjs",
+        browser,
+        "nextjs-neon-screenshots",
+        vec![("MAILDEV_URL", catcher.web_url().into())],
+    )
+    .await;
     assert!(
-        ok,
-        "the browser test failed (screenshots in {}):\n{text}",
-        screenshots.display()
+        story.ok,
+        "the browser test failed (screenshots in {}):\n{}",
+        story.screenshots.display(),
+        story.text
     );
 }

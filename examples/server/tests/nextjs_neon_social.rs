@@ -9,13 +9,10 @@
 
 mod support;
 
-use std::ffi::OsStr;
-use std::path::PathBuf;
-
 use auth_test_harness::browser::chromium;
 use auth_test_harness::oauth::{FakeSocial, GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, OidcProvider};
 use serde_json::json;
-use support::nextjs::{install_frontend, run_e2e};
+use support::nextjs::{browser_story, install_frontend};
 use support::{Server, command, free_port, fresh_dir};
 
 /// Who signs in at the provider: `grace@oidc.test`, named "Grace".
@@ -59,31 +56,23 @@ async fn a_person_continues_with_an_openid_connect_provider_in_a_browser() {
     }
     let _backend = Server::start(backend, backend_port);
 
-    let screenshots =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("nextjs-neon-social-screenshots");
-    let issuer = oidc.issuer().to_owned();
-    let report = tokio::task::spawn_blocking(move || {
-        let (ok, text) = run_e2e(
-            &backend_url,
-            frontend_port,
-            "e2e/social.test.mjs",
-            &[
-                ("OIDC_ISSUER", OsStr::new(&issuer)),
-                ("OIDC_LOGIN", OsStr::new(LOGIN)),
-                ("CHROMIUM", OsStr::new(&browser)),
-                ("SCREENSHOT_DIR", OsStr::new(&screenshots)),
-            ],
-        );
-        (ok, text, screenshots)
-    })
-    .await
-    .expect("join");
-    let (ok, text, screenshots) = report;
-    println!("{text}\nscreenshots: {}", screenshots.display());
+    let story = browser_story(
+        backend_url,
+        frontend_port,
+        "e2e/social.test.mjs",
+        browser,
+        "nextjs-neon-social-screenshots",
+        vec![
+            ("OIDC_ISSUER", oidc.issuer().into()),
+            ("OIDC_LOGIN", LOGIN.into()),
+        ],
+    )
+    .await;
     assert!(
-        ok,
-        "the browser test failed (screenshots in {}):\n{text}\nthe provider's stderr:\n{}",
-        screenshots.display(),
+        story.ok,
+        "the browser test failed (screenshots in {}):\n{}\nthe provider's stderr:\n{}",
+        story.screenshots.display(),
+        story.text,
         oidc.stderr()
     );
     // Three sign-ins, one person: one user, one account (GitHub was unlinked again).

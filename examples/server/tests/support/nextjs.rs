@@ -2,7 +2,7 @@
 //! against a backend, started for production, and a `node --test` script of its e2e folder run
 //! against it in Chromium.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -54,4 +54,43 @@ pub fn run_e2e(
     let mut envs = vec![("BASE_URL", OsStr::new(&base_url))];
     envs.extend_from_slice(env);
     node_test(&dir, script, &envs)
+}
+
+/// What a browser story ([`browser_story`]) did.
+pub struct Story {
+    /// Whether every step passed.
+    pub ok: bool,
+    /// What it printed.
+    pub text: String,
+    /// Where its screenshots are.
+    pub screenshots: PathBuf,
+}
+
+/// Runs the e2e `script` against the front end ([`run_e2e`]) off the async workers, in the
+/// Chromium at `browser`, with `env` and a `SCREENSHOT_DIR` of target/tmp/`screenshots`; prints
+/// what it printed and where the screenshots are.
+pub async fn browser_story(
+    backend_url: String,
+    port: u16,
+    script: &'static str,
+    browser: PathBuf,
+    screenshots: &str,
+    env: Vec<(&'static str, OsString)>,
+) -> Story {
+    let screenshots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(screenshots);
+    let dir = screenshots.clone();
+    let (ok, text) = tokio::task::spawn_blocking(move || {
+        let mut envs: Vec<(&str, &OsStr)> = env.iter().map(|(n, v)| (*n, v.as_os_str())).collect();
+        envs.push(("CHROMIUM", browser.as_os_str()));
+        envs.push(("SCREENSHOT_DIR", dir.as_os_str()));
+        run_e2e(&backend_url, port, script, &envs)
+    })
+    .await
+    .expect("join");
+    println!("{text}\nscreenshots: {}", screenshots.display());
+    Story {
+        ok,
+        text,
+        screenshots,
+    }
 }
