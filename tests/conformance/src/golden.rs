@@ -1,11 +1,35 @@
 //! What the golden replays share: our answer in the recording's terms, and the report of the
 //! exchanges that differ.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
+use hmac::{Hmac, Mac};
 use http::Response;
 use serde_json::Value;
+use sha2::Sha256;
 
 use crate::transcript::Exchange;
+
+/// The auth secret of the recordings' server (a throwaway reference configuration), so that
+/// our cookies and tokens are signed as its were.
+pub const SECRET: &str = "throwaway-reference-secret-0123456789abcdef0123456789abcdef";
+
+/// HMAC-SHA-256 of `data` under `key`.
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// `value.base64(HMAC-SHA256(SECRET, value))`: how Better Auth signs its cookies and
+/// `set-auth-token`.
+pub fn signed(value: &str) -> String {
+    format!(
+        "{value}.{}",
+        STANDARD.encode(hmac_sha256(SECRET.as_bytes(), value.as_bytes()))
+    )
+}
 
 /// Our answer to a replayed request, as text, as the recording holds its answers.
 pub struct Answer {

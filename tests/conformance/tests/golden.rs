@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth_conformance::compare;
-use auth_conformance::golden::{Answer, Report};
+use auth_conformance::golden::{Answer, Report, SECRET};
 use auth_conformance::substitute::Substitutions;
 use auth_conformance::transcript::{self, Exchange};
 use auth_core::Auth;
@@ -21,7 +21,6 @@ use bytes::Bytes;
 use http::Request;
 use http_body_util::Full;
 
-const SECRET: &str = "throwaway-reference-secret-0123456789abcdef0123456789abcdef";
 const BASE_URL: &str = "http://127.0.0.1:3005";
 
 /// Exchanges that cannot be replayed here, each with the reason.

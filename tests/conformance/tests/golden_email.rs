@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth_conformance::compare::{self, Json};
-use auth_conformance::golden::{Answer, Report};
+use auth_conformance::golden::{Answer, Report, SECRET, hmac_sha256, signed};
 use auth_conformance::substitute::{Substitutions, uri_encode};
 use auth_conformance::transcript::{self, CapturedMail, Exchange, Message};
 use auth_core::Auth;
@@ -27,15 +27,12 @@ use auth_core::rate_limit::RateLimit;
 use auth_core::store::{MemoryStore, UserStore};
 use auth_core::token::{JwtIssuer, JwtKey};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
 use http::Request;
 use http_body_util::Full;
 use serde_json::Value;
-use sha2::Sha256;
 
-const SECRET: &str = "throwaway-reference-secret-0123456789abcdef0123456789abcdef";
 /// The recording's server (sections A–D).
 const BASE_URL: &str = "http://127.0.0.1:3007";
 /// Section E's second server, on the same database.
@@ -169,20 +166,6 @@ fn server(
         .clock(clock.clone())
         .mailer(ConsoleMailer::new())
         .build()
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
-}
-
-/// `token.base64(HMAC-SHA256(secret, token))`: the cookie value and `set-auth-token`.
-fn signed(token: &str) -> String {
-    format!(
-        "{token}.{}",
-        STANDARD.encode(hmac(SECRET.as_bytes(), token.as_bytes()))
-    )
 }
 
 /// A session token, signed and cookie-encoded as well.
@@ -386,7 +369,7 @@ impl Replay {
         let signing_input = format!("{header}.{payload}");
         let ours_key = SECRET.as_bytes();
         let verifies =
-            URL_SAFE_NO_PAD.encode(hmac(ours_key, signing_input.as_bytes())) == signature;
+            URL_SAFE_NO_PAD.encode(hmac_sha256(ours_key, signing_input.as_bytes())) == signature;
         let claims =
             String::from_utf8(URL_SAFE_NO_PAD.decode(payload).expect("base64url")).expect("utf-8");
         let claims = self
@@ -401,7 +384,7 @@ impl Replay {
         };
         let minted = format!(
             "{input}.{}",
-            URL_SAFE_NO_PAD.encode(hmac(key, input.as_bytes()))
+            URL_SAFE_NO_PAD.encode(hmac_sha256(key, input.as_bytes()))
         );
         self.subs.learn(recorded, &minted);
     }

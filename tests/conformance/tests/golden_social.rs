@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth_conformance::compare::{self, Json};
-use auth_conformance::golden::{Answer, Report, reason_lines};
+use auth_conformance::golden::{Answer, Report, SECRET, reason_lines, signed};
 use auth_conformance::substitute::{Substitutions, uri_encode};
 use auth_conformance::transcript::{self, Exchange, Message, Row};
 use auth_core::Auth;
@@ -44,16 +44,13 @@ use auth_core::token::{JwtIssuer, JwtKey};
 use auth_sqlx::{PgStore, StoreOptions};
 use auth_test_harness::oauth::{self, FakeSocial};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
 use http::Request;
 use http_body_util::Full;
 use serde_json::{Map, Value, json};
-use sha2::Sha256;
 
 /// The recording's secret (the transcripts' throwaway), so signed cookies can be compared.
-const SECRET: &str = "throwaway-reference-secret-0123456789abcdef0123456789abcdef";
 /// The recording's server; base path `/api/auth`.
 const BASE_URL: &str = "http://127.0.0.1:3011";
 const USER_AGENT: &str = "ba-transcripts/1.0";
@@ -493,20 +490,6 @@ const BASE_CLAIMS: [&str; 12] = [
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
-}
-
-/// `value.base64(HMAC-SHA256(secret, value))`: session and state cookies, `set-auth-token`.
-fn signed(value: &str) -> String {
-    format!(
-        "{value}.{}",
-        STANDARD.encode(hmac(SECRET.as_bytes(), value.as_bytes()))
-    )
-}
 
 /// The `Cookie` line of a browser holding the session with this (recorded) token.
 fn session_cookie(token: &str) -> String {

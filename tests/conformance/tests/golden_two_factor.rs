@@ -40,7 +40,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth_conformance::compare;
-use auth_conformance::golden::{Answer, Report, reason_lines};
+use auth_conformance::golden::{Answer, Report, SECRET, reason_lines, signed};
 use auth_conformance::substitute::{Substitutions, uri_encode};
 use auth_conformance::transcript::{self, Exchange, Message};
 use auth_core::Auth;
@@ -54,17 +54,12 @@ use auth_core::rate_limit::RateLimit;
 use auth_core::store::{MemoryStore, UserStore};
 use auth_core::token::{JwtIssuer, JwtKey};
 use auth_core::two_factor::{Totp, TotpSecret, counter_at};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
 use http::Request;
 use http_body_util::Full;
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 /// The recording's secret (the transcripts' throwaway), so signed cookies can be compared.
-const SECRET: &str = "throwaway-reference-secret-0123456789abcdef0123456789abcdef";
 /// The recording's server (sections A–H); base path `/api/auth`.
 const BASE_URL: &str = "http://127.0.0.1:3012";
 /// Section I's second server (rate limiting on), on the same database.
@@ -384,20 +379,6 @@ fn apply_rules(exchange: &Exchange, expected: &mut Message) -> Vec<&'static str>
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
-}
-
-/// `value.base64(HMAC-SHA256(secret, value))`: every cookie, and `set-auth-token`.
-fn signed(value: &str) -> String {
-    format!(
-        "{value}.{}",
-        STANDARD.encode(hmac(SECRET.as_bytes(), value.as_bytes()))
-    )
-}
 
 /// A cookie value as it was signed (`encodeURIComponent` undone for what it encodes here).
 fn uri_decode(value: &str) -> String {
