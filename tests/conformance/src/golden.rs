@@ -1,6 +1,15 @@
 //! What the golden replays share: our answer in the recording's terms, and the report of the
 //! exchanges that differ.
 
+use std::sync::Arc;
+
+use auth_core::Auth;
+use auth_core::clock::ManualClock;
+use auth_core::config::AuthConfig;
+use auth_core::hash::{Argon2Hasher, Argon2Params, HashPool};
+use auth_core::mail::ConsoleMailer;
+use auth_core::store::MemoryStore;
+use auth_core::token::{JwtIssuer, JwtKey};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
@@ -29,6 +38,22 @@ pub fn signed(value: &str) -> String {
         "{value}.{}",
         STANDARD.encode(hmac_sha256(SECRET.as_bytes(), value.as_bytes()))
     )
+}
+
+/// An `Auth` on `config` as the replays run one: a fresh signing key, `store`, the manual
+/// `clock`, a cheap password hash (hashes are not on the wire; it keeps the replay fast) and a
+/// mailer (the replays read the mails from the store's outbox).
+pub fn replay_server(config: AuthConfig, store: &Arc<MemoryStore>, clock: &ManualClock) -> Auth {
+    Auth::builder()
+        .issuer(JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer"))
+        .config(config)
+        .store(Arc::clone(store))
+        .hasher(
+            Argon2Hasher::new(Argon2Params::new(64, 1, 1), HashPool::new(2, 64)).expect("hasher"),
+        )
+        .clock(clock.clone())
+        .mailer(ConsoleMailer::new())
+        .build()
 }
 
 /// Our answer to a replayed request, as text, as the recording holds its answers.

@@ -13,19 +13,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth_conformance::compare::{self, Json};
-use auth_conformance::golden::{Answer, Report, SECRET, hmac_sha256, signed};
+use auth_conformance::golden::{Answer, Report, SECRET, hmac_sha256, replay_server, signed};
 use auth_conformance::substitute::{Substitutions, uri_encode};
 use auth_conformance::transcript::{self, CapturedMail, Exchange, Message};
 use auth_core::Auth;
 use auth_core::clock::ManualClock;
 use auth_core::config::{AuthConfig, EmailFlows};
-use auth_core::hash::{Argon2Hasher, Argon2Params, HashPool};
 use auth_core::http::AuthService;
-use auth_core::mail::{ConsoleMailer, MailKind};
+use auth_core::mail::MailKind;
 use auth_core::model::{Email, Session, SessionId, SessionToken, Timestamp};
 use auth_core::rate_limit::RateLimit;
 use auth_core::store::{MemoryStore, UserStore};
-use auth_core::token::{JwtIssuer, JwtKey};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
@@ -155,17 +153,7 @@ fn server(
         .email_flows(flows)
         .build()
         .expect("config");
-    Auth::builder()
-        .issuer(JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer"))
-        .config(config)
-        .store(Arc::clone(store))
-        // The hash is not on the wire; a cheap one keeps the replay fast.
-        .hasher(
-            Argon2Hasher::new(Argon2Params::new(64, 1, 1), HashPool::new(2, 64)).expect("hasher"),
-        )
-        .clock(clock.clone())
-        .mailer(ConsoleMailer::new())
-        .build()
+    replay_server(config, store, clock)
 }
 
 /// A session token, signed and cookie-encoded as well.

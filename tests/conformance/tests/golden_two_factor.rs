@@ -40,19 +40,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth_conformance::compare;
-use auth_conformance::golden::{Answer, Report, SECRET, reason_lines, signed};
+use auth_conformance::golden::{Answer, Report, SECRET, reason_lines, replay_server, signed};
 use auth_conformance::substitute::{Substitutions, uri_encode};
 use auth_conformance::transcript::{self, Exchange, Message};
 use auth_core::Auth;
 use auth_core::clock::ManualClock;
 use auth_core::config::{AuthConfig, TwoFactorOptions};
-use auth_core::hash::{Argon2Hasher, Argon2Params, HashPool};
 use auth_core::http::{AuthService, ClientAddr};
-use auth_core::mail::{ConsoleMailer, MailKind};
+use auth_core::mail::MailKind;
 use auth_core::model::{Email, Timestamp, Verification};
 use auth_core::rate_limit::RateLimit;
 use auth_core::store::{MemoryStore, UserStore};
-use auth_core::token::{JwtIssuer, JwtKey};
 use auth_core::two_factor::{Totp, TotpSecret, counter_at};
 use bytes::Bytes;
 use http::Request;
@@ -519,17 +517,7 @@ fn server(
         .two_factor(TwoFactorOptions::new("Example"))
         .build()
         .expect("config");
-    Auth::builder()
-        .issuer(JwtIssuer::for_config(&config, JwtKey::generate_ed25519()).expect("issuer"))
-        .config(config)
-        .store(Arc::clone(store))
-        // The hash is not on the wire; a cheap one keeps the replay fast.
-        .hasher(
-            Argon2Hasher::new(Argon2Params::new(64, 1, 1), HashPool::new(2, 64)).expect("hasher"),
-        )
-        .clock(clock.clone())
-        .mailer(ConsoleMailer::new())
-        .build()
+    replay_server(config, store, clock)
 }
 
 impl Replay {
