@@ -135,13 +135,7 @@ async fn set_up_totp(s: &Setup, browser: &mut Browser) -> (Totp, Vec<String>) {
     let totp = authenticator(enabled["totpURI"].as_str().expect("uri"));
     let codes: Vec<String> = serde_json::from_value(enabled["backupCodes"].clone()).expect("codes");
     let code = totp.code_at(s.now());
-    browser
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": code.as_str()}),
-        )
-        .await
-        .ok();
+    verify_totp(browser, code.as_str()).await.ok();
     s.next_step();
     (totp, codes)
 }
@@ -212,21 +206,12 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
         .await
         .refused(400, "BACKUP_CODES_NOT_ENABLED");
 
-    browser
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": "000000"}),
-        )
+    verify_totp(&mut browser, "000000")
         .await
         .refused(401, "INVALID_CODE");
     let old_token = browser.session().await["session"]["token"].clone();
     let code = totp.code_at(s.now());
-    let confirmed = browser
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": code.as_str()}),
-        )
-        .await;
+    let confirmed = verify_totp(&mut browser, code.as_str()).await;
     let body = confirmed.ok();
     // The new session's token in the body (Better Auth answers the deleted one's).
     assert_ne!(body["token"], old_token);
@@ -255,11 +240,7 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     assert!(!phone.has("session_token"));
     assert_eq!(phone.session().await, Value::Null);
     // The code that confirmed the authenticator cannot be replayed (same step).
-    phone
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": code.as_str()}),
-        )
+    verify_totp(&mut phone, code.as_str())
         .await
         .refused(401, "INVALID_CODE");
     s.next_step();
@@ -278,11 +259,7 @@ async fn enable_confirm_challenge_trust_backup_otp_disable() {
     // Used: the same code again, on a new challenge, is refused.
     let mut tablet = new_browser(&s.auth);
     sign_in(&mut tablet, "ada@example.com").await.ok();
-    tablet
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": code.as_str()}),
-        )
+    verify_totp(&mut tablet, code.as_str())
         .await
         .refused(401, "INVALID_CODE");
 
@@ -468,29 +445,16 @@ async fn five_attempts_per_challenge_then_the_lockout() {
     let mut attacker = new_browser(&s.auth);
     sign_in(&mut attacker, "bob@example.com").await.ok();
     for _ in 0..5 {
-        attacker
-            .post(
-                "/api/auth/two-factor/verify-totp",
-                json!({"code": "123456"}),
-            )
+        verify_totp(&mut attacker, "123456")
             .await
             .refused(401, "INVALID_CODE");
     }
     // The sixth attempt is refused even with the right code, and ends the challenge.
     let right = totp.code_at(s.now());
-    let answer = attacker
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": right.as_str()}),
-        )
-        .await;
+    let answer = verify_totp(&mut attacker, right.as_str()).await;
     answer.refused(400, "TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE");
     assert!(!attacker.has("two_factor"));
-    attacker
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": right.as_str()}),
-        )
+    verify_totp(&mut attacker, right.as_str())
         .await
         .refused(401, "INVALID_TWO_FACTOR_COOKIE");
 
@@ -532,13 +496,14 @@ async fn five_attempts_per_challenge_then_the_lockout() {
     let mut later = new_browser(&s.auth);
     sign_in(&mut later, "bob@example.com").await.ok();
     let right = totp.code_at(s.now());
-    later
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": right.as_str()}),
-        )
+    verify_totp(&mut later, right.as_str()).await.ok();
+}
+
+/// Answers with an authenticator's code: the signed-in user's check, or a challenge's.
+async fn verify_totp(browser: &mut Browser, code: &str) -> Answer {
+    browser
+        .post("/api/auth/two-factor/verify-totp", json!({"code": code}))
         .await
-        .ok();
 }
 
 /// `route` answers 429 `ACCOUNT_TEMPORARILY_LOCKED` to this browser.
@@ -643,11 +608,7 @@ async fn foreign_and_forged_cookies_get_nowhere() {
             .cookies
             .insert("better-auth.two_factor".into(), forged);
         let code = ada_totp.code_at(s.now());
-        forger
-            .post(
-                "/api/auth/two-factor/verify-totp",
-                json!({"code": code.as_str()}),
-            )
+        verify_totp(&mut forger, code.as_str())
             .await
             .refused(401, "INVALID_TWO_FACTOR_COOKIE");
         forger
@@ -717,20 +678,11 @@ async fn better_auths_rate_limit_rule_per_two_factor_route() {
     );
     let mut browser = signed_up(&s, "ada@example.com").await;
     for _ in 0..3 {
-        browser
-            .post(
-                "/api/auth/two-factor/verify-totp",
-                json!({"code": "000000"}),
-            )
+        verify_totp(&mut browser, "000000")
             .await
             .refused(400, "TOTP_NOT_ENABLED");
     }
-    let limited = browser
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": "000000"}),
-        )
-        .await;
+    let limited = verify_totp(&mut browser, "000000").await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.headers.contains_key("x-retry-after"));
     // Each route has its own bucket.
@@ -739,11 +691,7 @@ async fn better_auths_rate_limit_rule_per_two_factor_route() {
         .await
         .ok();
     s.clock.advance(Duration::from_secs(10));
-    browser
-        .post(
-            "/api/auth/two-factor/verify-totp",
-            json!({"code": "000000"}),
-        )
+    verify_totp(&mut browser, "000000")
         .await
         .refused(400, "TOTP_NOT_ENABLED");
 }
